@@ -1,0 +1,105 @@
+//! Readers for the files researchers really have.
+//!
+//! `uptake-ingest` turns TikTok Studio downloads (CSV or XLSX, loose or in
+//! their ZIPs), TikTok API for Business and Display API responses, and uptake's
+//! manual analytics template into the plain records of `uptake-model`, and
+//! pushes them into a [`Sink`] as it reads. It never loads a whole file when it
+//! can stream, never writes SQL (the store implements the sink inside one
+//! transaction), and never panics on bad data: every problem is an
+//! [`IngestError`] naming the file, the line or record, the field, what was
+//! expected and what was found.
+//!
+//! Entry points: [`read_path`] for a file or ZIP on disk, [`sniff`] to tell a
+//! format from its first bytes, and one module per format ([`studio`],
+//! [`business`], [`display`], [`template`]) for callers that already know.
+//! Shared value parsing lives in [`number`].
+
+pub mod business;
+pub mod container;
+pub mod display;
+pub mod error;
+pub mod number;
+pub mod sink;
+pub mod sniff;
+pub mod studio;
+pub mod template;
+
+pub use container::{read_path, ReadSummary};
+pub use error::{IngestError, Location};
+pub use sink::{Item, Record, Sink, SinkError, VecSink, Warning};
+pub use sniff::{sniff, Sniffed};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use uptake_model::SourceFormat;
+
+/// How to read: what the user told us on the command line or in `uptake.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Force this format instead of sniffing (`--format`).
+    pub format: Option<SourceFormat>,
+    /// UI language of Studio files (`--lang`, a BCP-47 tag such as `sv` or
+    /// `pt-BR`); taken from the headers when absent.
+    pub lang: Option<String>,
+    /// The day the Studio files were downloaded (`--export-date`), used to
+    /// give year-less dates their year.
+    pub export_date: Option<NaiveDate>,
+    /// The project's own account handle (`[account] handle` in `uptake.toml`).
+    pub account: Option<String>,
+    /// User header mapping (`[studio.headers]`): header as found → the English
+    /// header it means (e.g. `"Visualizações de vídeos" = "Video Views"`).
+    pub header_map: Vec<(String, String)>,
+    /// When API responses and templates without a timestamp were observed
+    /// (`--observed-at`), UTC seconds.
+    pub observed_at: Option<i64>,
+}
+
+/// What a format reader knows about the input besides its bytes.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    /// Name used in messages: the path, or `Followers_x.zip: FollowerHistory.csv`.
+    pub name: String,
+    /// The file's own name without folders (`Overview.csv`).
+    pub file_name: String,
+    /// The ZIP's file name when the input is a ZIP entry
+    /// (`Overview_2026-06-18_1787000000_kmb_lab.zip`).
+    pub container_name: Option<String>,
+    /// Last-modified time of the file or ZIP entry, when known. ZIP times are
+    /// local times without a zone, so only the date is meaningful.
+    pub modified: Option<NaiveDateTime>,
+    /// The user's options.
+    pub options: &'a Options,
+}
+
+impl<'a> Context<'a> {
+    /// A context for a loose file called `name`.
+    pub fn new(name: impl Into<String>, options: &'a Options) -> Self {
+        let name = name.into();
+        let file_name = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(name.as_str())
+            .to_string();
+        Context {
+            name,
+            file_name,
+            container_name: None,
+            modified: None,
+            options,
+        }
+    }
+
+    /// A location in this input at a 1-based line.
+    pub fn at_line(&self, line: u64) -> Location {
+        Location::line(&self.name, line)
+    }
+
+    /// A location in this input at a record (array index, id, ...).
+    pub fn at_record(&self, record: impl Into<String>) -> Location {
+        Location::record(&self.name, record)
+    }
+
+    /// The input as a whole.
+    pub fn whole(&self) -> Location {
+        Location::file(&self.name)
+    }
+}

@@ -1,0 +1,16 @@
+//! Integration tests of `uptake-ingest`: one module per format, reading the
+//! hand-written fixtures under `tests/fixtures/` (written to match
+//! `formats.md`; none is a real export).
+
+mod business;
+mod container;
+mod display;
+mod studio;
+mod template;
+
+use std::path::PathBuf;
+
+/// Path of a fixture file.
+pub fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}

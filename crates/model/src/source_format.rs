@@ -1,0 +1,133 @@
+//! The input formats uptake recognises.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// One input format, as detected by sniffing or named with `--format`.
+///
+/// The string form (`studio-overview`, `business-video-list`, ...) is what the
+/// store records for each import and what `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceFormat {
+    /// TikTok Studio `Overview.csv` / `.xlsx`: daily account metrics.
+    StudioOverview,
+    /// TikTok Studio `Content.csv`: per-video totals at export time.
+    StudioContent,
+    /// TikTok Studio `Viewers.csv` / `.xlsx`: daily total/new/returning viewers.
+    StudioViewers,
+    /// TikTok Studio `FollowerHistory.csv`: daily follower totals.
+    StudioFollowerHistory,
+    /// TikTok Studio `FollowerActivity.csv`: active followers per hour.
+    StudioFollowerActivity,
+    /// TikTok Studio `FollowerGender.csv`: follower gender distribution.
+    StudioFollowerGender,
+    /// TikTok Studio `FollowerTopTerritories.csv`: follower territories.
+    StudioFollowerTerritories,
+    /// TikTok API for Business `/business/get/` response.
+    BusinessAccount,
+    /// TikTok API for Business `/business/video/list/` response.
+    BusinessVideoList,
+    /// TikTok Display API v2 `/v2/video/list/` or `/v2/video/query/` response.
+    DisplayVideoList,
+    /// uptake's manual per-video analytics template (`uptake template analytics`).
+    ManualTemplate,
+}
+
+impl SourceFormat {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: &'static [SourceFormat] = &[
+        SourceFormat::StudioOverview,
+        SourceFormat::StudioContent,
+        SourceFormat::StudioViewers,
+        SourceFormat::StudioFollowerHistory,
+        SourceFormat::StudioFollowerActivity,
+        SourceFormat::StudioFollowerGender,
+        SourceFormat::StudioFollowerTerritories,
+        SourceFormat::BusinessAccount,
+        SourceFormat::BusinessVideoList,
+        SourceFormat::DisplayVideoList,
+        SourceFormat::ManualTemplate,
+    ];
+
+    /// The stable name used in the store and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceFormat::StudioOverview => "studio-overview",
+            SourceFormat::StudioContent => "studio-content",
+            SourceFormat::StudioViewers => "studio-viewers",
+            SourceFormat::StudioFollowerHistory => "studio-follower-history",
+            SourceFormat::StudioFollowerActivity => "studio-follower-activity",
+            SourceFormat::StudioFollowerGender => "studio-follower-gender",
+            SourceFormat::StudioFollowerTerritories => "studio-follower-territories",
+            SourceFormat::BusinessAccount => "business-account",
+            SourceFormat::BusinessVideoList => "business-video-list",
+            SourceFormat::DisplayVideoList => "display-video-list",
+            SourceFormat::ManualTemplate => "manual-template",
+        }
+    }
+
+    /// True for the TikTok Studio "Download data" files, whose dates carry no year.
+    pub fn is_studio(self) -> bool {
+        matches!(
+            self,
+            SourceFormat::StudioOverview
+                | SourceFormat::StudioContent
+                | SourceFormat::StudioViewers
+                | SourceFormat::StudioFollowerHistory
+                | SourceFormat::StudioFollowerActivity
+                | SourceFormat::StudioFollowerGender
+                | SourceFormat::StudioFollowerTerritories
+        )
+    }
+}
+
+impl fmt::Display for SourceFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Error returned when a format name is not known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = SourceFormat::ALL.iter().map(|f| f.name()).collect();
+        write!(
+            f,
+            "unknown format `{}`; expected one of: {}",
+            self.0,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for SourceFormat {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SourceFormat::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| UnknownFormat(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for f in SourceFormat::ALL {
+            assert_eq!(f.name().parse::<SourceFormat>(), Ok(*f));
+        }
+        assert!("studio".parse::<SourceFormat>().is_err());
+    }
+}
