@@ -1,1 +1,18 @@
-//! report (being written)
+//! Rendering uptake's tables.
+//!
+//! A [`Table`] holds typed cells ([`Cell`]): counts, approximate counts,
+//! fractions shown as percentages, seconds, text, and *missing*, which is
+//! never rendered as 0. [`render`] writes it as aligned text for a terminal,
+//! CSV for spreadsheets (text cells that a spreadsheet would run as a formula
+//! are neutralised), JSON for scripts (fractions stay fractions) or Markdown
+//! for papers and chat channels.
+//!
+//! This crate only formats: it computes nothing and reads nothing.
+
+pub mod cell;
+pub mod render;
+pub mod table;
+
+pub use cell::Cell;
+pub use render::{render, OutputFormat, RenderError};
+pub use table::{Align, Column, Table};

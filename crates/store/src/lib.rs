@@ -1,1 +1,87 @@
-//! store (being written)
+//! The uptake project database.
+//!
+//! `uptake-store` owns the SQLite schema (append-only migrations under
+//! `migrations/`, embedded at compile time and checked at every open), writes
+//! imports inside one transaction each ([`ImportTx`]), and answers the typed
+//! queries the reports need ([`Store::latest_metrics`], [`Store::account_days`],
+//! [`Store::imports`]). It knows SQL and the records of `uptake-model`, and
+//! nothing about file formats.
+//!
+//! The database runs in WAL mode with a busy timeout so that the command line
+//! and the web app can use one project at the same time.
+
+pub mod error;
+pub mod import;
+pub mod query;
+pub mod schema;
+
+pub use error::StoreError;
+pub use import::{ImportCounts, ImportTx, NewImport};
+pub use query::{ImportRow, LatestMetrics, StoreSummary, WarningRow};
+pub use schema::SCHEMA_VERSION;
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// An open project database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Creates a new database at `path` (which must not exist) at the current schema.
+    pub fn create(path: &Path) -> Result<Store, StoreError> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists(path.to_path_buf()));
+        }
+        Store::open_inner(path, true)
+    }
+
+    /// Opens an existing database, migrating an older schema and refusing a
+    /// newer one.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Store::open_inner(path, false)
+    }
+
+    fn open_inner(path: &Path, create: bool) -> Result<Store, StoreError> {
+        let flags = if create {
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_CREATE
+        } else {
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+        };
+        let sql = |e| StoreError::sql(path, e);
+        let mut conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
+        // Refuse a newer schema before anything (even the journal mode) changes the file.
+        schema::refuse_newer(&conn, path)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+        schema::migrate(&mut conn, path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        schema::user_version(&self.conn).map_err(|e| StoreError::sql(&self.path, e))
+    }
+}

@@ -1,0 +1,355 @@
+//! Renderers: aligned text, CSV, JSON and Markdown.
+
+use crate::cell::group_thousands;
+use crate::{Align, Cell, Table};
+use std::fmt;
+use std::str::FromStr;
+
+/// An output format for tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Aligned plain text for a terminal.
+    Table,
+    /// CSV with formula neutralisation.
+    Csv,
+    /// JSON: `{"columns", "rows", "summary", "notes"}`.
+    Json,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+}
+
+impl FromStr for OutputFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "table" | "text" => Ok(OutputFormat::Table),
+            "csv" => Ok(OutputFormat::Csv),
+            "json" => Ok(OutputFormat::Json),
+            "md" | "markdown" => Ok(OutputFormat::Markdown),
+            other => Err(format!(
+                "unknown output format `{other}`; expected table, csv, json or md"
+            )),
+        }
+    }
+}
+
+/// A table could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The CSV writer failed.
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// JSON serialisation failed.
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The CSV writer's buffer could not be recovered.
+    #[error("cannot write CSV: {0}")]
+    Buffer(String),
+}
+
+/// Renders `table` in `format`.
+pub fn render(table: &Table, format: OutputFormat) -> Result<String, RenderError> {
+    match format {
+        OutputFormat::Table => Ok(render_text(table)),
+        OutputFormat::Csv => render_csv(table),
+        OutputFormat::Json => render_json(table),
+        OutputFormat::Markdown => Ok(render_markdown(table)),
+    }
+}
+
+/// Removes characters that could drive a terminal (ANSI escapes, other
+/// controls) and folds line breaks into spaces: titles and captions come
+/// from the internet.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control() && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}
+
+fn shown(cell: &Cell) -> String {
+    match cell {
+        Cell::Missing => "-".into(),
+        Cell::Text(t) => printable(t),
+        Cell::Count(v) => group_thousands(*v),
+        Cell::ApproxCount(v) => format!("~{}", group_thousands(*v)),
+        Cell::Number(v, d) => format!("{v:.d$}", d = *d),
+        Cell::Percent(v, d) => format!("{:.d$}%", v * 100.0, d = *d),
+        Cell::Seconds(v) => format!("{v:.1}s"),
+    }
+}
+
+fn cut(text: String, max: Option<usize>) -> String {
+    match max {
+        Some(max) if text.chars().count() > max && max > 1 => {
+            let mut s: String = text.chars().take(max - 1).collect();
+            s.push('…');
+            s
+        }
+        _ => text,
+    }
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Aligned text with a header rule and a rule above summary rows.
+pub fn render_text(table: &Table) -> String {
+    let format_row = |row: &Vec<Cell>| -> Vec<String> {
+        row.iter()
+            .zip(&table.columns)
+            .map(|(c, col)| cut(shown(c), col.max_width))
+            .collect()
+    };
+    let body: Vec<Vec<String>> = table.rows.iter().map(format_row).collect();
+    let summary: Vec<Vec<String>> = table.summary.iter().map(format_row).collect();
+    let widths: Vec<usize> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, col)| {
+            body.iter()
+                .chain(&summary)
+                .filter_map(|r| r.get(i))
+                .map(|s| width(s))
+                .chain([width(&col.header)])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<String>| -> String {
+        let parts: Vec<String> = cells
+            .into_iter()
+            .zip(&table.columns)
+            .zip(&widths)
+            .map(|((s, col), w)| {
+                let pad = w.saturating_sub(width(&s));
+                match col.align {
+                    Align::Left => format!("{s}{}", " ".repeat(pad)),
+                    Align::Right => format!("{}{s}", " ".repeat(pad)),
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    let rule = widths
+        .iter()
+        .map(|w| "-".repeat(*w))
+        .collect::<Vec<_>>()
+        .join("  ");
+    let mut out = String::new();
+    out.push_str(&line(table.columns.iter().map(|c| c.header.clone()).collect()));
+    out.push('\n');
+    out.push_str(&rule);
+    out.push('\n');
+    for row in body {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    if !summary.is_empty() {
+        out.push_str(&rule);
+        out.push('\n');
+        for row in summary {
+            out.push_str(&line(row));
+            out.push('\n');
+        }
+    }
+    for note in &table.notes {
+        out.push('\n');
+        out.push_str(&printable(note));
+    }
+    if !table.notes.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Neutralises a text cell that a spreadsheet would evaluate: a leading
+/// `=`, `+`, `-`, `@`, tab or carriage return gets a `'` in front (OWASP
+/// "CSV injection").
+pub fn neutralise_formula(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn csv_value(cell: &Cell) -> String {
+    match cell {
+        Cell::Missing => String::new(),
+        Cell::Text(t) => neutralise_formula(t),
+        Cell::Count(v) | Cell::ApproxCount(v) => v.to_string(),
+        Cell::Number(v, _) | Cell::Percent(v, _) | Cell::Seconds(v) => v.to_string(),
+    }
+}
+
+/// CSV: one header row of column keys, body rows, then summary rows.
+/// Fractions stay fractions (0.123, not 12.3%); approximate counts get an
+/// extra `<key>_approximate` column only in JSON, so here they are plain.
+pub fn render_csv(table: &Table) -> Result<String, RenderError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(table.columns.iter().map(|c| c.key.as_str()))?;
+    for row in table.rows.iter().chain(&table.summary) {
+        w.write_record(row.iter().map(csv_value))?;
+    }
+    let bytes = w.into_inner().map_err(|e| RenderError::Buffer(e.to_string()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn json_value(cell: &Cell) -> serde_json::Value {
+    use serde_json::Value;
+    match cell {
+        Cell::Missing => Value::Null,
+        Cell::Text(t) => Value::String(t.clone()),
+        Cell::Count(v) => Value::from(*v),
+        Cell::ApproxCount(v) => serde_json::json!({"value": v, "approximate": true}),
+        Cell::Number(v, _) | Cell::Percent(v, _) | Cell::Seconds(v) => {
+            serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number)
+        }
+    }
+}
+
+/// JSON: `{"columns": [keys], "rows": [{key: value}], "summary": [...], "notes": [...]}`.
+pub fn render_json(table: &Table) -> Result<String, RenderError> {
+    let object = |row: &Vec<Cell>| -> serde_json::Value {
+        let map: serde_json::Map<String, serde_json::Value> = table
+            .columns
+            .iter()
+            .zip(row)
+            .map(|(c, v)| (c.key.clone(), json_value(v)))
+            .collect();
+        serde_json::Value::Object(map)
+    };
+    let doc = serde_json::json!({
+        "columns": table.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
+        "rows": table.rows.iter().map(object).collect::<Vec<_>>(),
+        "summary": table.summary.iter().map(object).collect::<Vec<_>>(),
+        "notes": table.notes,
+    });
+    let mut s = serde_json::to_string_pretty(&doc)?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in printable(text).chars() {
+        if matches!(c, '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Markdown: a pipe table; summary rows in bold labels; notes as a list.
+pub fn render_markdown(table: &Table) -> String {
+    let mut out = String::new();
+    let headers: Vec<String> = table.columns.iter().map(|c| md_escape(&c.header)).collect();
+    out.push_str(&format!("| {} |\n", headers.join(" | ")));
+    let aligns: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| match c.align {
+            Align::Left => ":--",
+            Align::Right => "--:",
+        })
+        .collect();
+    out.push_str(&format!("| {} |\n", aligns.join(" | ")));
+    for row in &table.rows {
+        let cells: Vec<String> = row.iter().map(|c| md_escape(&shown(c))).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    for row in &table.summary {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let s = md_escape(&shown(c));
+                if i == 0 {
+                    format!("**{s}**")
+                } else {
+                    s
+                }
+            })
+            .collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    if !table.notes.is_empty() {
+        out.push('\n');
+        for n in &table.notes {
+            out.push_str(&format!("- {}\n", md_escape(n)));
+        }
+    }
+    out
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Json => "json",
+            OutputFormat::Markdown => "md",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Column;
+
+    fn sample() -> Table {
+        Table {
+            columns: vec![Column::text("Title", "title", 12), Column::number("Views", "views")],
+            rows: vec![
+                vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Count(18400)],
+                vec![Cell::Text("a | b\x1b[31m red".into()), Cell::ApproxCount(1200)],
+                vec![Cell::Text("missing".into()), Cell::Missing],
+            ],
+            summary: vec![vec![Cell::Text("Total".into()), Cell::Count(19600)]],
+            notes: vec!["~ approximate".into()],
+        }
+    }
+
+    #[test]
+    fn text_aligns_and_never_prints_missing_as_zero() {
+        let t = render_text(&sample());
+        assert!(t.contains("18,400"), "{t}");
+        assert!(t.contains("~1,200"), "{t}");
+        assert!(!t.contains('\x1b'), "escape sequences must be stripped: {t:?}");
+        let missing_line = t.lines().find(|l| l.starts_with("missing")).unwrap_or("");
+        assert!(missing_line.trim_end().ends_with('-'), "{missing_line}");
+        assert!(t.contains("=HYPERLINK(…"), "long titles are cut: {t}");
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_but_not_numbers() {
+        let c = render_csv(&sample()).unwrap_or_default();
+        assert!(c.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{c}");
+        assert!(c.contains(",18400"));
+        assert!(c.lines().nth(3).is_some_and(|l| l.ends_with(',')), "missing is empty: {c}");
+        assert_eq!(neutralise_formula("-1+2"), "'-1+2");
+        assert_eq!(neutralise_formula("@SUM"), "'@SUM");
+        assert_eq!(neutralise_formula("plain"), "plain");
+    }
+
+    #[test]
+    fn json_keeps_types() {
+        let j = render_json(&sample()).unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(&j).unwrap_or_default();
+        assert_eq!(v["rows"][0]["views"], 18400);
+        assert_eq!(v["rows"][1]["views"]["approximate"], true);
+        assert!(v["rows"][2]["views"].is_null());
+    }
+
+    #[test]
+    fn markdown_escapes_pipes() {
+        let m = render_markdown(&sample());
+        assert!(m.contains("a \\| b"), "{m}");
+        assert!(m.contains("**Total**"));
+    }
+}

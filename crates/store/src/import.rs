@@ -1,0 +1,425 @@
+//! Writing one import inside one transaction.
+
+use crate::{Store, StoreError};
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::HashMap;
+use std::path::Path;
+use uptake_model::{
+    AccountDay, AudienceSnapshot, Count, FollowerActivity, Metrics, Observation, Share, Video,
+};
+
+/// What is recorded about an import before its records arrive.
+#[derive(Debug, Clone)]
+pub struct NewImport {
+    /// The file as named on the command line.
+    pub file_name: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    /// Size of the file in bytes.
+    pub byte_size: u64,
+    /// When the import ran, UTC seconds.
+    pub imported_at: i64,
+    /// The options that shaped the reading, as JSON (export date, language, ...).
+    pub options_json: String,
+}
+
+/// What an import added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Source records read.
+    pub items: u64,
+    /// Videos not seen before.
+    pub new_videos: u64,
+    /// Observations added.
+    pub observations: u64,
+    /// Account days inserted or updated.
+    pub account_days: u64,
+    /// Audience entries added.
+    pub audience_entries: u64,
+    /// Follower-activity hours inserted or updated.
+    pub follower_activity: u64,
+    /// Warnings recorded.
+    pub warnings: u64,
+}
+
+/// An import in progress. Everything written through it becomes visible
+/// together at [`ImportTx::commit`]; dropping it without committing (an error,
+/// a panic, a killed process) leaves the database exactly as before.
+pub struct ImportTx<'a> {
+    tx: Transaction<'a>,
+    path: &'a Path,
+    import_id: i64,
+    platform: String,
+    video_ids: HashMap<String, i64>,
+    counts: ImportCounts,
+}
+
+/// Bit of each count column in `observations.approx_mask`.
+pub(crate) const APPROX_BITS: [(&str, u32); 8] = [
+    ("views", 1),
+    ("reach", 2),
+    ("likes", 4),
+    ("comments", 8),
+    ("shares", 16),
+    ("saves", 32),
+    ("new_followers", 64),
+    ("profile_views", 128),
+];
+
+fn approx_mask(m: &Metrics) -> u32 {
+    let counts = [
+        m.views,
+        m.reach,
+        m.likes,
+        m.comments,
+        m.shares,
+        m.saves,
+        m.new_followers,
+        m.profile_views,
+    ];
+    counts
+        .iter()
+        .zip(APPROX_BITS.iter())
+        .filter(|(c, _)| c.is_some_and(|c| c.approximate))
+        .fold(0, |mask, (_, (_, bit))| mask | bit)
+}
+
+/// Distribution as stored: JSON `[[label, fraction], ...]`, or NULL when empty.
+pub(crate) fn shares_json(shares: &[Share]) -> Option<String> {
+    if shares.is_empty() {
+        return None;
+    }
+    let pairs: Vec<(&str, f64)> = shares
+        .iter()
+        .map(|s| (s.label.as_str(), s.fraction))
+        .collect();
+    serde_json::to_string(&pairs).ok()
+}
+
+fn value(c: Option<Count>) -> Option<i64> {
+    c.map(|c| c.value)
+}
+
+impl Store {
+    /// The import of the file with this SHA-256, if it was imported before.
+    pub fn find_import(&self, sha256: &str) -> Result<Option<crate::ImportRow>, StoreError> {
+        Ok(self
+            .imports()?
+            .into_iter()
+            .find(|i| i.sha256.eq_ignore_ascii_case(sha256)))
+    }
+
+    /// Starts an import. Records written through the returned [`ImportTx`]
+    /// are stored only if it is committed.
+    pub fn begin_import(&mut self, new: &NewImport, platform: &str) -> Result<ImportTx<'_>, StoreError> {
+        let path = self.path.as_path();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sql(path, e))?;
+        tx.execute(
+            "INSERT INTO imports (file_name, sha256, byte_size, formats, imported_at, options)
+             VALUES (?1, ?2, ?3, '', ?4, ?5)",
+            params![
+                new.file_name,
+                new.sha256,
+                new.byte_size as i64,
+                new.imported_at,
+                new.options_json
+            ],
+        )
+        .map_err(|e| StoreError::sql(path, e))?;
+        let import_id = tx.last_insert_rowid();
+        Ok(ImportTx {
+            tx,
+            path,
+            import_id,
+            platform: platform.to_string(),
+            video_ids: HashMap::new(),
+            counts: ImportCounts::default(),
+        })
+    }
+}
+
+impl ImportTx<'_> {
+    fn sql(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::sql(self.path, e)
+    }
+
+    /// The id of this import.
+    pub fn import_id(&self) -> i64 {
+        self.import_id
+    }
+
+    /// Notes that one source record was read.
+    pub fn count_item(&mut self) {
+        self.counts.items += 1;
+    }
+
+    /// Keeps a source record as received; returns its id.
+    pub fn raw(&mut self, location: &str, body: &str) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached("INSERT INTO raw_records (import_id, location, body) VALUES (?1, ?2, ?3)")
+            .and_then(|mut st| st.execute(params![self.import_id, location, body]))
+            .map_err(|e| self.sql(e))?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records a warning against this import.
+    pub fn warning(&mut self, location: &str, message: &str) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO import_warnings (import_id, location, message) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut st| st.execute(params![self.import_id, location, message]))
+            .map_err(|e| self.sql(e))?;
+        self.counts.warnings += 1;
+        Ok(())
+    }
+
+    /// Inserts a video or merges what this record knows into the stored one;
+    /// returns the video's row id. A known value is never replaced by an
+    /// unknown one; a posting date derived from an exact `created_at` wins
+    /// over a date-only one.
+    pub fn video(&mut self, v: &Video) -> Result<i64, StoreError> {
+        let existing: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM videos WHERE platform = ?1 AND platform_id = ?2")
+            .and_then(|mut st| {
+                st.query_row(params![self.platform, v.platform_id], |r| r.get(0))
+                    .optional()
+            })
+            .map_err(|e| self.sql(e))?;
+        let posted_on = v.posted_on.map(|d| d.format("%Y-%m-%d").to_string());
+        let id = match existing {
+            Some(id) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE videos SET
+                           author_handle = COALESCE(?2, author_handle),
+                           author_key    = COALESCE(?3, author_key),
+                           created_at    = COALESCE(?4, created_at),
+                           posted_on     = CASE WHEN COALESCE(?4, created_at) IS NOT NULL
+                                                THEN date(COALESCE(?4, created_at), 'unixepoch')
+                                                ELSE COALESCE(?5, posted_on) END,
+                           title         = COALESCE(?6, title),
+                           caption       = COALESCE(?7, caption),
+                           duration_s    = COALESCE(?8, duration_s),
+                           url           = COALESCE(?9, url)
+                         WHERE id = ?1",
+                    )
+                    .and_then(|mut st| {
+                        st.execute(params![
+                            id,
+                            v.author_handle,
+                            v.author_key,
+                            v.created_at,
+                            posted_on,
+                            v.title,
+                            v.caption,
+                            v.duration_s,
+                            v.url
+                        ])
+                    })
+                    .map_err(|e| self.sql(e))?;
+                id
+            }
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO videos (platform, platform_id, author_handle, author_key,
+                           created_at, posted_on, title, caption, duration_s, url, first_import_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5,
+                           CASE WHEN ?5 IS NOT NULL THEN date(?5, 'unixepoch') ELSE ?6 END,
+                           ?7, ?8, ?9, ?10, ?11)",
+                    )
+                    .and_then(|mut st| {
+                        st.execute(params![
+                            self.platform,
+                            v.platform_id,
+                            v.author_handle,
+                            v.author_key,
+                            v.created_at,
+                            posted_on,
+                            v.title,
+                            v.caption,
+                            v.duration_s,
+                            v.url,
+                            self.import_id
+                        ])
+                    })
+                    .map_err(|e| self.sql(e))?;
+                self.counts.new_videos += 1;
+                self.tx.last_insert_rowid()
+            }
+        };
+        self.video_ids.insert(v.platform_id.clone(), id);
+        Ok(id)
+    }
+
+    fn video_row(&mut self, platform_id: &str) -> Result<i64, StoreError> {
+        if let Some(id) = self.video_ids.get(platform_id) {
+            return Ok(*id);
+        }
+        self.video(&Video::with_id(platform_id))
+    }
+
+    /// Adds an observation (never replacing earlier ones).
+    pub fn observation(&mut self, o: &Observation, raw_id: Option<i64>) -> Result<(), StoreError> {
+        let video_id = self.video_row(&o.video_id)?;
+        let m = &o.metrics;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO observations (video_id, import_id, raw_id, source, observed_at,
+                   views, reach, likes, comments, shares, saves, new_followers, profile_views,
+                   approx_mask, avg_watch_s, total_watch_s, full_watch_rate,
+                   traffic_sources, territories, genders)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                   ?17, ?18, ?19, ?20)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    video_id,
+                    self.import_id,
+                    raw_id,
+                    o.source.name(),
+                    o.observed_at,
+                    value(m.views),
+                    value(m.reach),
+                    value(m.likes),
+                    value(m.comments),
+                    value(m.shares),
+                    value(m.saves),
+                    value(m.new_followers),
+                    value(m.profile_views),
+                    approx_mask(m),
+                    m.avg_watch_s,
+                    m.total_watch_s,
+                    m.full_watch_rate,
+                    shares_json(&m.traffic_sources),
+                    shares_json(&m.territories),
+                    shares_json(&m.genders)
+                ])
+            })
+            .map_err(|e| self.sql(e))?;
+        self.counts.observations += 1;
+        Ok(())
+    }
+
+    /// Upserts a day of the account series: each present value replaces the
+    /// stored one (the newest import wins); a missing value keeps it.
+    pub fn account_day(&mut self, d: &AccountDay) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO account_days (account, date, video_views, profile_views, likes,
+                   comments, shares, followers, new_followers, total_viewers, new_viewers,
+                   returning_viewers, reach, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (account, date) DO UPDATE SET
+                   video_views       = COALESCE(excluded.video_views, video_views),
+                   profile_views     = COALESCE(excluded.profile_views, profile_views),
+                   likes             = COALESCE(excluded.likes, likes),
+                   comments          = COALESCE(excluded.comments, comments),
+                   shares            = COALESCE(excluded.shares, shares),
+                   followers         = COALESCE(excluded.followers, followers),
+                   new_followers     = COALESCE(excluded.new_followers, new_followers),
+                   total_viewers     = COALESCE(excluded.total_viewers, total_viewers),
+                   new_viewers       = COALESCE(excluded.new_viewers, new_viewers),
+                   returning_viewers = COALESCE(excluded.returning_viewers, returning_viewers),
+                   reach             = COALESCE(excluded.reach, reach),
+                   import_id         = excluded.import_id",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    d.account,
+                    d.date.format("%Y-%m-%d").to_string(),
+                    d.video_views,
+                    d.profile_views,
+                    d.likes,
+                    d.comments,
+                    d.shares,
+                    d.followers,
+                    d.new_followers,
+                    d.total_viewers,
+                    d.new_viewers,
+                    d.returning_viewers,
+                    d.reach,
+                    self.import_id
+                ])
+            })
+            .map_err(|e| self.sql(e))?;
+        self.counts.account_days += 1;
+        Ok(())
+    }
+
+    /// Adds an audience snapshot.
+    pub fn audience(&mut self, a: &AudienceSnapshot) -> Result<(), StoreError> {
+        let as_of = a.as_of.format("%Y-%m-%d").to_string();
+        for share in &a.shares {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO audience_snapshots (import_id, account, as_of, kind, label, fraction)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .and_then(|mut st| {
+                    st.execute(params![
+                        self.import_id,
+                        a.account,
+                        as_of,
+                        a.kind.name(),
+                        share.label,
+                        share.fraction
+                    ])
+                })
+                .map_err(|e| self.sql(e))?;
+            self.counts.audience_entries += 1;
+        }
+        Ok(())
+    }
+
+    /// Upserts active followers for one hour (newest import wins).
+    pub fn follower_activity(&mut self, f: &FollowerActivity) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO follower_activity (account, date, hour, active_followers, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (account, date, hour) DO UPDATE SET
+                   active_followers = excluded.active_followers, import_id = excluded.import_id",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    f.account,
+                    f.date.format("%Y-%m-%d").to_string(),
+                    f.hour,
+                    f.active_followers,
+                    self.import_id
+                ])
+            })
+            .map_err(|e| self.sql(e))?;
+        self.counts.follower_activity += 1;
+        Ok(())
+    }
+
+    /// Records the formats read and commits everything at once.
+    pub fn commit(self, formats: &[String]) -> Result<ImportCounts, StoreError> {
+        let c = &self.counts;
+        self.tx
+            .execute(
+                "UPDATE imports SET formats = ?2, items = ?3, videos = ?4, observations = ?5,
+                   account_days = ?6 WHERE id = ?1",
+                params![
+                    self.import_id,
+                    formats.join(","),
+                    c.items as i64,
+                    c.new_videos as i64,
+                    c.observations as i64,
+                    c.account_days as i64
+                ],
+            )
+            .map_err(|e| StoreError::sql(self.path, e))?;
+        let counts = self.counts.clone();
+        let path = self.path;
+        self.tx.commit().map_err(|e| StoreError::sql(path, e))?;
+        Ok(counts)
+    }
+}
