@@ -791,12 +791,13 @@ python3 examples/generate_kmb_demo.py
 | `Viewers_{HANDLE}.zip` | Studio → Viewers download as `Viewers.xlsx` | XLSX, not CSV: one sheet, every cell `t="str"`, no shared strings, stored entries; last day `Total Viewers` = `undefined` with New/Returning `0` |
 | `Content_{HANDLE}.zip` | Studio → Content download, 2026 header `Time, Video title, …, Total views` | `Time` = export day (`"February 19"`), `Post time` year-less (Nov..Jan, so the year must be inferred); no id column, ids only in `Video link`; rows in no order; a title with `"` and `,` inside; emoji (incl. a ZWJ flag) and French titles |
 | `business_video_list.json` | TikTok API for Business `GET /business/video/list/` response, observed 2026-02-19 14:35 UTC (dated by `request_id`) | `item_id` strings; `create_time` as a string for some videos and a number for others; float `video_duration`; rates as 0..1; insight fields (`reach`, watch time, completion, `impression_sources`, `audience_countries`) absent for the oldest video; totals slightly above Content.csv (two days later); extra top-level `_uptake_note` key |
-| `manual_observations.csv` | uptake's manual analytics template (`# uptake manual analytics template v1`), filled in from the app | early snapshots (~24 h, ~7 days, one during a second wave) for 6 videos; counts as the app shows them (`1.2K`, `318K`, `"18,400"`, `1,2 K`, plain); `0:41` vs `14.9` watch time; `38%` vs `0.38`; empty = not recorded; one date-only `observed`; video as link or bare id |
+| `manual_observations.csv` | uptake's manual analytics template (`# uptake manual analytics template v1`), filled in from the app | early snapshots (~24 h, ~7 days, one during a second wave) for 6 videos; counts as the app shows them (abbreviated `5.3K`/`382K`, grouped `"17,720"`, comma-decimal `2,7 K` once, plain ints); watch time as `m:ss` or seconds (`24.2`); full-watch as `20%` or `0.29`; empty = not recorded; one date-only `observed`; video as link or bare id |
 | `truth.json` | — (not an input) | the generator's true values: per video id, posting time (Unix s UTC), totals at the Business observation and at the Studio cut-off, daily views; account daily truth; corrected days; exact values behind the manual rows |
 | `SYNTHETIC_DATA.txt` | — | the synthetic-data notice (also the archive comment of every ZIP) |
 
 All Studio CSVs: UTF-8 with BOM, comma, every field double-quoted, `\\n` line ends, no newline after
 the last row, English (US) month names. ZIP entries are stored (uncompressed) with fixed timestamps.
+Video ids carry the posting second in their top 32 bits, as TikTok's do (so all start `75…`).
 
 ## The model
 

@@ -100,8 +100,8 @@ fn read_seekable<R: Read + Seek>(
         .take(SNIFF_LEN as u64)
         .read_to_end(&mut head)
         .map_err(io_err)?;
-    reader.seek(SeekFrom::Start(0)).map_err(io_err)?;
     if head.starts_with(b"PK") {
+        reader.seek(SeekFrom::Start(0)).map_err(io_err)?;
         let archive = zip::ZipArchive::new(reader).map_err(|e| {
             IngestError::invalid(
                 ctx.whole(),
@@ -119,7 +119,15 @@ fn read_seekable<R: Read + Seek>(
         }
         return read_zip(archive, ctx, sink, summary, depth);
     }
-    read_stream(Cursor::new(head.clone()).chain(reader), &head, ctx, sink, summary)
+    // `reader` is positioned just after `head`: read the head again from
+    // memory, then the rest of the file.
+    read_stream(
+        Cursor::new(head.clone()).chain(reader),
+        &head,
+        ctx,
+        sink,
+        summary,
+    )
 }
 
 fn read_workbook<R: Read + Seek>(
@@ -128,7 +136,10 @@ fn read_workbook<R: Read + Seek>(
     sink: &mut dyn Sink,
     summary: &mut ReadSummary,
 ) -> Result<(), IngestError> {
-    let mut counting = CountingSink { inner: sink, items: 0 };
+    let mut counting = CountingSink {
+        inner: sink,
+        items: 0,
+    };
     let format = studio::parse_xlsx(reader, ctx, &mut counting)?;
     summary.parts.push(Part {
         name: ctx.name.clone(),
@@ -139,8 +150,16 @@ fn read_workbook<R: Read + Seek>(
 }
 
 fn zip_entry_time(dt: zip::DateTime) -> Option<NaiveDateTime> {
-    NaiveDate::from_ymd_opt(i32::from(dt.year()), u32::from(dt.month()), u32::from(dt.day()))?
-        .and_hms_opt(u32::from(dt.hour()), u32::from(dt.minute()), u32::from(dt.second()))
+    NaiveDate::from_ymd_opt(
+        i32::from(dt.year()),
+        u32::from(dt.month()),
+        u32::from(dt.day()),
+    )?
+    .and_hms_opt(
+        u32::from(dt.hour()),
+        u32::from(dt.minute()),
+        u32::from(dt.second()),
+    )
 }
 
 fn read_zip<R: Read + Seek>(
@@ -172,9 +191,11 @@ fn read_zip<R: Read + Seek>(
             continue;
         }
         let lower = base.to_ascii_lowercase();
-        let readable = [".csv", ".xlsx", ".json", ".ndjson", ".jsonl", ".txt", ".tsv", ".zip"]
-            .iter()
-            .any(|ext| lower.ends_with(ext));
+        let readable = [
+            ".csv", ".xlsx", ".json", ".ndjson", ".jsonl", ".txt", ".tsv", ".zip",
+        ]
+        .iter()
+        .any(|ext| lower.ends_with(ext));
         if !readable {
             sink.warn(Warning {
                 location: Location::file(&format!("{}: {}", ctx.name, entry_path)),
@@ -250,7 +271,10 @@ fn read_stream<R: Read>(
     sink: &mut dyn Sink,
     summary: &mut ReadSummary,
 ) -> Result<(), IngestError> {
-    let mut counting = CountingSink { inner: sink, items: 0 };
+    let mut counting = CountingSink {
+        inner: sink,
+        items: 0,
+    };
     let format = match ctx.options.format {
         Some(f) => read_as(f, reader, ctx, &mut counting)?,
         None => match sniff(head, false) {

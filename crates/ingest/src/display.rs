@@ -1,9 +1,414 @@
-//! PLACEHOLDER being written now; replaced before any commit that calls it done.
-use crate::{Context, IngestError, Sink};
-use std::io::Read;
-use uptake_model::SourceFormat;
+//! Reader for TikTok Display API v2 responses saved to disk:
+//! `/v2/video/list/` and `/v2/video/query/` pages (`formats.md` §2b).
+//!
+//! The envelope is `{data: {videos, cursor, has_more}, error: {code,
+//! message, log_id}}`; `error.code` is the string `"ok"` on success, and any
+//! other code makes the page an error rather than an empty import. Inputs may
+//! be one page, a JSON array of pages, or NDJSON pages. The Display API lists
+//! the authorising user's own public videos, so videos are attributed to the
+//! project's account (`--account`/`uptake.toml`) when one is configured.
+//!
+//! TikTok writes `data` before `error`, so a page's videos are parsed as they
+//! arrive but held until the page's `error` (success or not, and the
+//! `log_id` that dates the observation) has been read; memory is bounded by
+//! one page (at most 20 videos from the API). When `error` comes first the
+//! videos stream straight to the sink.
 
-/// Reads one input of this format into `sink`.
-pub fn parse<R: Read>(_input: R, ctx: &Context, _sink: &mut dyn Sink) -> Result<SourceFormat, IngestError> {
-    Err(IngestError::invalid(ctx.whole(), "this reader is being written"))
+use crate::business::json::{
+    count, open_json, read_pages, seconds, text, title_from_caption, unix_time, video_id, Clock,
+    Fail, ListSeed, PageHandler, RawJson, Scalar,
+};
+use crate::business::push;
+use crate::error::{IngestError, Location};
+use crate::number::ValueError;
+use crate::sink::{Record, Sink, Warning};
+use crate::Context;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::io::Read;
+use uptake_model::{Metrics, Observation, SourceFormat, Video};
+
+const WHAT: &str = "a TikTok Display API (v2) video list response";
+
+/// Reads a Display API `/v2/video/list/` or `/v2/video/query/` response (one
+/// page, an array of pages, or NDJSON pages) into `sink`.
+pub fn parse<R: Read>(
+    input: R,
+    ctx: &Context,
+    sink: &mut dyn Sink,
+) -> Result<SourceFormat, IngestError> {
+    let reader = open_json(input, ctx, WHAT)?;
+    let mut state = Display {
+        ctx,
+        sink,
+        clock: Clock::default(),
+        failure: None,
+        pages: 0,
+    };
+    read_pages(reader, ctx, WHAT, &mut state)?;
+    if state.pages == 0 {
+        state.sink.warn(Warning {
+            location: ctx.whole(),
+            message: "the file holds no API response pages".into(),
+        });
+    }
+    Ok(SourceFormat::DisplayVideoList)
+}
+
+struct Display<'c, 's> {
+    ctx: &'c Context<'c>,
+    sink: &'s mut dyn Sink,
+    clock: Clock,
+    failure: Option<IngestError>,
+    pages: usize,
+}
+
+/// The `error` object of a v2 response.
+#[derive(Default, Deserialize)]
+struct ErrorObject {
+    code: Option<Scalar>,
+    message: Option<Scalar>,
+    log_id: Option<Scalar>,
+}
+
+impl ErrorObject {
+    fn ok(&self) -> bool {
+        matches!(&self.code, Some(Scalar::Text(c)) if c.trim().eq_ignore_ascii_case("ok"))
+    }
+
+    fn log_id(&self) -> Option<String> {
+        self.log_id.clone().and_then(Scalar::into_text)
+    }
+}
+
+/// A video object (`formats.md` §2b). Every field is optional: the caller
+/// chooses them with `fields=`.
+#[derive(Deserialize)]
+struct DisplayVideo {
+    id: Option<Scalar>,
+    create_time: Option<Scalar>,
+    title: Option<Scalar>,
+    video_description: Option<Scalar>,
+    duration: Option<Scalar>,
+    share_url: Option<Scalar>,
+    view_count: Option<Scalar>,
+    like_count: Option<Scalar>,
+    comment_count: Option<Scalar>,
+    share_count: Option<Scalar>,
+}
+
+/// A parsed video waiting for its page's `error` object.
+struct VideoItem {
+    location: Location,
+    raw: String,
+    video: Video,
+    metrics: Metrics,
+}
+
+/// One page being read.
+#[derive(Default)]
+struct Page {
+    number: usize,
+    /// Set once `error` said "ok" and the observation time is known.
+    streaming_at: Option<i64>,
+    held: Vec<VideoItem>,
+}
+
+impl PageHandler for Display<'_, '_> {
+    fn page<'de, A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
+        self.pages += 1;
+        let mut page = Page {
+            number: self.pages,
+            ..Page::default()
+        };
+        let mut error: Option<ErrorObject> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "error" => {
+                    let e: ErrorObject =
+                        map.next_value::<Option<ErrorObject>>()?.unwrap_or_default();
+                    if e.ok() {
+                        let location = self.ctx.at_record(format!("page {}", page.number));
+                        // Unresolvable times are reported at the page end,
+                        // and only if a video needs one.
+                        page.streaming_at = self
+                            .clock
+                            .observed_at(
+                                self.ctx,
+                                e.log_id().as_deref(),
+                                "log_id",
+                                self.sink,
+                                &location,
+                            )
+                            .ok();
+                    }
+                    error = Some(e);
+                }
+                "data" => {
+                    if matches!(&error, Some(e) if !e.ok()) {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    map.next_value_seed(DataSeed {
+                        state: self,
+                        page: &mut page,
+                    })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        self.finish_page(error, page).map_err(|e| self.fail(e))
+    }
+
+    fn take_failure(&mut self) -> Option<IngestError> {
+        self.failure.take()
+    }
+}
+
+impl Display<'_, '_> {
+    fn fail<E: de::Error>(&mut self, error: IngestError) -> E {
+        self.failure = Some(error);
+        E::custom(Fail)
+    }
+
+    fn video(&mut self, page: &mut Page, raw: RawJson, n: usize) -> Result<(), IngestError> {
+        let record = format!("page {}, video {n}", page.number);
+        let location = self.ctx.at_record(record.clone());
+        let parsed: DisplayVideo = serde_json::from_str(&raw.0).map_err(|e| {
+            IngestError::invalid(
+                location.clone(),
+                format!("expected a Display API video object, found one that does not fit: {e}"),
+            )
+        })?;
+        let id = match &parsed.id {
+            Some(s) => video_id(s).map_err(|e| IngestError::value(location.clone(), "id", e))?,
+            None => {
+                return Err(IngestError::invalid(
+                    location,
+                    "expected an `id` in every video object (request it with `fields=id,...`), found none",
+                ))
+            }
+        };
+        let location = self.ctx.at_record(format!("{record} (`{id}`)"));
+        let at = |field: &str, e: ValueError| IngestError::value(location.clone(), field, e);
+
+        let mut video = Video::with_id(id);
+        video.author_handle = self.ctx.options.account.clone();
+        if let Some(t) = &parsed.create_time {
+            if let Some((secs, day)) = unix_time(t).map_err(|e| at("create_time", e))? {
+                video.created_at = Some(secs);
+                video.posted_on = Some(day);
+            }
+        }
+        video.caption =
+            text(parsed.video_description.as_ref()).map_err(|e| at("video_description", e))?;
+        video.title = match text(parsed.title.as_ref()).map_err(|e| at("title", e))? {
+            Some(t) => Some(t),
+            None => video.caption.as_deref().and_then(title_from_caption),
+        };
+        video.url = text(parsed.share_url.as_ref()).map_err(|e| at("share_url", e))?;
+        video.duration_s = seconds(parsed.duration.as_ref()).map_err(|e| at("duration", e))?;
+        let c = |field: &str, v: &Option<Scalar>| count(v.as_ref()).map_err(|e| at(field, e));
+        // The Display API has no saves, watch time, reach or traffic sources.
+        let metrics = Metrics {
+            views: c("view_count", &parsed.view_count)?,
+            likes: c("like_count", &parsed.like_count)?,
+            comments: c("comment_count", &parsed.comment_count)?,
+            shares: c("share_count", &parsed.share_count)?,
+            ..Metrics::default()
+        };
+        let item = VideoItem {
+            location,
+            raw: raw.0,
+            video,
+            metrics,
+        };
+        match page.streaming_at {
+            Some(at) => self.push_video(item, at),
+            None => {
+                page.held.push(item);
+                Ok(())
+            }
+        }
+    }
+
+    fn push_video(&mut self, item: VideoItem, observed_at: i64) -> Result<(), IngestError> {
+        let video_id = item.video.platform_id.clone();
+        let mut records = vec![Record::Video(item.video)];
+        if !item.metrics.is_empty() {
+            records.push(Record::Observation(Observation {
+                video_id,
+                observed_at,
+                source: SourceFormat::DisplayVideoList,
+                metrics: item.metrics,
+            }));
+        }
+        push(self.sink, item.location, Some(item.raw), records)
+    }
+
+    fn finish_page(
+        &mut self,
+        error: Option<ErrorObject>,
+        mut page: Page,
+    ) -> Result<(), IngestError> {
+        let location = self.ctx.at_record(format!("page {}", page.number));
+        let log_id = match &error {
+            Some(e) if e.ok() => e.log_id(),
+            Some(e) => {
+                let code = e
+                    .code
+                    .as_ref()
+                    .map(Scalar::shown)
+                    .unwrap_or_else(|| "(none)".into());
+                let message = e
+                    .message
+                    .clone()
+                    .and_then(Scalar::into_text)
+                    .unwrap_or_default();
+                let log = e
+                    .log_id()
+                    .map(|l| format!(", log_id `{l}`"))
+                    .unwrap_or_default();
+                return Err(IngestError::invalid(
+                    location,
+                    format!(
+                        "the API answered with an error instead of data (code `{code}`: \
+                         `{message}`{log}); request the page again and save the successful response"
+                    ),
+                ));
+            }
+            None => {
+                self.sink.warn(Warning {
+                    location: location.clone(),
+                    message: "the page has no `error` object; read as a successful response".into(),
+                });
+                None
+            }
+        };
+        if page.held.is_empty() {
+            return Ok(());
+        }
+        let observed_at = match page.streaming_at {
+            Some(t) => t,
+            None => self.clock.observed_at(
+                self.ctx,
+                log_id.as_deref(),
+                "log_id",
+                self.sink,
+                &location,
+            )?,
+        };
+        for item in std::mem::take(&mut page.held) {
+            self.push_video(item, observed_at)?;
+        }
+        Ok(())
+    }
+}
+
+/// Walks `data`, handing each video to [`Display::video`].
+struct DataSeed<'a, 'c, 's> {
+    state: &'a mut Display<'c, 's>,
+    page: &'a mut Page,
+}
+
+impl<'de> DeserializeSeed<'de> for DataSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("`data` to be an object")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let DataSeed { state, page } = self;
+        while let Some(key) = map.next_key::<String>()? {
+            if key != "videos" {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let mut failed = None;
+            let result = map.next_value_seed(ListSeed {
+                each: &mut |raw, n| state.video(page, raw, n),
+                failed: &mut failed,
+                expecting: "`videos` to be a list of video objects",
+            });
+            if let Some(e) = failed {
+                return Err(state.fail(e));
+            }
+            result?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Options, VecSink};
+
+    fn read(text: &str, options: &Options) -> (Result<SourceFormat, IngestError>, VecSink) {
+        let ctx = Context::new("list.json", options);
+        let mut sink = VecSink::default();
+        let result = parse(text.as_bytes(), &ctx, &mut sink);
+        (result, sink)
+    }
+
+    #[test]
+    fn data_first_pages_are_dated_by_the_log_id() {
+        let text = r#"{"data":{"videos":[{"id":"7412345678901234567","title":"","video_description":"Sleep tips #sleep",
+            "create_time":1725000000,"duration":21,"view_count":5400,"like_count":310}],"cursor":0,"has_more":false},
+            "error":{"code":"ok","message":"","log_id":"20240901120000ABCDEF"}}"#;
+        let (result, sink) = read(text, &Options::default());
+        assert!(
+            matches!(result, Ok(SourceFormat::DisplayVideoList)),
+            "{result:?}"
+        );
+        let videos = sink.videos();
+        assert_eq!(videos[0].title.as_deref(), Some("Sleep tips #sleep"));
+        assert_eq!(videos[0].duration_s, Some(21.0));
+        let obs = sink.observations();
+        assert_eq!(obs[0].observed_at, 1_725_192_000);
+        assert_eq!(obs[0].metrics.saves, None);
+        assert_eq!(obs[0].metrics.comments, None);
+    }
+
+    #[test]
+    fn an_error_page_is_an_error_quoting_code_and_log_id() {
+        let text = r#"{"data":{},"error":{"code":"access_token_invalid","message":"The access token is invalid","log_id":"2024X"}}"#;
+        let (result, sink) = read(text, &Options::default());
+        let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            e.contains("access_token_invalid")
+                && e.contains("The access token is invalid")
+                && e.contains("2024X"),
+            "{e}"
+        );
+        assert!(sink.items.is_empty());
+    }
+
+    #[test]
+    fn videos_of_a_failed_page_are_not_pushed() {
+        let text = r#"{"data":{"videos":[{"id":"1","view_count":1}]},"error":{"code":"rate_limit_exceeded"}}"#;
+        let (result, sink) = read(text, &Options::default());
+        assert!(result.is_err());
+        assert!(sink.items.is_empty());
+    }
 }

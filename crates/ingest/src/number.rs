@@ -24,7 +24,7 @@ pub struct ValueError {
 impl ValueError {
     fn new(expected: &'static str, found: &str) -> Self {
         let mut found: String = found.chars().take(60).collect();
-        if found.len() < 1 {
+        if found.is_empty() {
             found = String::from("(empty)");
         }
         ValueError {
@@ -102,7 +102,10 @@ fn parse_plain_decimal(t: &str) -> Option<f64> {
     if !digits_ok || !t.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    t.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
+    t.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 /// True when `t` is digits grouped in threes by `sep` (`18,400`, `1.234.567`).
@@ -194,11 +197,15 @@ pub fn parse_fraction(text: &str) -> Result<Option<f64>, ValueError> {
         Some(b) => (b, true),
         None => (t.as_str(), false),
     };
-    let v = parse_plain_decimal(body)
-        .ok_or_else(|| ValueError::new("a percentage (`38%`) or a fraction (`0.38`)", text.trim()))?;
+    let v = parse_plain_decimal(body).ok_or_else(|| {
+        ValueError::new("a percentage (`38%`) or a fraction (`0.38`)", text.trim())
+    })?;
     let fraction = if percent || v > 1.0 { v / 100.0 } else { v };
     if !(0.0..=1.0).contains(&fraction) {
-        return Err(ValueError::new("a percentage between 0% and 100%", text.trim()));
+        return Err(ValueError::new(
+            "a percentage between 0% and 100%",
+            text.trim(),
+        ));
     }
     Ok(Some(fraction))
 }
@@ -300,7 +307,10 @@ mod tests {
     use super::*;
 
     fn count(s: &str) -> Option<(i64, bool)> {
-        parse_count(s).ok().flatten().map(|c| (c.value, c.approximate))
+        parse_count(s)
+            .ok()
+            .flatten()
+            .map(|c| (c.value, c.approximate))
     }
 
     #[test]
@@ -328,7 +338,10 @@ mod tests {
         for bad in ["7.41E+18", "12.5", "abc", "1.2.3K", "K", "1,23"] {
             assert!(parse_count(bad).is_err(), "{bad:?} should be rejected");
         }
-        let e = parse_count("7.41E+18").err().map(|e| e.to_string()).unwrap_or_default();
+        let e = parse_count("7.41E+18")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(e.contains("spreadsheet"), "{e}");
     }
 
@@ -374,14 +387,23 @@ mod tests {
 
     #[test]
     fn ids_and_links() {
-        assert_eq!(parse_id("7412345678901234567").ok().as_deref(), Some("7412345678901234567"));
+        assert_eq!(
+            parse_id("7412345678901234567").ok().as_deref(),
+            Some("7412345678901234567")
+        );
         assert!(parse_id("7.41235E+18").is_err());
         assert!(parse_id("74123x").is_err());
         let link = "https://www.tiktok.com/@kmb_lab/video/7412345678901234567?lang=en";
-        assert_eq!(video_id_from_link(link).ok().as_deref(), Some("7412345678901234567"));
+        assert_eq!(
+            video_id_from_link(link).ok().as_deref(),
+            Some("7412345678901234567")
+        );
         assert_eq!(handle_from_link(link).as_deref(), Some("kmb_lab"));
         let share = "https://www.tiktokv.com/share/video/7412345678901234567/";
-        assert_eq!(video_id_from_link(share).ok().as_deref(), Some("7412345678901234567"));
+        assert_eq!(
+            video_id_from_link(share).ok().as_deref(),
+            Some("7412345678901234567")
+        );
         assert!(video_id_from_link("https://www.tiktok.com/@kmb_lab").is_err());
     }
 }

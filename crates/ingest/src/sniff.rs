@@ -91,15 +91,24 @@ mod tests {
             sniff(b"\xEF\xBB\xBF\"Date\",\"Video Views\"\n", false),
             Sniffed::Table
         );
-        let business = br#"{"code":0,"message":"OK","request_id":"2024","data":{"videos":[{"item_id":"1"}]}}"#;
+        let business =
+            br#"{"code":0,"message":"OK","request_id":"2024","data":{"videos":[{"item_id":"1"}]}}"#;
         assert_eq!(
             sniff(business, false),
             Sniffed::Json(SourceFormat::BusinessVideoList)
         );
-        let account = br#"{"code": 0, "request_id": "x", "data": {"followers_count": 3, "metrics": []}}"#;
-        assert_eq!(sniff(account, false), Sniffed::Json(SourceFormat::BusinessAccount));
-        let display = br#"{"data":{"videos":[{"id":"1","cover_image_url":"x"}]},"error":{"code":"ok"}}"#;
-        assert_eq!(sniff(display, false), Sniffed::Json(SourceFormat::DisplayVideoList));
+        let account =
+            br#"{"code": 0, "request_id": "x", "data": {"followers_count": 3, "metrics": []}}"#;
+        assert_eq!(
+            sniff(account, false),
+            Sniffed::Json(SourceFormat::BusinessAccount)
+        );
+        let display =
+            br#"{"data":{"videos":[{"id":"1","cover_image_url":"x"}]},"error":{"code":"ok"}}"#;
+        assert_eq!(
+            sniff(display, false),
+            Sniffed::Json(SourceFormat::DisplayVideoList)
+        );
         assert!(matches!(sniff(b"{\"a\":1}", false), Sniffed::Unknown(_)));
         assert!(matches!(sniff(b"   ", false), Sniffed::Unknown(_)));
     }

@@ -46,7 +46,11 @@ impl Video {
     /// Hashtags in the caption (or title), without `#`, in order, deduplicated
     /// case-insensitively. A hashtag runs until whitespace or another `#`.
     pub fn hashtags(&self) -> Vec<String> {
-        let text = self.caption.as_deref().or(self.title.as_deref()).unwrap_or("");
+        let text = self
+            .caption
+            .as_deref()
+            .or(self.title.as_deref())
+            .unwrap_or("");
         let mut out: Vec<String> = Vec::new();
         for part in text.split('#').skip(1) {
             let tag: String = part
@@ -68,9 +72,14 @@ mod tests {
     #[test]
     fn hashtags_are_extracted_in_order_without_duplicates() {
         let v = Video {
-            caption: Some("What the study found #GenderAffirmingCare #trans#research #trans ✨".into()),
+            caption: Some(
+                "What the study found #GenderAffirmingCare #trans#research #trans ✨".into(),
+            ),
             ..Video::with_id("1")
         };
-        assert_eq!(v.hashtags(), vec!["GenderAffirmingCare", "trans", "research"]);
+        assert_eq!(
+            v.hashtags(),
+            vec!["GenderAffirmingCare", "trans", "research"]
+        );
     }
 }

@@ -7,11 +7,14 @@
 //! are neutralised), JSON for scripts (fractions stay fractions) or Markdown
 //! for papers and chat channels.
 //!
-//! This crate only formats: it computes nothing and reads nothing.
+//! [`tables`] builds the tables uptake prints (the per-video table, the
+//! account summary) from analysis results. This crate formats: it computes
+//! no metric itself (those live in `uptake-analysis`) and reads nothing.
 
 pub mod cell;
 pub mod render;
 pub mod table;
+pub mod tables;
 
 pub use cell::Cell;
 pub use render::{render, OutputFormat, RenderError};

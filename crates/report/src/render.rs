@@ -68,6 +68,11 @@ fn printable(text: &str) -> String {
         .collect()
 }
 
+/// How a cell looks in text and Markdown output, before escaping.
+pub fn shown_plain(cell: &Cell) -> String {
+    shown(cell)
+}
+
 fn shown(cell: &Cell) -> String {
     match cell {
         Cell::Missing => "-".into(),
@@ -140,7 +145,9 @@ pub fn render_text(table: &Table) -> String {
         .collect::<Vec<_>>()
         .join("  ");
     let mut out = String::new();
-    out.push_str(&line(table.columns.iter().map(|c| c.header.clone()).collect()));
+    out.push_str(&line(
+        table.columns.iter().map(|c| c.header.clone()).collect(),
+    ));
     out.push('\n');
     out.push_str(&rule);
     out.push('\n');
@@ -194,7 +201,9 @@ pub fn render_csv(table: &Table) -> Result<String, RenderError> {
     for row in table.rows.iter().chain(&table.summary) {
         w.write_record(row.iter().map(csv_value))?;
     }
-    let bytes = w.into_inner().map_err(|e| RenderError::Buffer(e.to_string()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| RenderError::Buffer(e.to_string()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -236,7 +245,10 @@ pub fn render_json(table: &Table) -> Result<String, RenderError> {
 fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in printable(text).chars() {
-        if matches!(c, '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#') {
+        if matches!(
+            c,
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -304,10 +316,16 @@ mod tests {
 
     fn sample() -> Table {
         Table {
-            columns: vec![Column::text("Title", "title", 12), Column::number("Views", "views")],
+            columns: vec![
+                Column::text("Title", "title", 12),
+                Column::number("Views", "views"),
+            ],
             rows: vec![
                 vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Count(18400)],
-                vec![Cell::Text("a | b\x1b[31m red".into()), Cell::ApproxCount(1200)],
+                vec![
+                    Cell::Text("a | b\x1b[31m red".into()),
+                    Cell::ApproxCount(1200),
+                ],
                 vec![Cell::Text("missing".into()), Cell::Missing],
             ],
             summary: vec![vec![Cell::Text("Total".into()), Cell::Count(19600)]],
@@ -320,7 +338,10 @@ mod tests {
         let t = render_text(&sample());
         assert!(t.contains("18,400"), "{t}");
         assert!(t.contains("~1,200"), "{t}");
-        assert!(!t.contains('\x1b'), "escape sequences must be stripped: {t:?}");
+        assert!(
+            !t.contains('\x1b'),
+            "escape sequences must be stripped: {t:?}"
+        );
         let missing_line = t.lines().find(|l| l.starts_with("missing")).unwrap_or("");
         assert!(missing_line.trim_end().ends_with('-'), "{missing_line}");
         assert!(t.contains("=HYPERLINK(…"), "long titles are cut: {t}");
@@ -331,7 +352,10 @@ mod tests {
         let c = render_csv(&sample()).unwrap_or_default();
         assert!(c.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{c}");
         assert!(c.contains(",18400"));
-        assert!(c.lines().nth(3).is_some_and(|l| l.ends_with(',')), "missing is empty: {c}");
+        assert!(
+            c.lines().nth(3).is_some_and(|l| l.ends_with(',')),
+            "missing is empty: {c}"
+        );
         assert_eq!(neutralise_formula("-1+2"), "'-1+2");
         assert_eq!(neutralise_formula("@SUM"), "'@SUM");
         assert_eq!(neutralise_formula("plain"), "plain");

@@ -36,7 +36,9 @@ pub enum StoreError {
     Missing(PathBuf),
     /// A stored value could not be decoded (a bug in uptake, or a database
     /// edited by hand).
-    #[error("database `{path}`: {what}; this is a bug in uptake or the database was edited by hand")]
+    #[error(
+        "database `{path}`: {what}; this is a bug in uptake or the database was edited by hand"
+    )]
     Corrupt {
         /// The database file.
         path: PathBuf,

@@ -111,7 +111,11 @@ impl Store {
 
     /// Starts an import. Records written through the returned [`ImportTx`]
     /// are stored only if it is committed.
-    pub fn begin_import(&mut self, new: &NewImport, platform: &str) -> Result<ImportTx<'_>, StoreError> {
+    pub fn begin_import(
+        &mut self,
+        new: &NewImport,
+        platform: &str,
+    ) -> Result<ImportTx<'_>, StoreError> {
         let path = self.path.as_path();
         let tx = self
             .conn
@@ -159,7 +163,9 @@ impl ImportTx<'_> {
     /// Keeps a source record as received; returns its id.
     pub fn raw(&mut self, location: &str, body: &str) -> Result<i64, StoreError> {
         self.tx
-            .prepare_cached("INSERT INTO raw_records (import_id, location, body) VALUES (?1, ?2, ?3)")
+            .prepare_cached(
+                "INSERT INTO raw_records (import_id, location, body) VALUES (?1, ?2, ?3)",
+            )
             .and_then(|mut st| st.execute(params![self.import_id, location, body]))
             .map_err(|e| self.sql(e))?;
         Ok(self.tx.last_insert_rowid())

@@ -65,9 +65,12 @@ impl Store {
         conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
         // Refuse a newer schema before anything (even the journal mode) changes the file.
         schema::refuse_newer(&conn, path)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
         schema::migrate(&mut conn, path)?;
         Ok(Store {
             conn,

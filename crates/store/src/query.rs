@@ -308,7 +308,11 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         let rows = st
             .query_map(params![account, kind.name()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, f64>(2)?,
+                ))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql(e))?;
@@ -395,7 +399,11 @@ fn fill_latest(m: &mut Metrics, row: &Row) -> rusqlite::Result<()> {
             }
         }
     }
-    let reals: [&mut Option<f64>; 3] = [&mut m.avg_watch_s, &mut m.total_watch_s, &mut m.full_watch_rate];
+    let reals: [&mut Option<f64>; 3] = [
+        &mut m.avg_watch_s,
+        &mut m.total_watch_s,
+        &mut m.full_watch_rate,
+    ];
     for (i, slot) in reals.into_iter().enumerate() {
         if slot.is_none() {
             *slot = row.get(11 + i)?;

@@ -78,8 +78,11 @@ fn runs(dates: &[NaiveDate]) -> Vec<DayRange> {
     out
 }
 
+/// Reads one metric of a day.
+pub type DayMetric = fn(&AccountDay) -> Option<i64>;
+
 /// Metric names and accessors, in the order `uptake account` prints them.
-pub const DAILY_METRICS: &[(&str, fn(&AccountDay) -> Option<i64>)] = &[
+pub const DAILY_METRICS: &[(&str, DayMetric)] = &[
     ("video_views", |d| d.video_views),
     ("profile_views", |d| d.profile_views),
     ("likes", |d| d.likes),
@@ -108,7 +111,10 @@ pub fn summarise_account(
         .collect();
     days.sort_by_key(|d| d.date);
     let window = match (days.first(), days.last()) {
-        (Some(a), Some(b)) => Some(DayRange { from: a.date, to: b.date }),
+        (Some(a), Some(b)) => Some(DayRange {
+            from: a.date,
+            to: b.date,
+        }),
         _ => None,
     };
     let mut missing_dates = Vec::new();
@@ -198,7 +204,11 @@ mod tests {
     }
 
     fn day(n: u32, views: Option<i64>, followers: Option<i64>) -> AccountDay {
-        AccountDay { video_views: views, followers, ..AccountDay::new("a", d(n)) }
+        AccountDay {
+            video_views: views,
+            followers,
+            ..AccountDay::new("a", d(n))
+        }
     }
 
     #[test]
@@ -213,17 +223,33 @@ mod tests {
         let s = summarise_account("a", &days, None, None);
         assert_eq!(s.video_views, Some(147));
         assert_eq!(s.net_follower_growth, Some(20));
-        assert_eq!(s.missing_days, vec![DayRange { from: d(3), to: d(4) }]);
+        assert_eq!(
+            s.missing_days,
+            vec![DayRange {
+                from: d(3),
+                to: d(4)
+            }]
+        );
         assert_eq!(
             s.missing_values,
-            vec![("video_views".to_string(), vec![DayRange { from: d(6), to: d(6) }])]
+            vec![(
+                "video_views".to_string(),
+                vec![DayRange {
+                    from: d(6),
+                    to: d(6)
+                }]
+            )]
         );
         assert_eq!(follower_changes(&days), vec![(d(2), 10), (d(6), 15)]);
     }
 
     #[test]
     fn window_filter() {
-        let days = vec![day(1, Some(1), None), day(2, Some(2), None), day(3, Some(4), None)];
+        let days = vec![
+            day(1, Some(1), None),
+            day(2, Some(2), None),
+            day(3, Some(4), None),
+        ];
         let s = summarise_account("a", &days, Some(d(2)), Some(d(3)));
         assert_eq!(s.video_views, Some(6));
         assert_eq!(s.days_with_data, 2);

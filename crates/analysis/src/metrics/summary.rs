@@ -93,7 +93,11 @@ mod tests {
 
     #[test]
     fn pooled_rate_skips_incomplete_pairs() {
-        let r = pooled_rate(&[(Some(10.0), Some(100.0)), (Some(5.0), None), (Some(30.0), Some(100.0))]);
+        let r = pooled_rate(&[
+            (Some(10.0), Some(100.0)),
+            (Some(5.0), None),
+            (Some(30.0), Some(100.0)),
+        ]);
         assert_eq!(r, Some(0.2));
     }
 

@@ -83,7 +83,9 @@ pub fn for_you_share(sources: &[Share]) -> Option<f64> {
 pub fn top_territory(territories: &[Share]) -> Option<(String, f64)> {
     territories
         .iter()
-        .filter(|s| !s.label.eq_ignore_ascii_case("others") && !s.label.eq_ignore_ascii_case("other"))
+        .filter(|s| {
+            !s.label.eq_ignore_ascii_case("others") && !s.label.eq_ignore_ascii_case("other")
+        })
         .max_by(|a, b| a.fraction.total_cmp(&b.fraction))
         .map(|s| (s.label.clone(), s.fraction))
 }
@@ -166,15 +168,33 @@ mod tests {
         let mut m = metrics(1000, 80, 15, 5);
         m.avg_watch_s = Some(15.0);
         m.traffic_sources = vec![
-            Share { label: "Personal profile".into(), fraction: 0.1 },
-            Share { label: "For You".into(), fraction: 0.8 },
+            Share {
+                label: "Personal profile".into(),
+                fraction: 0.1,
+            },
+            Share {
+                label: "For You".into(),
+                fraction: 0.8,
+            },
         ];
         m.territories = vec![
-            Share { label: "Others".into(), fraction: 0.5 },
-            Share { label: "CA".into(), fraction: 0.3 },
-            Share { label: "US".into(), fraction: 0.2 },
+            Share {
+                label: "Others".into(),
+                fraction: 0.5,
+            },
+            Share {
+                label: "CA".into(),
+                fraction: 0.3,
+            },
+            Share {
+                label: "US".into(),
+                fraction: 0.2,
+            },
         ];
-        let video = Video { duration_s: Some(60.0), ..Video::with_id("1") };
+        let video = Video {
+            duration_s: Some(60.0),
+            ..Video::with_id("1")
+        };
         let v = video_metrics(&video, &m);
         assert_eq!(v.avg_watch_ratio, Some(0.25));
         assert_eq!(v.for_you_share, Some(0.8));

@@ -131,7 +131,10 @@ impl DateTable {
                 let value = (u32::from(month), dom);
                 map.insert(normalise(&md_long.format(&day).to_string()), value);
                 map.insert(normalise(&md_medium.format(&day).to_string()), value);
-                for alone in [m_long.format(&day).to_string(), m_medium.format(&day).to_string()] {
+                for alone in [
+                    m_long.format(&day).to_string(),
+                    m_medium.format(&day).to_string(),
+                ] {
                     let alone = normalise(&alone);
                     map.insert(format!("{dom} {alone}"), value);
                     map.insert(format!("{alone} {dom}"), value);

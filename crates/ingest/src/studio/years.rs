@@ -337,13 +337,21 @@ mod tests {
 
     #[test]
     fn export_date_gives_the_year() {
-        let got = assign_years(&[dm(8, 30), dm(8, 31)], Some(Anchor::End(ymd(2026, 9, 2))), Order::Strict);
+        let got = assign_years(
+            &[dm(8, 30), dm(8, 31)],
+            Some(Anchor::End(ymd(2026, 9, 2))),
+            Order::Strict,
+        );
         assert_eq!(got, Ok(vec![ymd(2026, 8, 30), ymd(2026, 8, 31)]));
     }
 
     #[test]
     fn last_row_after_export_day_month_is_last_year() {
-        let got = assign_years(&[dm(12, 30), dm(12, 31)], Some(Anchor::End(ymd(2026, 1, 2))), Order::Strict);
+        let got = assign_years(
+            &[dm(12, 30), dm(12, 31)],
+            Some(Anchor::End(ymd(2026, 1, 2))),
+            Order::Strict,
+        );
         assert_eq!(got, Ok(vec![ymd(2025, 12, 30), ymd(2025, 12, 31)]));
     }
 
@@ -364,9 +372,22 @@ mod tests {
     fn february_29_needs_a_leap_year() {
         let input = [dm(2, 28), dm(2, 29), dm(3, 1)];
         let ok = assign_years(&input, Some(Anchor::End(ymd(2028, 3, 3))), Order::Strict);
-        assert_eq!(ok, Ok(vec![ymd(2028, 2, 28), ymd(2028, 2, 29), ymd(2028, 3, 1)]));
+        assert_eq!(
+            ok,
+            Ok(vec![ymd(2028, 2, 28), ymd(2028, 2, 29), ymd(2028, 3, 1)])
+        );
         let wrong = assign_years(&input, Some(Anchor::End(ymd(2027, 3, 3))), Order::Strict);
-        assert!(matches!(wrong, Err(YearError::Impossible { index: 1, year: 2027, .. })), "{wrong:?}");
+        assert!(
+            matches!(
+                wrong,
+                Err(YearError::Impossible {
+                    index: 1,
+                    year: 2027,
+                    ..
+                })
+            ),
+            "{wrong:?}"
+        );
         let msg = wrong.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("29 February does not exist in 2027"), "{msg}");
         let wrong = assign_years(&input, Some(Anchor::Start(ymd(2027, 2, 28))), Order::Strict);
@@ -378,19 +399,33 @@ mod tests {
         let input = [dm(8, 9), dm(8, 10), dm(8, 8)];
         for anchor in [Anchor::End(ymd(2026, 9, 1)), Anchor::Start(ymd(2026, 8, 9))] {
             let got = assign_years(&input, Some(anchor), Order::Strict);
-            assert!(matches!(got, Err(YearError::Backwards { index: 2, .. })), "{anchor:?}: {got:?}");
+            assert!(
+                matches!(got, Err(YearError::Backwards { index: 2, .. })),
+                "{anchor:?}: {got:?}"
+            );
         }
         let repeat = [dm(8, 9), dm(8, 9)];
         let strict = assign_years(&repeat, Some(Anchor::End(ymd(2026, 9, 1))), Order::Strict);
         assert!(matches!(strict, Err(YearError::Backwards { index: 1, .. })));
-        let repeating = assign_years(&repeat, Some(Anchor::End(ymd(2026, 9, 1))), Order::Repeating);
+        let repeating = assign_years(
+            &repeat,
+            Some(Anchor::End(ymd(2026, 9, 1))),
+            Order::Repeating,
+        );
         assert_eq!(repeating, Ok(vec![ymd(2026, 8, 9), ymd(2026, 8, 9)]));
     }
 
     #[test]
     fn zip_start_must_match_the_first_row() {
-        let got = assign_years(&[dm(6, 19), dm(6, 20)], Some(Anchor::Start(ymd(2026, 6, 18))), Order::Strict);
-        assert!(matches!(got, Err(YearError::StartMismatch { index: 0, .. })), "{got:?}");
+        let got = assign_years(
+            &[dm(6, 19), dm(6, 20)],
+            Some(Anchor::Start(ymd(2026, 6, 18))),
+            Order::Strict,
+        );
+        assert!(
+            matches!(got, Err(YearError::StartMismatch { index: 0, .. })),
+            "{got:?}"
+        );
         let msg = got.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("does not match the ZIP name"), "{msg}");
     }
@@ -405,22 +440,43 @@ mod tests {
 
     #[test]
     fn no_anchor_is_an_error_unless_dates_carry_years() {
-        assert_eq!(assign_years(&[dm(1, 1)], None, Order::Strict), Err(YearError::NoYear));
-        let dated = PartialDate { year: Some(2026), month: 1, day: 1 };
-        assert_eq!(assign_years(&[dated], None, Order::Strict), Ok(vec![ymd(2026, 1, 1)]));
+        assert_eq!(
+            assign_years(&[dm(1, 1)], None, Order::Strict),
+            Err(YearError::NoYear)
+        );
+        let dated = PartialDate {
+            year: Some(2026),
+            month: 1,
+            day: 1,
+        };
+        assert_eq!(
+            assign_years(&[dated], None, Order::Strict),
+            Ok(vec![ymd(2026, 1, 1)])
+        );
         assert_eq!(assign_years(&[], None, Order::Strict), Ok(vec![]));
     }
 
     #[test]
     fn dated_row_after_the_export_date_is_an_error() {
-        let dated = PartialDate { year: Some(2026), month: 9, day: 5 };
-        let got = assign_years(&[dm(9, 4), dated], Some(Anchor::End(ymd(2026, 9, 1))), Order::Strict);
+        let dated = PartialDate {
+            year: Some(2026),
+            month: 9,
+            day: 5,
+        };
+        let got = assign_years(
+            &[dm(9, 4), dated],
+            Some(Anchor::End(ymd(2026, 9, 1))),
+            Order::Strict,
+        );
         assert!(matches!(got, Err(YearError::AfterEnd { .. })), "{got:?}");
     }
 
     #[test]
     fn posting_dates_roll_back_before_the_snapshot() {
-        assert_eq!(on_or_before(dm(12, 20), ymd(2026, 1, 5)), Ok(ymd(2025, 12, 20)));
+        assert_eq!(
+            on_or_before(dm(12, 20), ymd(2026, 1, 5)),
+            Ok(ymd(2025, 12, 20))
+        );
         assert_eq!(on_or_before(dm(1, 5), ymd(2026, 1, 5)), Ok(ymd(2026, 1, 5)));
     }
 }

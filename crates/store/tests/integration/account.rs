@@ -8,21 +8,32 @@ fn day(d: u32, views: Option<i64>, followers: Option<i64>) -> AccountDay {
     AccountDay {
         video_views: views,
         followers,
-        ..AccountDay::new("kmb", NaiveDate::from_ymd_opt(2025, 12, d).unwrap_or_default())
+        ..AccountDay::new(
+            "kmb",
+            NaiveDate::from_ymd_opt(2025, 12, d).unwrap_or_default(),
+        )
     }
 }
 
 #[test]
 fn newest_import_wins_and_missing_never_overwrites() {
     let (_dir, _path, mut store) = super::fresh();
-    let mut tx = store.begin_import(&super::new_import("one"), "tiktok").unwrap_or_else(|e| panic!("{e}"));
-    tx.account_day(&day(20, Some(100), None)).unwrap_or_else(|e| panic!("{e}"));
-    tx.account_day(&day(21, Some(200), None)).unwrap_or_else(|e| panic!("{e}"));
+    let mut tx = store
+        .begin_import(&super::new_import("one"), "tiktok")
+        .unwrap_or_else(|e| panic!("{e}"));
+    tx.account_day(&day(20, Some(100), None))
+        .unwrap_or_else(|e| panic!("{e}"));
+    tx.account_day(&day(21, Some(200), None))
+        .unwrap_or_else(|e| panic!("{e}"));
     tx.commit(&[]).unwrap_or_else(|e| panic!("{e}"));
 
-    let mut tx = store.begin_import(&super::new_import("second"), "tiktok").unwrap_or_else(|e| panic!("{e}"));
-    tx.account_day(&day(20, Some(105), None)).unwrap_or_else(|e| panic!("{e}")); // corrected
-    tx.account_day(&day(21, None, Some(900))).unwrap_or_else(|e| panic!("{e}")); // undefined views
+    let mut tx = store
+        .begin_import(&super::new_import("second"), "tiktok")
+        .unwrap_or_else(|e| panic!("{e}"));
+    tx.account_day(&day(20, Some(105), None))
+        .unwrap_or_else(|e| panic!("{e}")); // corrected
+    tx.account_day(&day(21, None, Some(900)))
+        .unwrap_or_else(|e| panic!("{e}")); // undefined views
     tx.commit(&[]).unwrap_or_else(|e| panic!("{e}"));
 
     let days = store.account_days("kmb").unwrap_or_else(|e| panic!("{e}"));

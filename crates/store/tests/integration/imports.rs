@@ -22,7 +22,8 @@ fn an_uncommitted_import_leaves_nothing() {
         let mut tx = store
             .begin_import(&super::new_import("a.csv"), "tiktok")
             .unwrap_or_else(|e| panic!("{e}"));
-        tx.video(&Video::with_id("7500000000000000001")).unwrap_or_else(|e| panic!("{e}"));
+        tx.video(&Video::with_id("7500000000000000001"))
+            .unwrap_or_else(|e| panic!("{e}"));
         tx.observation(&obs("7500000000000000001", 10, Some(5), None), None)
             .unwrap_or_else(|e| panic!("{e}"));
         // dropped without commit
@@ -43,14 +44,22 @@ fn latest_metrics_take_each_metric_from_the_latest_observation_that_has_it() {
         ..Video::with_id(id)
     })
     .unwrap_or_else(|e| panic!("{e}"));
-    tx.observation(&obs(id, 100, Some(1000), Some(9.5)), None).unwrap_or_else(|e| panic!("{e}"));
+    tx.observation(&obs(id, 100, Some(1000), Some(9.5)), None)
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut later = obs(id, 200, Some(1500), None);
     later.metrics.likes = Some(Count::approx(1200));
-    later.metrics.traffic_sources = vec![Share { label: "For You".into(), fraction: 0.8 }];
-    tx.observation(&later, None).unwrap_or_else(|e| panic!("{e}"));
+    later.metrics.traffic_sources = vec![Share {
+        label: "For You".into(),
+        fraction: 0.8,
+    }];
+    tx.observation(&later, None)
+        .unwrap_or_else(|e| panic!("{e}"));
     // A video record without a title must not erase the known title.
-    tx.video(&Video::with_id(id)).unwrap_or_else(|e| panic!("{e}"));
-    let counts = tx.commit(&["manual-template".into()]).unwrap_or_else(|e| panic!("{e}"));
+    tx.video(&Video::with_id(id))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let counts = tx
+        .commit(&["manual-template".into()])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((counts.new_videos, counts.observations), (1, 2));
 
     let all = store.latest_metrics(None).unwrap_or_else(|e| panic!("{e}"));
@@ -63,7 +72,9 @@ fn latest_metrics_take_each_metric_from_the_latest_observation_that_has_it() {
     assert_eq!(v.metrics.traffic_sources.len(), 1);
     assert_eq!(v.observations, 2);
 
-    let early = store.latest_metrics(Some(150)).unwrap_or_else(|e| panic!("{e}"));
+    let early = store
+        .latest_metrics(Some(150))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(early[0].metrics.views, Some(Count::exact(1000)));
     assert_eq!(early[0].metrics.likes, None);
     assert_eq!(early[0].observations, 1);
@@ -73,9 +84,16 @@ fn latest_metrics_take_each_metric_from_the_latest_observation_that_has_it() {
 fn the_same_hash_is_found_again() {
     let (_dir, _path, mut store) = super::fresh();
     let new = super::new_import("a.csv");
-    let tx = store.begin_import(&new, "tiktok").unwrap_or_else(|e| panic!("{e}"));
+    let tx = store
+        .begin_import(&new, "tiktok")
+        .unwrap_or_else(|e| panic!("{e}"));
     tx.commit(&[]).unwrap_or_else(|e| panic!("{e}"));
-    let found = store.find_import(&new.sha256).unwrap_or_else(|e| panic!("{e}"));
+    let found = store
+        .find_import(&new.sha256)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(found.map(|i| i.file_name), Some("a.csv".to_string()));
-    assert!(store.begin_import(&new, "tiktok").is_err(), "a second import of the same hash is refused by the UNIQUE constraint");
+    assert!(
+        store.begin_import(&new, "tiktok").is_err(),
+        "a second import of the same hash is refused by the UNIQUE constraint"
+    );
 }

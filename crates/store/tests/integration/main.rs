@@ -1,5 +1,7 @@
 //! Integration tests of `uptake-store` against real SQLite files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+
 mod account;
 mod imports;
 mod schema;

@@ -40,13 +40,19 @@ fn a_newer_database_is_refused_untouched() {
     }
     let before = std::fs::read(&path).unwrap_or_default();
     match Store::open(&path) {
-        Err(StoreError::TooNew { found, supported, .. }) => {
+        Err(StoreError::TooNew {
+            found, supported, ..
+        }) => {
             assert_eq!(found, SCHEMA_VERSION + 5);
             assert_eq!(supported, SCHEMA_VERSION);
         }
         other => panic!("expected TooNew, got {other:?}"),
     }
-    let err = Store::open(&path).map(|_| ()).err().map(|e| e.to_string()).unwrap_or_default();
+    let err = Store::open(&path)
+        .map(|_| ())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(err.contains("newer uptake"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap_or_default(), before);
 }

@@ -1,0 +1,46 @@
+//! Top-level arguments and the list of subcommands.
+
+use crate::cmd;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// uptake: how research knowledge travels on short-video platforms.
+///
+/// Import TikTok Studio exports, API responses and the manual template into a
+/// local project (one folder, an embedded SQLite database), then print the
+/// per-video dissemination table a knowledge-mobilisation paper reports.
+#[derive(Debug, Parser)]
+#[command(
+    name = "uptake",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Use the project in DIR instead of searching upwards from the current folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands, one file each under `src/cmd/`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a project folder with its configuration, database and secret.
+    Init(cmd::init::Args),
+    /// Import files, folders or ZIPs (format detected from content).
+    Import(cmd::import::Args),
+    /// Print the per-video dissemination table.
+    Videos(cmd::videos::Args),
+    /// Summarise the account's daily series (views, followers, gaps).
+    Account(cmd::account::Args),
+    /// List imports, counts, date coverage and warnings.
+    Status(cmd::status::Args),
+    /// Print a template to fill in by hand.
+    Template(cmd::template::Args),
+    /// Build a project from the bundled synthetic example and show its table.
+    Demo(cmd::demo::Args),
+}

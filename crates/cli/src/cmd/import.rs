@@ -1,0 +1,327 @@
+//! `uptake import`: read files into the project, one transaction per file.
+
+use super::Ctx;
+use crate::import_sink::StoreSink;
+use anyhow::{anyhow, bail, Context as _, Result};
+use chrono::{NaiveDate, NaiveDateTime};
+use sha2::{Digest, Sha256};
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use uptake_ingest::Options;
+use uptake_model::{SourceFormat, PLATFORM_TIKTOK};
+use uptake_store::{NewImport, Store};
+
+/// Import files, folders or ZIPs; the format is detected from the content.
+///
+/// Reads TikTok Studio downloads (Overview, Content, Viewers, FollowerHistory,
+/// FollowerActivity, FollowerGender, FollowerTopTerritories; CSV or XLSX,
+/// loose or in their ZIPs), TikTok API for Business account and video-list
+/// responses, Display API video responses, and the manual template
+/// (`uptake template analytics`). Each file is one transaction: a file with
+/// an error stores nothing. Importing the same bytes again changes nothing.
+///
+/// Studio dates have no year: uptake takes it from the Overview ZIP's name,
+/// from --export-date, or from the ZIP's timestamps (with a warning).
+///
+/// Examples:
+///   uptake import ~/Downloads/Overview_2025-11-01_1767134469_our_lab.zip
+///   uptake import exports/                       (every file in the folder)
+///   uptake import Followers_our_lab.zip --export-date 2026-02-19
+///   uptake import Content.csv --lang sv
+///   uptake import studio/ responses/ --keep-going
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Files, folders (read recursively) or ZIPs.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Read every file as this format instead of detecting it.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<SourceFormat>,
+    /// UI language of Studio files (en, en-GB, fr, es, pt, de, sv, ru, el, vi, id).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// The day the Studio files were downloaded (YYYY-MM-DD): gives their dates a year.
+    #[arg(long, value_name = "DATE")]
+    pub export_date: Option<NaiveDate>,
+    /// When API responses or template rows without a time were observed
+    /// (YYYY-MM-DD or "YYYY-MM-DD HH:MM", UTC).
+    #[arg(long, value_name = "TIME")]
+    pub observed_at: Option<String>,
+    /// Go on with the other files after a file fails (each is still all-or-nothing).
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+/// Parses `YYYY-MM-DD` (start of day) or `YYYY-MM-DD HH:MM[:SS]` as UTC.
+pub fn parse_utc(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().timestamp());
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(t.trim_end_matches('Z'), fmt) {
+            return Some(dt.and_utc().timestamp());
+        }
+    }
+    None
+}
+
+/// File types a folder walk picks up; anything else in a folder is skipped.
+const READABLE: &[&str] = &[
+    "csv", "tsv", "txt", "xlsx", "zip", "json", "ndjson", "jsonl",
+];
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot list `{}`", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.starts_with('.') {
+                continue;
+            }
+            if p.is_dir() {
+                collect(&p, out)?;
+            } else {
+                let ext = p
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                if READABLE.contains(&ext.as_str()) {
+                    out.push(p);
+                }
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn sha256_file(path: &Path) -> Result<(String, u64)> {
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = file
+            .read(&mut buf)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    let digest = hasher.finalize();
+    Ok((digest.iter().map(|b| format!("{b:02x}")).collect(), size))
+}
+
+/// What happened to one file.
+pub enum Outcome {
+    /// Stored, with a one-line report and warnings.
+    Imported(String),
+    /// Already imported before.
+    Unchanged(String),
+}
+
+/// Imports one file in one transaction. Public so that `uptake demo` uses
+/// exactly the same path as `uptake import`.
+pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<Outcome> {
+    let shown = path.display().to_string();
+    let (sha256, size) = sha256_file(path)?;
+    if let Some(prev) = store.find_import(&sha256)? {
+        return Ok(Outcome::Unchanged(format!(
+            "unchanged `{shown}`: the same bytes were imported on {} as import #{} (`{}`); nothing changed",
+            super::format_time(prev.imported_at),
+            prev.id,
+            prev.file_name
+        )));
+    }
+    let options_json = serde_json::json!({
+        "format": options.format.map(|f| f.name()),
+        "lang": options.lang,
+        "export_date": options.export_date.map(|d| d.to_string()),
+        "observed_at": options.observed_at,
+        "account": options.account,
+    })
+    .to_string();
+    let new = NewImport {
+        file_name: shown.clone(),
+        sha256,
+        byte_size: size,
+        imported_at: chrono::Utc::now().timestamp(),
+        options_json,
+    };
+    let bar = if std::io::stderr().is_terminal() && size > 4 << 20 {
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:40} {bytes}/{total_bytes} ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(shown.clone());
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut tx = store.begin_import(&new, PLATFORM_TIKTOK)?;
+    let mut sink = StoreSink::new(&mut tx);
+    let read = uptake_ingest::read_path(path, options, &mut sink, &mut |pos| bar.set_position(pos));
+    bar.finish_and_clear();
+    let summary = read?;
+    let warnings = sink.finish()?;
+    let formats: Vec<String> = summary
+        .formats()
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect();
+    let counts = tx.commit(&formats)?;
+    let mut report = format!(
+        "imported `{shown}` ({}): {} records; {} new videos, {} observations, {} account days",
+        formats.join(", "),
+        counts.items,
+        counts.new_videos,
+        counts.observations,
+        counts.account_days
+    );
+    if counts.audience_entries > 0 {
+        report.push_str(&format!(", {} audience entries", counts.audience_entries));
+    }
+    if counts.follower_activity > 0 {
+        report.push_str(&format!(
+            ", {} follower-activity hours",
+            counts.follower_activity
+        ));
+    }
+    if !warnings.is_empty() {
+        report.push_str(&format!(
+            "; {} warning{}",
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
+        ));
+        for w in warnings.iter().take(5) {
+            report.push_str(&format!("\n  warning: {}: {}", w.location, w.message));
+        }
+        if warnings.len() > 5 {
+            report.push_str(&format!(
+                "\n  … {} more (see `uptake status --warnings`)",
+                warnings.len() - 5
+            ));
+        }
+    }
+    Ok(Outcome::Imported(report))
+}
+
+/// Builds reader options from the arguments and the project's configuration.
+pub fn options(
+    args_format: Option<SourceFormat>,
+    lang: Option<String>,
+    export_date: Option<NaiveDate>,
+    observed_at: Option<i64>,
+    project: &crate::project::Project,
+) -> Options {
+    Options {
+        format: args_format,
+        lang,
+        export_date,
+        account: project.account_handle(),
+        header_map: project
+            .config
+            .studio
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        observed_at,
+    }
+}
+
+/// Runs `uptake import`.
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    // Validate everything before touching the project.
+    let observed_at = match &args.observed_at {
+        Some(t) => Some(parse_utc(t).ok_or_else(|| {
+            anyhow!("--observed-at: expected `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` (UTC), found `{t}`")
+        })?),
+        None => None,
+    };
+    let missing: Vec<String> = args
+        .paths
+        .iter()
+        .filter(|p| !p.exists())
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "no such file or folder: {}; nothing was imported",
+            missing.join(", ")
+        );
+    }
+    let project = ctx.project()?;
+    let mut files = Vec::new();
+    for p in &args.paths {
+        collect(p, &mut files)?;
+    }
+    if files.is_empty() {
+        bail!("no importable files (.csv, .xlsx, .zip, .json, ...) in the given folders");
+    }
+    let options = options(
+        args.format,
+        args.lang.clone(),
+        args.export_date,
+        observed_at,
+        &project,
+    );
+    let mut store = project.open_store()?;
+    let mut failed = 0usize;
+    for (i, file) in files.iter().enumerate() {
+        match import_file(&mut store, file, &options) {
+            Ok(Outcome::Imported(line)) | Ok(Outcome::Unchanged(line)) => {
+                super::print(&format!("{line}\n"))?;
+            }
+            Err(e) => {
+                failed += 1;
+                let msg = format!("{e:#}");
+                if args.keep_going {
+                    eprintln!(
+                        "error: {msg}\n  nothing from `{}` was stored",
+                        file.display()
+                    );
+                } else {
+                    let skipped = files.len() - i - 1;
+                    let rest = if skipped > 0 {
+                        format!(
+                            "; {skipped} later file(s) not tried (use --keep-going to try them)"
+                        )
+                    } else {
+                        String::new()
+                    };
+                    bail!(
+                        "{msg}\n  nothing from `{}` was stored{rest}",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        bail!(
+            "{failed} of {} files failed to import; the others were stored",
+            files.len()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! One module per subcommand; each has `Args` (its help text) and `run`.
+
+pub mod account;
+pub mod demo;
+pub mod import;
+pub mod init;
+pub mod status;
+pub mod template;
+pub mod videos;
+
+use crate::cli::{Cli, Command};
+use crate::project::Project;
+use anyhow::{Context as _, Result};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// What every subcommand may need: where it runs and which project it uses.
+#[derive(Debug)]
+pub struct Ctx {
+    /// `--project`, if given.
+    pub project_dir: Option<PathBuf>,
+    /// The current directory.
+    pub cwd: PathBuf,
+}
+
+impl Ctx {
+    /// Finds and opens the project.
+    pub fn project(&self) -> Result<Project> {
+        Project::find(self.project_dir.as_deref(), &self.cwd)
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        project_dir: cli.project,
+        cwd: std::env::current_dir().context("cannot read the current directory")?,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(args, &ctx),
+        Command::Import(args) => import::run(args, &ctx),
+        Command::Videos(args) => videos::run(args, &ctx),
+        Command::Account(args) => account::run(args, &ctx),
+        Command::Status(args) => status::run(args, &ctx),
+        Command::Template(args) => template::run(args, &ctx),
+        Command::Demo(args) => demo::run(args, &ctx),
+    }
+}
+
+/// Writes `text` to standard output (a closed pipe surfaces as an error that
+/// `main` turns into exit 0).
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The notice every output of a synthetic project carries.
+pub const SYNTHETIC_NOTICE: &str =
+    "SYNTHETIC EXAMPLE DATA: generated for uptake's demo; not real TikTok data and not research findings.";
+
+/// Formats UTC seconds as `YYYY-MM-DD HH:MM UTC`.
+pub fn format_time(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// Adds the synthetic-data notice to a table when the project or its data is
+/// synthetic: a note for text, Markdown and JSON, and for CSV (which has no
+/// notes) a `data_note` column on every row so that the file can never lose it.
+pub fn mark_synthetic<'a>(
+    project: &Project,
+    table: &mut uptake_report::Table,
+    videos: impl Iterator<Item = &'a uptake_model::Video>,
+    format: uptake_report::OutputFormat,
+) {
+    let synthetic = project.config.project.synthetic_data
+        || project
+            .account_handle()
+            .is_some_and(|h| h.contains("synthetic"))
+        || videos.into_iter().any(|v| {
+            v.author_handle
+                .as_deref()
+                .is_some_and(|h| h.contains("synthetic"))
+                || v.url.as_deref().is_some_and(|u| u.contains("synthetic"))
+        });
+    if !synthetic {
+        return;
+    }
+    table.notes.insert(0, SYNTHETIC_NOTICE.to_string());
+    if format != uptake_report::OutputFormat::Csv {
+        return;
+    }
+    table
+        .columns
+        .push(uptake_report::Column::text("Data", "data_note", 10));
+    for row in table.rows.iter_mut().chain(table.summary.iter_mut()) {
+        row.push(uptake_report::Cell::Text("SYNTHETIC".into()));
+    }
+}

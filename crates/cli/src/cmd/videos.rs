@@ -1,0 +1,75 @@
+//! `uptake videos`: the per-video dissemination table.
+
+use super::Ctx;
+use crate::cmd::import::parse_utc;
+use anyhow::{anyhow, Result};
+use uptake_report::tables::videos::{video_table, VideoTableOptions};
+use uptake_report::{render, OutputFormat};
+
+/// Print the per-video dissemination table.
+///
+/// One row per video: posted, title, views, likes, comments, shares, saves,
+/// engagement rate, share rate, save rate, average watch time, full-watch %,
+/// For You %, top territory; then total, median and IQR rows. Every formula is
+/// in docs/metrics.md. A dash means "not reported", never zero; `~` marks an
+/// approximate value (parsed from `1.2K`).
+///
+/// Examples:
+///   uptake videos
+///   uptake videos --format csv > videos.csv
+///   uptake videos --format md --as-of 2026-01-01
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Output format: table, csv, json or md.
+    #[arg(long, default_value = "table", value_name = "FORMAT")]
+    pub format: OutputFormat,
+    /// Show the state as of this date (end of day, UTC) or time ("YYYY-MM-DD HH:MM").
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+/// Turns `--as-of` into an inclusive UTC instant: a bare date means the end of that day.
+pub fn as_of_instant(text: &str) -> Result<i64> {
+    let t = parse_utc(text).ok_or_else(|| {
+        anyhow!("--as-of: expected `YYYY-MM-DD` or `YYYY-MM-DD HH:MM`, found `{text}`")
+    })?;
+    Ok(if text.trim().len() == 10 {
+        t + 86_399
+    } else {
+        t
+    })
+}
+
+/// Runs `uptake videos`.
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    let as_of = args.as_of.as_deref().map(as_of_instant).transpose()?;
+    let project = ctx.project()?;
+    let store = project.open_store()?;
+    let latest = store.latest_metrics(as_of)?;
+    let rows: Vec<_> = latest
+        .into_iter()
+        .filter(|l| as_of.is_none() || l.observations > 0)
+        .map(|l| (l.video, l.metrics))
+        .collect();
+    let machine = matches!(args.format, OutputFormat::Csv | OutputFormat::Json);
+    let mut table = video_table(&rows, VideoTableOptions { machine });
+    if let Some(t) = as_of {
+        table
+            .notes
+            .insert(0, format!("As of {}.", super::format_time(t)));
+    }
+    super::mark_synthetic(
+        &project,
+        &mut table,
+        rows.iter().map(|(v, _)| v),
+        args.format,
+    );
+    if rows.is_empty() {
+        table.notes.insert(
+            0,
+            "No videos yet: import Studio Content.csv, a Business API video list or the manual template (`uptake import PATH`).".into(),
+        );
+    }
+    super::print(&render(&table, args.format)?)
+}

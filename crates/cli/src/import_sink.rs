@@ -1,0 +1,68 @@
+//! The bridge between a reader (`uptake-ingest`) and the store: a [`Sink`]
+//! that writes every record into the import's transaction.
+
+use uptake_ingest::{Item, Record, Sink, SinkError, Warning};
+use uptake_store::{ImportTx, StoreError};
+
+/// Writes records into one import transaction and remembers its warnings.
+pub struct StoreSink<'a, 'b> {
+    tx: &'a mut ImportTx<'b>,
+    /// Warnings received, for printing after the import.
+    pub warnings: Vec<Warning>,
+    /// A store error met while recording a warning (reported at the next push).
+    deferred: Option<StoreError>,
+}
+
+impl<'a, 'b> StoreSink<'a, 'b> {
+    /// A sink writing into `tx`.
+    pub fn new(tx: &'a mut ImportTx<'b>) -> Self {
+        StoreSink {
+            tx,
+            warnings: Vec::new(),
+            deferred: None,
+        }
+    }
+
+    /// Fails if recording a warning failed.
+    pub fn finish(self) -> Result<Vec<Warning>, StoreError> {
+        match self.deferred {
+            Some(e) => Err(e),
+            None => Ok(self.warnings),
+        }
+    }
+}
+
+impl Sink for StoreSink<'_, '_> {
+    fn push(&mut self, item: Item) -> Result<(), SinkError> {
+        if let Some(e) = self.deferred.take() {
+            return Err(Box::new(e));
+        }
+        self.tx.count_item();
+        let raw_id = match &item.raw {
+            Some(raw) => Some(self.tx.raw(&item.location.to_string(), raw)?),
+            None => None,
+        };
+        for record in &item.records {
+            match record {
+                Record::Video(v) => {
+                    self.tx.video(v)?;
+                }
+                Record::Observation(o) => self.tx.observation(o, raw_id)?,
+                Record::AccountDay(d) => self.tx.account_day(d)?,
+                Record::Audience(a) => self.tx.audience(a)?,
+                Record::FollowerActivity(f) => self.tx.follower_activity(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn warn(&mut self, warning: Warning) {
+        if let Err(e) = self
+            .tx
+            .warning(&warning.location.to_string(), &warning.message)
+        {
+            self.deferred.get_or_insert(e);
+        }
+        self.warnings.push(warning);
+    }
+}

@@ -1,0 +1,114 @@
+//! Bad input: a clear message naming the file and what was wrong, exit 1, and
+//! the database exactly as before.
+
+use super::{zip_of, Sandbox};
+
+/// Imports `bytes` as `name` into a project holding the Content example and
+/// returns stderr, after checking that the database did not change.
+fn rejected(name: &str, bytes: &[u8], extra: &[&str]) -> String {
+    let sb = Sandbox::new();
+    sb.project();
+    sb.run_in(
+        "p",
+        &["import", &super::example("Content_synthetic_kmb_lab.zip")],
+    )
+    .ok();
+    let before = sb.db_counts();
+    let path = sb.write(name, bytes);
+    let mut args = vec!["import", path.as_str()];
+    args.extend_from_slice(extra);
+    let run = sb.run_in("p", &args).fails_with(1);
+    assert_eq!(
+        sb.db_counts(),
+        before,
+        "the database changed after a failed import"
+    );
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(name),
+        "the message names the file: {}",
+        run.stderr
+    );
+    run.stderr
+}
+
+#[test]
+fn a_truncated_zip_is_rejected() {
+    let whole = super::example_bytes("Followers_synthetic_kmb_lab.zip");
+    let err = rejected("Followers_x.zip", &whole[..whole.len() / 2], &[]);
+    assert!(
+        err.contains("truncated") || err.contains("damaged"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_id_mangled_by_a_spreadsheet_is_rejected() {
+    let csv = "\u{feff}\"Time\",\"Video title\",\"Video link\",\"Post time\",\"Total likes\",\"Total comments\",\"Total shares\",\"Total views\"\n\"February 19\",\"A\",\"7.41235E+18\",\"February 1\",\"1\",\"2\",\"3\",\"4\"";
+    let zip = zip_of(&[("Content.csv", csv.as_bytes())]);
+    let err = rejected("Content_x.zip", &zip, &["--export-date", "2026-02-19"]);
+    assert!(err.contains("line 2"), "{err}");
+    assert!(err.contains("7.41235E+18"), "{err}");
+    assert!(err.contains("spreadsheet"), "{err}");
+}
+
+#[test]
+fn an_unknown_header_set_lists_the_headers_and_the_mapping_to_add() {
+    let csv = "\u{feff}\"Data\",\"Visualizações de vídeos\",\"Visualizações do perfil\"\n\"9 de agosto\",\"10\",\"2\"";
+    let err = rejected(
+        "Overview.csv",
+        csv.as_bytes(),
+        &["--export-date", "2026-08-20"],
+    );
+    assert!(err.contains("Visualizações de vídeos"), "{err}");
+    assert!(err.contains("[studio.headers]"), "{err}");
+}
+
+#[test]
+fn a_date_that_cannot_exist_in_the_given_year_is_rejected() {
+    // 29 February with an export date that makes it 2025 (not a leap year).
+    let csv = "\u{feff}\"Date\",\"Video Views\",\"Profile Views\",\"Likes\",\"Comments\",\"Shares\"\n\"February 28\",\"1\",\"1\",\"1\",\"1\",\"1\"\n\"February 29\",\"1\",\"1\",\"1\",\"1\",\"1\"";
+    let err = rejected(
+        "Overview.csv",
+        csv.as_bytes(),
+        &["--export-date", "2025-03-10"],
+    );
+    assert!(err.contains("29") && err.contains("2025"), "{err}");
+}
+
+#[test]
+fn an_overview_whose_rows_do_not_match_its_zip_name_is_rejected() {
+    let csv = "\u{feff}\"Date\",\"Video Views\",\"Profile Views\",\"Likes\",\"Comments\",\"Shares\"\n\"March 3\",\"1\",\"1\",\"1\",\"1\",\"1\"";
+    let zip = zip_of(&[("Overview.csv", csv.as_bytes())]);
+    let err = rejected("Overview_2025-11-01_1767134469_x.zip", &zip, &[]);
+    assert!(err.contains("Overview.csv"), "{err}");
+}
+
+#[test]
+fn a_missing_path_is_a_usage_problem_that_touches_nothing() {
+    let sb = Sandbox::new();
+    sb.project();
+    let before = sb.db_counts();
+    let run = sb.run_in("p", &["import", "nope.zip"]).fails_with(1);
+    assert!(
+        run.stderr.contains("no such file or folder: `nope.zip`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sb.db_counts(), before);
+}
+
+#[test]
+fn a_newer_database_is_refused_with_a_clear_message() {
+    let sb = Sandbox::new();
+    sb.project();
+    {
+        let conn = rusqlite::Connection::open(sb.path().join("p/.uptake/uptake.db"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        conn.pragma_update(None, "user_version", 99)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let run = sb.run_in("p", &["videos"]).fails_with(1);
+    assert!(run.stderr.contains("schema version 99"), "{}", run.stderr);
+    assert!(run.stderr.contains("newer uptake"), "{}", run.stderr);
+}

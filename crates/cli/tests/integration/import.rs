@@ -1,0 +1,93 @@
+//! `uptake import`: the example files, idempotence, folders.
+
+use super::{example, Sandbox};
+
+#[test]
+fn importing_the_example_files_stores_videos_observations_and_days() {
+    let sb = Sandbox::new();
+    sb.project();
+    let overview = example("Overview_2025-11-01_1767134469_synthetic_kmb_lab.zip");
+    let run = sb.run_in("p", &["import", &overview]).ok();
+    assert!(run.stdout.contains("(studio-overview)"), "{}", run.stdout);
+    assert!(run.stdout.contains("60 account days"), "{}", run.stdout);
+    let business = example("business_video_list.json");
+    let run = sb.run_in("p", &["import", &business]).ok();
+    assert!(
+        run.stdout.contains("(business-video-list)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("13 new videos, 13 observations"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_same_bytes_twice_change_nothing_and_say_so() {
+    let sb = Sandbox::new();
+    sb.project();
+    let content = example("Content_synthetic_kmb_lab.zip");
+    sb.run_in("p", &["import", &content]).ok();
+    let before = sb.db_counts();
+    let run = sb.run_in("p", &["import", &content]).ok();
+    assert!(run.stdout.starts_with("unchanged"), "{}", run.stdout);
+    assert!(run.stdout.contains("nothing changed"), "{}", run.stdout);
+    assert_eq!(sb.db_counts(), before);
+}
+
+#[test]
+fn a_folder_is_read_recursively_and_other_files_are_skipped() {
+    let sb = Sandbox::new();
+    sb.project();
+    sb.write(
+        "exports/a/Content_synthetic_kmb_lab.zip",
+        &super::example_bytes("Content_synthetic_kmb_lab.zip"),
+    );
+    sb.write("exports/notes.docx", b"not data");
+    sb.write("exports/.hidden.csv", b"junk");
+    let run = sb.run_in("p", &["import", "../exports"]).ok();
+    let imported = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("imported "))
+        .count();
+    assert_eq!(imported, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("studio-content"), "{}", run.stdout);
+}
+
+#[test]
+fn the_printed_template_imports_as_an_empty_template() {
+    let sb = Sandbox::new();
+    sb.project();
+    let template = sb.run(&["template", "analytics"]).ok().stdout;
+    assert!(
+        template.contains("video,title,posted,observed,views"),
+        "{template}"
+    );
+    let path = sb.write("manual.csv", template.as_bytes());
+    let run = sb.run_in("p", &["import", &path]).ok();
+    assert!(run.stdout.contains("(manual-template)"), "{}", run.stdout);
+    assert!(run.stdout.contains("0 observations"), "{}", run.stdout);
+}
+
+#[test]
+fn keep_going_imports_the_good_files_and_fails_overall() {
+    let sb = Sandbox::new();
+    sb.project();
+    let bad = sb.write("bad.zip", b"PK\x03\x04truncated");
+    let good = example("Content_synthetic_kmb_lab.zip");
+    let run = sb
+        .run_in("p", &["import", "--keep-going", &bad, &good])
+        .fails_with(1);
+    assert!(run.stderr.contains("bad.zip"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 of 2 files failed"), "{}", run.stderr);
+    assert!(run.stdout.contains("studio-content"), "{}", run.stdout);
+    let imports = sb
+        .db_counts()
+        .into_iter()
+        .find(|(t, _)| t == "imports")
+        .map(|(_, n)| n);
+    assert_eq!(imports, Some(1));
+}

@@ -1,0 +1,4 @@
+//! The tables uptake prints, built from analysis results.
+
+pub mod account;
+pub mod videos;
