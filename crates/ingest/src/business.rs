@@ -11,7 +11,7 @@
 //! The reader streams: each video object is deserialised and pushed into the
 //! sink as soon as it has been read, so memory stays bounded by one page and
 //! not by the file. The JSON machinery shared with [`crate::display`] lives in
-//! [`json`].
+//! the crate-private `json` submodule.
 
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
@@ -113,6 +113,7 @@ struct Page {
     /// The account-level fields of `data` (everything but `videos` and
     /// `metrics`), as a JSON object text in the order received.
     account_fields: String,
+    saw_data: bool,
     saw_videos: bool,
     saw_account: bool,
 }
@@ -202,6 +203,7 @@ impl PageHandler for Business<'_, '_> {
                         .and_then(|s| s.into_text())
                 }
                 "data" => {
+                    page.saw_data = true;
                     if env.ok() == Some(false) {
                         // A failed page: its data is not imported.
                         map.next_value::<IgnoredAny>()?;
@@ -445,6 +447,16 @@ impl Business<'_, '_> {
                         "the API answered with an error instead of data (code {code}: \
                          `{message}`{request}); request the page again and save the successful response"
                     ),
+                ));
+            }
+            None if !page.saw_data => {
+                // Not a response at all: a bare video object, or a list of
+                // them cut out of a response. Importing it as empty would
+                // hide the mistake.
+                return Err(IngestError::invalid(
+                    location,
+                    "expected an API response page with `code` and `data`, found an object with \
+                     neither (a bare video object?); save the whole API response",
                 ));
             }
             None => self.sink.warn(Warning {

@@ -123,11 +123,14 @@ impl PageHandler for Display<'_, '_> {
             ..Page::default()
         };
         let mut error: Option<ErrorObject> = None;
+        let mut saw_data = false;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "error" => {
-                    let e: ErrorObject =
-                        map.next_value::<Option<ErrorObject>>()?.unwrap_or_default();
+                    // `"error": null` is read as no error object.
+                    let Some(e) = map.next_value::<Option<ErrorObject>>()? else {
+                        continue;
+                    };
                     if e.ok() {
                         let location = self.ctx.at_record(format!("page {}", page.number));
                         // Unresolvable times are reported at the page end,
@@ -146,6 +149,7 @@ impl PageHandler for Display<'_, '_> {
                     error = Some(e);
                 }
                 "data" => {
+                    saw_data = true;
                     if matches!(&error, Some(e) if !e.ok()) {
                         map.next_value::<IgnoredAny>()?;
                         continue;
@@ -159,6 +163,14 @@ impl PageHandler for Display<'_, '_> {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
+        }
+        if error.is_none() && !saw_data {
+            let location = self.ctx.at_record(format!("page {}", page.number));
+            return Err(self.fail(IngestError::invalid(
+                location,
+                "expected an API response page with `data` and `error`, found an object with \
+                 neither (a bare video object?); save the whole API response",
+            )));
         }
         self.finish_page(error, page).map_err(|e| self.fail(e))
     }

@@ -38,6 +38,9 @@ pub fn sniff(head: &[u8], zip_has_workbook: bool) -> Sniffed {
     match first {
         None => Sniffed::Unknown("the file is empty".into()),
         Some(b'{') | Some(b'[') => sniff_json(body),
+        Some(b'<') => Sniffed::Unknown(
+            "an HTML or XML page, not data (a gateway error or login page saved instead of an API response?)".into(),
+        ),
         Some(_) => {
             if body.contains(&0) {
                 Sniffed::Unknown("binary content that is neither ZIP nor XLSX".into())
@@ -76,6 +79,14 @@ fn sniff_json(body: &[u8]) -> Sniffed {
     if has_key(body, "videos") && display_fields.iter().any(|k| has_key(body, k)) {
         return Sniffed::Json(SourceFormat::DisplayVideoList);
     }
+    // Failed pages carry no video fields; route them by envelope so that the
+    // reader reports the API's own error code and message.
+    if has_key(body, "code") && has_key(body, "request_id") {
+        return Sniffed::Json(SourceFormat::BusinessVideoList);
+    }
+    if has_key(body, "error") && has_key(body, "log_id") && !has_key(body, "search_id") {
+        return Sniffed::Json(SourceFormat::DisplayVideoList);
+    }
     Sniffed::Unknown("JSON that is not a TikTok Business or Display API response".into())
 }
 
@@ -110,6 +121,22 @@ mod tests {
             Sniffed::Json(SourceFormat::DisplayVideoList)
         );
         assert!(matches!(sniff(b"{\"a\":1}", false), Sniffed::Unknown(_)));
+        let failed =
+            br#"{"code":40105,"message":"Access token is invalid","request_id":"2026","data":{}}"#;
+        assert_eq!(
+            sniff(failed, false),
+            Sniffed::Json(SourceFormat::BusinessVideoList)
+        );
+        let failed =
+            br#"{"data":{},"error":{"code":"access_token_invalid","message":"x","log_id":"2026"}}"#;
+        assert_eq!(
+            sniff(failed, false),
+            Sniffed::Json(SourceFormat::DisplayVideoList)
+        );
+        assert!(matches!(
+            sniff(b"<!DOCTYPE html><html>", false),
+            Sniffed::Unknown(_)
+        ));
         assert!(matches!(sniff(b"   ", false), Sniffed::Unknown(_)));
     }
 }

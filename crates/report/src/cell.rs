@@ -68,6 +68,29 @@ pub fn group_thousands(v: i64) -> String {
     out
 }
 
+/// Formats `v` with `decimals` places and the integer part grouped:
+/// `21206.5` → `21,206.5`.
+pub fn group_decimal(v: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let grouped = int
+        .parse::<i64>()
+        .map(group_thousands)
+        .unwrap_or_else(|_| int.to_string());
+    let sign = if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +101,8 @@ mod tests {
         assert_eq!(group_thousands(999), "999");
         assert_eq!(group_thousands(1000), "1,000");
         assert_eq!(group_thousands(-1234567), "-1,234,567");
+        assert_eq!(group_decimal(21206.5, 1), "21,206.5");
+        assert_eq!(group_decimal(-0.04, 1), "0.0");
+        assert_eq!(group_decimal(-1234.25, 2), "-1,234.25");
     }
 }

@@ -1,6 +1,6 @@
 //! Renderers: aligned text, CSV, JSON and Markdown.
 
-use crate::cell::group_thousands;
+use crate::cell::{group_decimal, group_thousands};
 use crate::{Align, Cell, Table};
 use std::fmt;
 use std::str::FromStr;
@@ -79,7 +79,7 @@ fn shown(cell: &Cell) -> String {
         Cell::Text(t) => printable(t),
         Cell::Count(v) => group_thousands(*v),
         Cell::ApproxCount(v) => format!("~{}", group_thousands(*v)),
-        Cell::Number(v, d) => format!("{v:.d$}", d = *d),
+        Cell::Number(v, d) => group_decimal(*v, *d),
         Cell::Percent(v, d) => format!("{:.d$}%", v * 100.0, d = *d),
         Cell::Seconds(v) => format!("{v:.1}s"),
     }
@@ -97,7 +97,11 @@ fn cut(text: String, max: Option<usize>) -> String {
 }
 
 fn width(s: &str) -> usize {
-    s.chars().count()
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 /// Aligned text with a header rule and a rule above summary rows.
@@ -124,43 +128,46 @@ pub fn render_text(table: &Table) -> String {
                 .unwrap_or(0)
         })
         .collect();
-    let line = |cells: Vec<String>| -> String {
-        let parts: Vec<String> = cells
-            .into_iter()
-            .zip(&table.columns)
-            .zip(&widths)
-            .map(|((s, col), w)| {
-                let pad = w.saturating_sub(width(&s));
-                match col.align {
-                    Align::Left => format!("{s}{}", " ".repeat(pad)),
-                    Align::Right => format!("{}{s}", " ".repeat(pad)),
-                }
-            })
-            .collect();
-        parts.join("  ").trim_end().to_string()
+    let total_width: usize = widths.iter().sum::<usize>() + 2 * widths.len() + 1;
+    let mut out = String::with_capacity(total_width * (body.len() + summary.len() + 3));
+    // Writes one line, padding each cell to its column's width, without
+    // trailing spaces.
+    let line = |out: &mut String, cells: &[String]| {
+        let start = out.len();
+        for (i, ((s, col), w)) in cells.iter().zip(&table.columns).zip(&widths).enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            let pad = w.saturating_sub(width(s));
+            if col.align == Align::Right {
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+            out.push_str(s);
+            if col.align == Align::Left {
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        let trimmed = out[start..].trim_end().len();
+        out.truncate(start + trimmed);
+        out.push('\n');
     };
     let rule = widths
         .iter()
         .map(|w| "-".repeat(*w))
         .collect::<Vec<_>>()
         .join("  ");
-    let mut out = String::new();
-    out.push_str(&line(
-        table.columns.iter().map(|c| c.header.clone()).collect(),
-    ));
-    out.push('\n');
+    let headers: Vec<String> = table.columns.iter().map(|c| c.header.clone()).collect();
+    line(&mut out, &headers);
     out.push_str(&rule);
     out.push('\n');
-    for row in body {
-        out.push_str(&line(row));
-        out.push('\n');
+    for row in &body {
+        line(&mut out, row);
     }
     if !summary.is_empty() {
         out.push_str(&rule);
         out.push('\n');
-        for row in summary {
-            out.push_str(&line(row));
-            out.push('\n');
+        for row in &summary {
+            line(&mut out, row);
         }
     }
     for note in &table.notes {
@@ -221,6 +228,7 @@ fn json_value(cell: &Cell) -> serde_json::Value {
 }
 
 /// JSON: `{"columns": [keys], "rows": [{key: value}], "summary": [...], "notes": [...]}`.
+/// Written row by row so that a large table never exists twice in memory.
 pub fn render_json(table: &Table) -> Result<String, RenderError> {
     let object = |row: &Vec<Cell>| -> serde_json::Value {
         let map: serde_json::Map<String, serde_json::Value> = table
@@ -231,15 +239,22 @@ pub fn render_json(table: &Table) -> Result<String, RenderError> {
             .collect();
         serde_json::Value::Object(map)
     };
-    let doc = serde_json::json!({
-        "columns": table.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
-        "rows": table.rows.iter().map(object).collect::<Vec<_>>(),
-        "summary": table.summary.iter().map(object).collect::<Vec<_>>(),
-        "notes": table.notes,
-    });
-    let mut s = serde_json::to_string_pretty(&doc)?;
-    s.push('\n');
-    Ok(s)
+    let keys: Vec<&str> = table.columns.iter().map(|c| c.key.as_str()).collect();
+    let mut out = String::new();
+    out.push_str("{\n  \"columns\": ");
+    out.push_str(&serde_json::to_string(&keys)?);
+    for (name, rows) in [("rows", &table.rows), ("summary", &table.summary)] {
+        out.push_str(&format!(",\n  \"{name}\": ["));
+        for (i, row) in rows.iter().enumerate() {
+            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            out.push_str(&serde_json::to_string(&object(row))?);
+        }
+        out.push_str(if rows.is_empty() { "]" } else { "\n  ]" });
+    }
+    out.push_str(",\n  \"notes\": ");
+    out.push_str(&serde_json::to_string(&table.notes)?);
+    out.push_str("\n}\n");
+    Ok(out)
 }
 
 fn md_escape(text: &str) -> String {

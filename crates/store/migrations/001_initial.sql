@@ -114,3 +114,29 @@ CREATE TABLE follower_activity (
     import_id         INTEGER NOT NULL REFERENCES imports(id),
     PRIMARY KEY (account, date, hour)
 ) WITHOUT ROWID;
+
+-- Each video's latest value of every metric, maintained by every import in
+-- the same transaction, so that the video table and the web app do not scan
+-- all observations. For each metric: the value, the time of the observation
+-- it came from (`*_at`), and for counts whether it is approximate. Ties on
+-- time go to the later observation. `uptake videos --as-of` scans
+-- observations instead.
+CREATE TABLE video_latest (
+    video_id               INTEGER PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+    observations           INTEGER NOT NULL DEFAULT 0,
+    newest_at              INTEGER,
+    views INTEGER,          views_at INTEGER,          views_approx INTEGER,
+    reach INTEGER,          reach_at INTEGER,          reach_approx INTEGER,
+    likes INTEGER,          likes_at INTEGER,          likes_approx INTEGER,
+    comments INTEGER,       comments_at INTEGER,       comments_approx INTEGER,
+    shares INTEGER,         shares_at INTEGER,         shares_approx INTEGER,
+    saves INTEGER,          saves_at INTEGER,          saves_approx INTEGER,
+    new_followers INTEGER,  new_followers_at INTEGER,  new_followers_approx INTEGER,
+    profile_views INTEGER,  profile_views_at INTEGER,  profile_views_approx INTEGER,
+    avg_watch_s REAL,       avg_watch_s_at INTEGER,
+    total_watch_s REAL,     total_watch_s_at INTEGER,
+    full_watch_rate REAL,   full_watch_rate_at INTEGER,
+    traffic_sources TEXT,   traffic_sources_at INTEGER,
+    territories TEXT,       territories_at INTEGER,
+    genders TEXT,           genders_at INTEGER
+);

@@ -55,11 +55,13 @@ impl Store {
     }
 
     fn open_inner(path: &Path, create: bool) -> Result<Store, StoreError> {
-        let flags = if create {
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_CREATE
-        } else {
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
-        };
+        // A `Connection` is used from one thread at a time (it is not `Sync`),
+        // so SQLite's own per-call mutex is pure overhead.
+        let mut flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= rusqlite::OpenFlags::SQLITE_OPEN_CREATE;
+        }
         let sql = |e| StoreError::sql(path, e);
         let mut conn = Connection::open_with_flags(path, flags).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;

@@ -7,10 +7,15 @@ use serde::Serialize;
 /// are present. `None` for an empty column.
 pub fn quantile(values: &[f64], p: f64) -> Option<f64> {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    quantile_sorted(&sorted, p)
+}
+
+/// [`quantile`] of values already sorted ascending and finite.
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
     if sorted.is_empty() || !(0.0..=1.0).contains(&p) {
         return None;
     }
-    sorted.sort_by(f64::total_cmp);
     let h = (sorted.len() - 1) as f64 * p;
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;
@@ -37,14 +42,20 @@ pub struct ColumnSummary {
 
 /// Summarises a column whose entries may be missing.
 pub fn summarise(values: &[Option<f64>]) -> ColumnSummary {
-    let present: Vec<f64> = values.iter().flatten().copied().collect();
+    let mut present: Vec<f64> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    present.sort_by(f64::total_cmp);
     ColumnSummary {
         n: present.len(),
         missing: values.len() - present.len(),
         total: (!present.is_empty()).then(|| present.iter().sum()),
-        median: quantile(&present, 0.5),
-        q1: quantile(&present, 0.25),
-        q3: quantile(&present, 0.75),
+        median: quantile_sorted(&present, 0.5),
+        q1: quantile_sorted(&present, 0.25),
+        q3: quantile_sorted(&present, 0.75),
     }
 }
 

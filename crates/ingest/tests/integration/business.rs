@@ -308,6 +308,21 @@ fn mangled_and_oversized_ids_are_errors() {
 }
 
 #[test]
+fn a_bare_list_of_videos_is_not_an_empty_import() {
+    let options = Options::default();
+    let ctx = Context::new("videos.json", &options);
+    let text = r#"[{"item_id":"7400000000000000001","video_views":10}]"#;
+    let e = business::parse(text.as_bytes(), &ctx, &mut VecSink::default())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("page 1") && e.contains("whole API response"),
+        "{e}"
+    );
+}
+
+#[test]
 fn truncated_json_says_so() {
     let options = Options::default();
     let ctx = Context::new("page.json", &options);

@@ -124,6 +124,18 @@ fn an_array_of_pages() -> TestResult {
 }
 
 #[test]
+fn a_bare_video_object_is_not_an_empty_import() {
+    let options = Options::default();
+    let ctx = Context::new("video.json", &options);
+    let text = r#"{"id":"7400000000000000001","view_count":10}"#;
+    let e = display::parse(text.as_bytes(), &ctx, &mut VecSink::default())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("whole API response"), "{e}");
+}
+
+#[test]
 fn an_html_body_is_a_clear_error() {
     let options = Options::default();
     let ctx = Context::new("list.json", &options);

@@ -1,7 +1,7 @@
 //! The per-video table a KMb paper prints, with total, median and IQR rows.
 
 use crate::{Cell, Column, Table};
-use uptake_analysis::metrics::summary::{pooled_rate, quantile, summarise};
+use uptake_analysis::metrics::summary::{pooled_rate, summarise};
 use uptake_analysis::metrics::video::{video_metrics, VideoMetrics};
 use uptake_model::{Metrics, Video};
 
@@ -257,8 +257,7 @@ pub fn video_table(videos: &[(Video, Metrics)], options: VideoTableOptions) -> T
         median.push(stat(s.median));
         q1_row.push(stat(s.q1));
         q3_row.push(stat(s.q3));
-        let present: Vec<f64> = values.iter().flatten().copied().collect();
-        iqr.push(match (quantile(&present, 0.25), quantile(&present, 0.75)) {
+        iqr.push(match (s.q1, s.q3) {
             (Some(a), Some(b)) => {
                 let show = |v: f64| crate::render::shown_plain(&stat(Some(v)));
                 Cell::Text(format!("{}–{}", show(a), show(b)))

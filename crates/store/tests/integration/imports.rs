@@ -97,3 +97,60 @@ fn the_same_hash_is_found_again() {
         "a second import of the same hash is refused by the UNIQUE constraint"
     );
 }
+
+/// The kept latest values (maintained at import) equal a full scan of the
+/// observations, over many imports with out-of-order times, ties and gaps.
+#[test]
+fn kept_latest_values_match_a_full_scan() {
+    let (_dir, _path, mut store) = super::fresh();
+    let mut seed: u64 = 42;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for import in 0..6 {
+        let mut new = super::new_import("x");
+        new.sha256 = format!("{import:064}");
+        let mut tx = store.begin_import(&new, "tiktok").unwrap();
+        for _ in 0..200 {
+            let id = format!("75000000000000000{:02}", next(20));
+            let at = next(10) as i64 * 100; // many ties
+            let maybe = |v: u64| (v % 3 != 0).then_some(v as i64);
+            let mut m = Metrics {
+                views: maybe(next(1000)).map(|v| {
+                    if next(2) == 0 {
+                        Count::exact(v)
+                    } else {
+                        Count::approx(v)
+                    }
+                }),
+                likes: maybe(next(1000)).map(Count::exact),
+                avg_watch_s: maybe(next(60)).map(|v| v as f64 / 2.0),
+                ..Metrics::default()
+            };
+            if next(3) == 0 {
+                m.territories = vec![Share {
+                    label: format!("C{}", next(5)),
+                    fraction: 0.5,
+                }];
+            }
+            tx.observation(
+                &Observation {
+                    video_id: id,
+                    observed_at: at,
+                    source: SourceFormat::ManualTemplate,
+                    metrics: m,
+                },
+                None,
+            )
+            .unwrap();
+        }
+        tx.commit(&[]).unwrap();
+    }
+    let kept = store.latest_metrics(None).unwrap();
+    let scanned = store.latest_metrics(Some(i64::MAX)).unwrap();
+    assert_eq!(kept.len(), 20);
+    assert_eq!(kept, scanned);
+}
