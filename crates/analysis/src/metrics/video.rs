@@ -19,17 +19,17 @@ pub enum EngagementBase {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VideoMetrics {
     /// Views.
-    pub views: Option<i64>,
+    pub views: Option<Count>,
     /// Unique viewers reached.
-    pub reach: Option<i64>,
+    pub reach: Option<Count>,
     /// Likes.
-    pub likes: Option<i64>,
+    pub likes: Option<Count>,
     /// Comments.
-    pub comments: Option<i64>,
+    pub comments: Option<Count>,
     /// Shares.
-    pub shares: Option<i64>,
+    pub shares: Option<Count>,
     /// Saves.
-    pub saves: Option<i64>,
+    pub saves: Option<Count>,
     /// True when any count used here is approximate (`1.2K`, rounded stats).
     pub approximate: bool,
     /// `engagement_rate_views = (likes + comments + shares) / views`.
@@ -55,7 +55,7 @@ pub struct VideoMetrics {
     /// `top_territory`: the viewers' country with the largest share, and the share.
     pub top_territory: Option<(String, f64)>,
     /// New followers attributed to the video.
-    pub new_followers: Option<i64>,
+    pub new_followers: Option<Count>,
 }
 
 fn f(c: Option<Count>) -> Option<f64> {
@@ -96,12 +96,12 @@ pub fn video_metrics(video: &Video, m: &Metrics) -> VideoMetrics {
     let views = f(m.views);
     let used = [m.views, m.reach, m.likes, m.comments, m.shares, m.saves];
     VideoMetrics {
-        views: m.views.map(|c| c.value),
-        reach: m.reach.map(|c| c.value),
-        likes: m.likes.map(|c| c.value),
-        comments: m.comments.map(|c| c.value),
-        shares: m.shares.map(|c| c.value),
-        saves: m.saves.map(|c| c.value),
+        views: m.views,
+        reach: m.reach,
+        likes: m.likes,
+        comments: m.comments,
+        shares: m.shares,
+        saves: m.saves,
         approximate: used.iter().any(|c| c.is_some_and(|c| c.approximate)),
         engagement_rate_views: ratio(interactions, views),
         engagement_rate_reach: ratio(interactions, f(m.reach)),
@@ -114,7 +114,7 @@ pub fn video_metrics(video: &Video, m: &Metrics) -> VideoMetrics {
         full_watch_rate: m.full_watch_rate,
         for_you_share: for_you_share(&m.traffic_sources),
         top_territory: top_territory(&m.territories),
-        new_followers: m.new_followers.map(|c| c.value),
+        new_followers: m.new_followers,
     }
 }
 

@@ -91,9 +91,22 @@ fn as_of_shows_the_earlier_state_with_approximate_values() {
         .ok()
         .stdout;
     assert!(
-        json.contains("\"approximate\": true"),
+        json.contains("\"approximate\":true"),
         "abbreviated manual values are flagged: {json}"
     );
+    // Approximate is per value: `47.6K` views are, `657` comments are not.
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let row = doc["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["video_id"] == "7574563522674195709"))
+        .cloned()
+        .unwrap();
+    assert_eq!(row["views"]["value"], 47600);
+    assert_eq!(row["views"]["approximate"], true);
+    assert_eq!(row["comments"], 657);
+    // JSON objects keep the table's column order.
+    let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
+    assert_eq!(keys[0], "video_id");
     sb.run_in("p", &["videos", "--as-of", "yesterday"])
         .fails_with(1);
 }

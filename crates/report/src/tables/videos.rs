@@ -3,7 +3,7 @@
 use crate::{Cell, Column, Table};
 use uptake_analysis::metrics::summary::{pooled_rate, summarise};
 use uptake_analysis::metrics::video::{video_metrics, VideoMetrics};
-use uptake_model::{Metrics, Video};
+use uptake_model::{Count, Metrics, Video};
 
 /// How the table is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,8 @@ struct NumericColumn {
     header: &'static str,
     key: &'static str,
     value: fn(&VideoMetrics) -> Option<f64>,
+    /// Whether this column's value is approximate (counts only).
+    approx: fn(&VideoMetrics) -> bool,
     cell: fn(Option<f64>, bool) -> Cell,
     /// Total row: `Sum` for counts, `Pooled(numerator)` for rates over views,
     /// `ViewWeighted` for per-view averages and shares, `None` otherwise.
@@ -49,8 +51,14 @@ fn percent_cell(v: Option<f64>, _: bool) -> Cell {
 fn seconds_cell(v: Option<f64>, _: bool) -> Cell {
     Cell::seconds(v)
 }
-fn n(v: Option<i64>) -> Option<f64> {
-    v.map(|v| v as f64)
+fn n(v: Option<Count>) -> Option<f64> {
+    v.map(|v| v.value as f64)
+}
+fn is_approx(v: Option<Count>) -> bool {
+    v.is_some_and(|c| c.approximate)
+}
+fn exact(_: &VideoMetrics) -> bool {
+    false
 }
 fn interactions(m: &VideoMetrics) -> Option<f64> {
     Some(n(m.likes)? + n(m.comments)? + n(m.shares)?)
@@ -61,6 +69,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Views",
         key: "views",
         value: |m| n(m.views),
+        approx: |m| is_approx(m.views),
         cell: count_cell,
         total: Total::Sum,
     },
@@ -68,6 +77,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Likes",
         key: "likes",
         value: |m| n(m.likes),
+        approx: |m| is_approx(m.likes),
         cell: count_cell,
         total: Total::Sum,
     },
@@ -75,6 +85,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Comments",
         key: "comments",
         value: |m| n(m.comments),
+        approx: |m| is_approx(m.comments),
         cell: count_cell,
         total: Total::Sum,
     },
@@ -82,6 +93,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Shares",
         key: "shares",
         value: |m| n(m.shares),
+        approx: |m| is_approx(m.shares),
         cell: count_cell,
         total: Total::Sum,
     },
@@ -89,6 +101,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Saves",
         key: "saves",
         value: |m| n(m.saves),
+        approx: |m| is_approx(m.saves),
         cell: count_cell,
         total: Total::Sum,
     },
@@ -96,6 +109,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Eng. rate",
         key: "engagement_rate_views",
         value: |m| m.engagement_rate_views,
+        approx: exact,
         cell: percent_cell,
         total: Total::Pooled(interactions),
     },
@@ -103,6 +117,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Share rate",
         key: "share_rate",
         value: |m| m.share_rate,
+        approx: exact,
         cell: percent_cell,
         total: Total::Pooled(|m| n(m.shares)),
     },
@@ -110,6 +125,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Save rate",
         key: "save_rate",
         value: |m| m.save_rate,
+        approx: exact,
         cell: percent_cell,
         total: Total::Pooled(|m| n(m.saves)),
     },
@@ -117,6 +133,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Avg watch",
         key: "avg_watch_s",
         value: |m| m.avg_watch_s,
+        approx: exact,
         cell: seconds_cell,
         total: Total::ViewWeighted,
     },
@@ -124,6 +141,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "Full watch",
         key: "full_watch_rate",
         value: |m| m.full_watch_rate,
+        approx: exact,
         cell: percent_cell,
         total: Total::ViewWeighted,
     },
@@ -131,6 +149,7 @@ const COLUMNS: &[NumericColumn] = &[
         header: "For You",
         key: "for_you_share",
         value: |m| m.for_you_share,
+        approx: exact,
         cell: percent_cell,
         total: Total::ViewWeighted,
     },
@@ -175,8 +194,7 @@ pub fn video_table(videos: &[(Video, Metrics)], options: VideoTableOptions) -> T
                     .map(|t| t.lines().next().unwrap_or("").to_string()),
             ));
             for c in COLUMNS {
-                let approx = m.approximate && matches!(c.total, Total::Sum);
-                row.push((c.cell)((c.value)(m), approx));
+                row.push((c.cell)((c.value)(m), (c.approx)(m)));
             }
             match (&m.top_territory, options.machine) {
                 (Some((label, share)), false) => {
@@ -249,8 +267,9 @@ pub fn video_table(videos: &[(Video, Metrics)], options: VideoTableOptions) -> T
                 (c.cell)(v, false)
             }
         };
+        let column_approx = computed.iter().any(|(_, m)| (c.approx)(m));
         total.push(if is_count {
-            Cell::count(total_value.map(|v| v as i64), any_approx)
+            Cell::count(total_value.map(|v| v as i64), column_approx)
         } else {
             (c.cell)(total_value, false)
         });

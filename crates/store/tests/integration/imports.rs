@@ -117,7 +117,7 @@ fn kept_latest_values_match_a_full_scan() {
         for _ in 0..200 {
             let id = format!("75000000000000000{:02}", next(20));
             let at = next(10) as i64 * 100; // many ties
-            let maybe = |v: u64| (v % 3 != 0).then_some(v as i64);
+            let maybe = |v: u64| (!v.is_multiple_of(3)).then_some(v as i64);
             let mut m = Metrics {
                 views: maybe(next(1000)).map(|v| {
                     if next(2) == 0 {
