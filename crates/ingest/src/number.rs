@@ -305,6 +305,69 @@ pub fn handle_from_link(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `1234567` written with `sep` between groups of three digits.
+    fn grouped(v: u64, sep: char) -> String {
+        let digits = v.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn counts_round_trip_in_every_written_form(v in 0u64..10_000_000_000, neg in any::<bool>()) {
+            let signed = if neg { -(v as i64) } else { v as i64 };
+            prop_assert_eq!(parse_count(&signed.to_string()), Ok(Some(Count::exact(signed))));
+            prop_assert_eq!(parse_count(&format!("{v}.0")), Ok(Some(Count::exact(v as i64))));
+            prop_assert_eq!(parse_count(&grouped(v, ',')), Ok(Some(Count::exact(v as i64))));
+            prop_assert_eq!(parse_count(&grouped(v, '\u{a0}')), Ok(Some(Count::exact(v as i64))));
+        }
+
+        #[test]
+        fn abbreviations_are_approximate_and_close(tenths in 1u64..99_999, unit in 0usize..3) {
+            let (suffix, mult) = [("K", 1e3), ("M", 1e6), ("B", 1e9)][unit];
+            let text = format!("{}.{}{suffix}", tenths / 10, tenths % 10);
+            let got = parse_count(&text).ok().flatten();
+            let want = (tenths as f64 / 10.0 * mult).round() as i64;
+            prop_assert_eq!(got, Some(Count::approx(want)));
+            let comma = format!("{},{} {suffix}", tenths / 10, tenths % 10);
+            prop_assert_eq!(parse_count(&comma).ok().flatten(), Some(Count::approx(want)));
+        }
+
+        #[test]
+        fn fractions_round_trip_as_percent_and_fraction(f in 0.0f64..=1.0) {
+            let pct = format!("{:.1}%", f * 100.0);
+            let got = parse_fraction(&pct).ok().flatten().unwrap_or(-1.0);
+            prop_assert!((got - f).abs() <= 0.0005 + 1e-12, "{} -> {}", pct, got);
+            let frac = format!("{f:.4}");
+            let got = parse_fraction(&frac).ok().flatten().unwrap_or(-1.0);
+            prop_assert!((got - f).abs() <= 0.00005 + 1e-12, "{} -> {}", frac, got);
+        }
+
+        #[test]
+        fn durations_round_trip(total in 0u32..86_400) {
+            let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+            let text = if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") };
+            prop_assert_eq!(parse_duration_s(&text), Ok(Some(f64::from(total))));
+            prop_assert_eq!(parse_duration_s(&total.to_string()), Ok(Some(f64::from(total))));
+        }
+
+        #[test]
+        fn no_input_panics(text in "\\PC{0,24}") {
+            let _ = parse_count(&text);
+            let _ = parse_fraction(&text);
+            let _ = parse_duration_s(&text);
+            let _ = parse_id(&text);
+            let _ = video_id_from_link(&text);
+        }
+    }
 
     fn count(s: &str) -> Option<(i64, bool)> {
         parse_count(s)

@@ -91,3 +91,40 @@ fn keep_going_imports_the_good_files_and_fails_overall() {
         .map(|(_, n)| n);
     assert_eq!(imports, Some(1));
 }
+
+#[test]
+fn a_header_mapping_in_uptake_toml_reads_a_new_language() {
+    let sb = Sandbox::new();
+    let root = sb.project();
+    let config = std::fs::read_to_string(root.join("uptake.toml")).unwrap();
+    let config = config.replace(
+        "[studio.headers]\n",
+        "[studio.headers]\n\"Data\" = \"Date\"\n\"Visualizações de vídeos\" = \"Video Views\"\n\"Visualizações do perfil\" = \"Profile Views\"\n\"Curtidas\" = \"Likes\"\n\"Comentários\" = \"Comments\"\n\"Compartilhamentos\" = \"Shares\"\n",
+    );
+    std::fs::write(root.join("uptake.toml"), config).unwrap();
+    let csv = "\u{feff}\"Data\",\"Visualizações de vídeos\",\"Visualizações do perfil\",\"Curtidas\",\"Comentários\",\"Compartilhamentos\"\n\"9 de agosto\",\"1204\",\"31\",\"88\",\"4\",\"2\"\n\"10 de agosto\",\"977\",\"19\",\"61\",\"-1\",\"0\"";
+    let path = sb.write("Overview.csv", csv.as_bytes());
+    let run = sb
+        .run_in(
+            "p",
+            &[
+                "import",
+                &path,
+                "--export-date",
+                "2026-08-12",
+                "--lang",
+                "pt",
+            ],
+        )
+        .ok();
+    assert!(run.stdout.contains("2 account days"), "{}", run.stdout);
+    let daily = sb
+        .run_in("p", &["account", "--daily", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(daily.contains("2026-08-09,1204,31,88,4,2"), "{daily}");
+    assert!(
+        daily.contains("2026-08-10,977,19,61,-1,0"),
+        "negative comments are kept: {daily}"
+    );
+}
