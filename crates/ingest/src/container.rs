@@ -4,7 +4,10 @@
 use crate::error::{IngestError, Location};
 use crate::sink::{Item, Sink, SinkError, Warning};
 use crate::sniff::{sniff, Sniffed, SNIFF_LEN};
-use crate::{business, display, studio, template, Context, Options};
+use crate::{
+    business, display, fourcat, personal, pyktok, research, studio, template, ytdlp, zeeschuimer,
+    Context, Options,
+};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::fs::File;
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
@@ -282,6 +285,12 @@ fn read_stream<R: Read>(
             Sniffed::Table if template::detect(head) => {
                 template::parse(reader, ctx, &mut counting)?
             }
+            Sniffed::Table if crate::sniff::sniff_table(head).is_some() => {
+                match crate::sniff::sniff_table(head) {
+                    Some(f) => read_as(f, reader, ctx, &mut counting)?,
+                    None => studio::parse_csv(reader, ctx, &mut counting)?,
+                }
+            }
             Sniffed::Table => studio::parse_csv(reader, ctx, &mut counting)?,
             Sniffed::Zip | Sniffed::Xlsx => {
                 return Err(IngestError::invalid(
@@ -325,6 +334,19 @@ fn read_as<R: Read>(
         | SourceFormat::StudioFollowerActivity
         | SourceFormat::StudioFollowerGender
         | SourceFormat::StudioFollowerTerritories => studio::parse_csv(reader, ctx, sink),
+        SourceFormat::ResearchVideos
+        | SourceFormat::ResearchComments
+        | SourceFormat::ResearchUser => research::parse(reader, ctx, sink),
+        SourceFormat::BusinessComments => business::parse(reader, ctx, sink),
+        SourceFormat::Zeeschuimer => zeeschuimer::parse(reader, ctx, sink),
+        SourceFormat::ZeeschuimerCsv
+        | SourceFormat::FourcatPosts
+        | SourceFormat::FourcatComments => fourcat::parse(reader, ctx, sink),
+        SourceFormat::YtDlp => ytdlp::parse(reader, ctx, sink),
+        SourceFormat::PyktokVideos | SourceFormat::PyktokComments => {
+            pyktok::parse(reader, ctx, sink)
+        }
+        SourceFormat::PersonalExport => personal::parse(reader, ctx, sink),
     }
 }
 

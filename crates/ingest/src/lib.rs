@@ -23,11 +23,18 @@ pub mod business;
 pub mod container;
 pub mod display;
 pub mod error;
+pub mod fourcat;
 pub mod number;
+pub mod personal;
+pub mod privacy;
+pub mod pyktok;
+pub mod research;
 pub mod sink;
 pub mod sniff;
 pub mod studio;
 pub mod template;
+pub mod ytdlp;
+pub mod zeeschuimer;
 
 pub use container::{read_path, ReadSummary};
 pub use error::{IngestError, Location};
@@ -56,6 +63,15 @@ pub struct Options {
     /// When API responses and templates without a timestamp were observed
     /// (`--observed-at`), UTC seconds.
     pub observed_at: Option<i64>,
+    /// The project's pseudonymisation secret. Readers of public data turn
+    /// every person into a keyed pseudonym with it (see [`privacy`]); without
+    /// it they refuse to read people's data.
+    pub secret: Option<uptake_model::PseudonymSecret>,
+    /// Keep handles of people other than the own account (`[privacy] store_handles`).
+    pub keep_handles: bool,
+    /// UTC offset, in minutes, of naive local timestamps (pyktok's
+    /// `video_timestamp`): `--tz-offset`. `None` = treat them as UTC, with a warning.
+    pub naive_tz_offset_minutes: Option<i32>,
 }
 
 /// What a format reader knows about the input besides its bytes.

@@ -1,7 +1,9 @@
 //! Where readers put what they read.
 
 use crate::error::Location;
-use uptake_model::{AccountDay, AudienceSnapshot, FollowerActivity, Observation, Video};
+use uptake_model::{
+    AccountDay, AudienceSnapshot, Comment, FollowerActivity, Observation, ProfileSnapshot, Video,
+};
 
 /// Error type a sink may return; the reader wraps it with a location.
 pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
@@ -19,6 +21,10 @@ pub enum Record {
     Audience(AudienceSnapshot),
     /// Active followers in one hour.
     FollowerActivity(FollowerActivity),
+    /// A comment or reply (author already pseudonymised).
+    Comment(Comment),
+    /// A public account's counts at one moment (author already pseudonymised).
+    Profile(ProfileSnapshot),
 }
 
 /// One source record (a CSV row, a JSON object) and the records it yields.
@@ -82,6 +88,16 @@ impl VecSink {
         self.records()
             .filter_map(|r| match r {
                 Record::Observation(o) => Some(o),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The comments received.
+    pub fn comments(&self) -> Vec<&Comment> {
+        self.records()
+            .filter_map(|r| match r {
+                Record::Comment(c) => Some(c),
                 _ => None,
             })
             .collect()

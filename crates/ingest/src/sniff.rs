@@ -62,6 +62,49 @@ fn has_key(body: &[u8], key: &str) -> bool {
 }
 
 fn sniff_json(body: &[u8]) -> Sniffed {
+    // Zeeschuimer NDJSON: every line is a capture envelope.
+    if has_key(body, "source_platform") && has_key(body, "item_id") {
+        return Sniffed::Json(SourceFormat::Zeeschuimer);
+    }
+    // yt-dlp writes its extractor's name into every info.json.
+    if has(body, "\"extractor_key\": \"TikTok") || has(body, "\"extractor_key\":\"TikTok")
+        || (has_key(body, "extractor") && has_key(body, "webpage_url") && has(body, "tiktok"))
+    {
+        return Sniffed::Json(SourceFormat::YtDlp);
+    }
+    // Personal "Download your data" export: top-level section names.
+    let personal = ["\"Your Activity\"", "\"Likes and Favorites\"", "\"Profile And Settings\"", "\"Activity\"", "\"Video Browsing History\"", "\"Comment\""];
+    if personal.iter().filter(|k| has(body, k)).count() >= 1
+        && (has(body, "\"Link\"") || has(body, "\"link\"") || has(body, "\"Date\"") || has(body, "\"date\""))
+        && !has_key(body, "request_id")
+        && !has_key(body, "log_id")
+    {
+        return Sniffed::Json(SourceFormat::PersonalExport);
+    }
+    // Business comment list.
+    if has_key(body, "request_id") && (has_key(body, "comments") || has_key(body, "comment_id")) {
+        return Sniffed::Json(SourceFormat::BusinessComments);
+    }
+    // Research API: comment lists carry `parent_comment_id`; user info `bio_description`
+    // or `follower_count` without videos; video queries `search_id`, `region_code`,
+    // `video_description` or numeric ids. Also accepted: bare arrays and NDJSON of
+    // objects (formats.md §1.6).
+    if has_key(body, "parent_comment_id") || (has_key(body, "reply_count") && has_key(body, "video_id") && has_key(body, "text")) {
+        return Sniffed::Json(SourceFormat::ResearchComments);
+    }
+    if (has_key(body, "bio_description") || has_key(body, "follower_count") && has_key(body, "likes_count"))
+        && !has_key(body, "videos")
+    {
+        return Sniffed::Json(SourceFormat::ResearchUser);
+    }
+    if has_key(body, "search_id")
+        || has_key(body, "region_code")
+        || has_key(body, "hashtag_names")
+        || has_key(body, "voice_to_text")
+        || (has_key(body, "video_description") && !has_key(body, "cover_image_url") && !has_key(body, "embed_link"))
+    {
+        return Sniffed::Json(SourceFormat::ResearchVideos);
+    }
     let business_envelope = has_key(body, "request_id") || has_key(body, "item_id");
     if business_envelope {
         if has_key(body, "videos") || has_key(body, "item_id") || has_key(body, "video_views") {
@@ -90,9 +133,66 @@ fn sniff_json(body: &[u8]) -> Sniffed {
     Sniffed::Unknown("JSON that is not a TikTok Business or Display API response".into())
 }
 
+/// Tells a public-data CSV from its header row (the first line of `head`):
+/// 4CAT posts or comments, Zeeschuimer's semicolon CSV, pyktok videos or
+/// comments. `None` for anything else (Studio files and the template are
+/// recognised by their own readers).
+pub fn sniff_table(head: &[u8]) -> Option<SourceFormat> {
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first_line = body.split(|b| *b == b'\n').next()?;
+    let line = String::from_utf8_lossy(first_line).to_lowercase();
+    let cols: Vec<String> = line
+        .split([',', ';', '\t'])
+        .map(|c| c.trim().trim_matches('"').trim().to_string())
+        .collect();
+    let has = |name: &str| cols.iter().any(|c| c == name);
+    if has("video_diggcount") || (has("video_id") && has("video_playcount")) {
+        return Some(SourceFormat::PyktokVideos);
+    }
+    if (has("cid") && has("aweme_id")) || (has("comment_id") && has("styled_name")) {
+        return Some(SourceFormat::PyktokComments);
+    }
+    if has("post_id") && has("is_comment_on_comment") {
+        return Some(SourceFormat::FourcatComments);
+    }
+    if has("thread_id") && (has("plays") || has("author_followers") || has("tiktok_url")) {
+        let semicolon = line.matches(';').count() > line.matches(',').count();
+        return Some(if semicolon {
+            SourceFormat::ZeeschuimerCsv
+        } else {
+            SourceFormat::FourcatPosts
+        });
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sniffs_public_formats() {
+        let z = br#"{"id":57,"nav_index":"3:12:4","item_id":"74","timestamp_collected":1725010000123,"source_platform":"tiktok.com","data":{"id":"74"}}"#;
+        assert_eq!(sniff(z, false), Sniffed::Json(SourceFormat::Zeeschuimer));
+        let y = br#"{"id":"74","title":"x","extractor":"TikTok","extractor_key":"TikTok","webpage_url":"https://www.tiktok.com/@a/video/74"}"#;
+        assert_eq!(sniff(y, false), Sniffed::Json(SourceFormat::YtDlp));
+        let r = br#"{"data":{"search_id":"74","cursor":100,"has_more":true,"videos":[{"id":7412345678901234567,"region_code":"GB"}]},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
+        assert_eq!(sniff(r, false), Sniffed::Json(SourceFormat::ResearchVideos));
+        let c = br#"{"data":{"comments":[{"id":1,"video_id":74,"text":"hi","parent_comment_id":74,"like_count":0,"reply_count":0,"create_time":1}],"cursor":1,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
+        assert_eq!(sniff(c, false), Sniffed::Json(SourceFormat::ResearchComments));
+        let u = br#"{"data":{"display_name":"x","bio_description":"y","follower_count":3,"likes_count":4},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
+        assert_eq!(sniff(u, false), Sniffed::Json(SourceFormat::ResearchUser));
+        let p = br#"{"Post":{"Posts":{"VideoList":[{"Date":"2024-08-30 08:40:00","Link":"https://www.tiktokv.com/share/video/74/","Likes":"812"}]}},"Comment":{"Comments":{"CommentsList":[]}}}"#;
+        assert_eq!(sniff(p, false), Sniffed::Json(SourceFormat::PersonalExport));
+        let b = br#"{"code":0,"message":"OK","request_id":"2024","data":{"comments":[{"comment_id":"1","video_id":"74","text":"hi"}]}}"#;
+        assert_eq!(sniff(b, false), Sniffed::Json(SourceFormat::BusinessComments));
+        assert_eq!(sniff_table(b"collected_from_url,id,thread_id,author,author_full,author_followers,plays\r\n"), Some(SourceFormat::FourcatPosts));
+        assert_eq!(sniff_table(b"collected_from_url;id;thread_id;author;plays\n"), Some(SourceFormat::ZeeschuimerCsv));
+        assert_eq!(sniff_table(b"collected_from_url,id,thread_id,author,body,post_id,is_comment_on_comment\n"), Some(SourceFormat::FourcatComments));
+        assert_eq!(sniff_table(b"video_id,video_timestamp,video_duration,video_locationcreated,video_diggcount\n"), Some(SourceFormat::PyktokVideos));
+        assert_eq!(sniff_table(b",cid,text,create_time,digg_count,aweme_id,user\n"), Some(SourceFormat::PyktokComments));
+        assert_eq!(sniff_table(b"\"Date\",\"Video Views\"\n"), None);
+    }
 
     #[test]
     fn sniffs_by_content() {

@@ -13,6 +13,7 @@
 
 pub mod account_day;
 pub mod audience;
+pub mod comment;
 pub mod count;
 pub mod observation;
 pub mod pseudonym;
@@ -21,6 +22,7 @@ pub mod video;
 
 pub use account_day::AccountDay;
 pub use audience::{AudienceKind, AudienceSnapshot, FollowerActivity};
+pub use comment::{Comment, ProfileSnapshot};
 pub use count::Count;
 pub use observation::{Metrics, Observation, Share};
 pub use pseudonym::{author_key, PseudonymSecret};

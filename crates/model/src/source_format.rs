@@ -33,6 +33,30 @@ pub enum SourceFormat {
     DisplayVideoList,
     /// uptake's manual per-video analytics template (`uptake template analytics`).
     ManualTemplate,
+    /// TikTok Research API video query responses (pages, arrays or NDJSON).
+    ResearchVideos,
+    /// TikTok Research API comment list responses.
+    ResearchComments,
+    /// TikTok Research API user info responses.
+    ResearchUser,
+    /// TikTok API for Business `/business/comment/list/` responses.
+    BusinessComments,
+    /// Zeeschuimer NDJSON export (TikTok posts and comments).
+    Zeeschuimer,
+    /// Zeeschuimer's own CSV export of TikTok posts (semicolon-separated).
+    ZeeschuimerCsv,
+    /// 4CAT CSV export of TikTok posts.
+    FourcatPosts,
+    /// 4CAT CSV export of TikTok comments.
+    FourcatComments,
+    /// yt-dlp `.info.json` (one video, or a playlist).
+    YtDlp,
+    /// pyktok video metadata CSV.
+    PyktokVideos,
+    /// pyktok comments CSV.
+    PyktokComments,
+    /// TikTok "Download your data" personal export (JSON, or its ZIP).
+    PersonalExport,
 }
 
 impl SourceFormat {
@@ -49,6 +73,18 @@ impl SourceFormat {
         SourceFormat::BusinessVideoList,
         SourceFormat::DisplayVideoList,
         SourceFormat::ManualTemplate,
+        SourceFormat::ResearchVideos,
+        SourceFormat::ResearchComments,
+        SourceFormat::ResearchUser,
+        SourceFormat::BusinessComments,
+        SourceFormat::Zeeschuimer,
+        SourceFormat::ZeeschuimerCsv,
+        SourceFormat::FourcatPosts,
+        SourceFormat::FourcatComments,
+        SourceFormat::YtDlp,
+        SourceFormat::PyktokVideos,
+        SourceFormat::PyktokComments,
+        SourceFormat::PersonalExport,
     ];
 
     /// The stable name used in the store and on the command line.
@@ -65,7 +101,38 @@ impl SourceFormat {
             SourceFormat::BusinessVideoList => "business-video-list",
             SourceFormat::DisplayVideoList => "display-video-list",
             SourceFormat::ManualTemplate => "manual-template",
+            SourceFormat::ResearchVideos => "research-videos",
+            SourceFormat::ResearchComments => "research-comments",
+            SourceFormat::ResearchUser => "research-user",
+            SourceFormat::BusinessComments => "business-comments",
+            SourceFormat::Zeeschuimer => "zeeschuimer",
+            SourceFormat::ZeeschuimerCsv => "zeeschuimer-csv",
+            SourceFormat::FourcatPosts => "4cat-posts",
+            SourceFormat::FourcatComments => "4cat-comments",
+            SourceFormat::YtDlp => "yt-dlp",
+            SourceFormat::PyktokVideos => "pyktok-videos",
+            SourceFormat::PyktokComments => "pyktok-comments",
+            SourceFormat::PersonalExport => "personal-export",
         }
+    }
+
+    /// True for public-data formats, whose people are pseudonymised.
+    pub fn is_public_data(self) -> bool {
+        matches!(
+            self,
+            SourceFormat::ResearchVideos
+                | SourceFormat::ResearchComments
+                | SourceFormat::ResearchUser
+                | SourceFormat::BusinessComments
+                | SourceFormat::Zeeschuimer
+                | SourceFormat::ZeeschuimerCsv
+                | SourceFormat::FourcatPosts
+                | SourceFormat::FourcatComments
+                | SourceFormat::YtDlp
+                | SourceFormat::PyktokVideos
+                | SourceFormat::PyktokComments
+                | SourceFormat::PersonalExport
+        )
     }
 
     /// True for the TikTok Studio "Download data" files, whose dates carry no year.

@@ -12,8 +12,14 @@
 mod business;
 mod container;
 mod display;
+mod fourcat;
+mod personal;
+mod pyktok;
+mod research;
 mod studio;
 mod template;
+mod ytdlp;
+mod zeeschuimer;
 
 use std::path::PathBuf;
 
