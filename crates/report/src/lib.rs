@@ -2,7 +2,7 @@
 //!
 //! A [`Table`] holds typed cells ([`Cell`]): counts, approximate counts,
 //! fractions shown as percentages, seconds, text, and *missing*, which is
-//! never rendered as 0. [`render`] writes it as aligned text for a terminal,
+//! never rendered as 0. [`render()`] writes it as aligned text for a terminal,
 //! CSV for spreadsheets (text cells that a spreadsheet would run as a formula
 //! are neutralised), JSON for scripts (fractions stay fractions) or Markdown
 //! for papers and chat channels.
