@@ -41,6 +41,12 @@ pub enum Command {
     Status(cmd::status::Args),
     /// Print a template to fill in by hand.
     Template(cmd::template::Args),
+    /// List comments as threads, pseudonymised.
+    Comments(cmd::comments::Args),
+    /// Report how complete the comment sample is, per video.
+    Coverage(cmd::coverage::Args),
+    /// Erase a person's or a video's data (right to erasure).
+    Forget(cmd::forget::Args),
     /// Build a project from the bundled synthetic example and show its table.
     Demo(cmd::demo::Args),
 }

@@ -11,6 +11,8 @@ pub struct StoreSink<'a, 'b> {
     pub warnings: Vec<Warning>,
     /// A store error met while recording a warning (reported at the next push).
     deferred: Option<StoreError>,
+    /// Format of the part being read, for comments' provenance.
+    format: &'static str,
 }
 
 impl<'a, 'b> StoreSink<'a, 'b> {
@@ -20,6 +22,7 @@ impl<'a, 'b> StoreSink<'a, 'b> {
             tx,
             warnings: Vec::new(),
             deferred: None,
+            format: "unknown",
         }
     }
 
@@ -33,6 +36,10 @@ impl<'a, 'b> StoreSink<'a, 'b> {
 }
 
 impl Sink for StoreSink<'_, '_> {
+    fn begin_part(&mut self, _name: &str, format: uptake_model::SourceFormat) {
+        self.format = format.name();
+    }
+
     fn push(&mut self, item: Item) -> Result<(), SinkError> {
         if let Some(e) = self.deferred.take() {
             return Err(Box::new(e));
@@ -51,6 +58,8 @@ impl Sink for StoreSink<'_, '_> {
                 Record::AccountDay(d) => self.tx.account_day(d)?,
                 Record::Audience(a) => self.tx.audience(a)?,
                 Record::FollowerActivity(f) => self.tx.follower_activity(f)?,
+                Record::Comment(c) => self.tx.comment(c, self.format, raw_id)?,
+                Record::Profile(p) => self.tx.profile(p)?,
             }
         }
         Ok(())

@@ -321,6 +321,7 @@ fn read_as<R: Read>(
     ctx: &Context,
     sink: &mut dyn Sink,
 ) -> Result<SourceFormat, IngestError> {
+    sink.begin_part(&ctx.name, format);
     match format {
         SourceFormat::BusinessAccount | SourceFormat::BusinessVideoList => {
             business::parse(reader, ctx, sink)
@@ -366,6 +367,10 @@ struct CountingSink<'a> {
 }
 
 impl Sink for CountingSink<'_> {
+    fn begin_part(&mut self, name: &str, format: SourceFormat) {
+        self.inner.begin_part(name, format);
+    }
+
     fn push(&mut self, item: Item) -> Result<(), SinkError> {
         self.items += 1;
         self.inner.push(item)

@@ -52,6 +52,12 @@ pub struct Warning {
 /// Receives records as a reader produces them. The store implements this
 /// inside one transaction per import; tests use [`VecSink`].
 pub trait Sink {
+    /// Says that the records that follow come from a part (a file, or an
+    /// entry of a ZIP) in `format`, when the format is known before reading.
+    fn begin_part(&mut self, name: &str, format: uptake_model::SourceFormat) {
+        let _ = (name, format);
+    }
+
     /// Takes one source record and what it yields.
     fn push(&mut self, item: Item) -> Result<(), SinkError>;
     /// Takes a warning.

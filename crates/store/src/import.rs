@@ -5,7 +5,8 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
 use uptake_model::{
-    AccountDay, AudienceSnapshot, Count, FollowerActivity, Metrics, Observation, Share, Video,
+    AccountDay, AudienceSnapshot, Comment, Count, FollowerActivity, Metrics, Observation,
+    ProfileSnapshot, Share, Video,
 };
 
 /// What is recorded about an import before its records arrive.
@@ -38,6 +39,12 @@ pub struct ImportCounts {
     pub audience_entries: u64,
     /// Follower-activity hours inserted or updated.
     pub follower_activity: u64,
+    /// Comments not seen before.
+    pub new_comments: u64,
+    /// Comment captures (new or repeated).
+    pub comment_captures: u64,
+    /// Public profile snapshots added.
+    pub profiles: u64,
     /// Warnings recorded.
     pub warnings: u64,
 }
@@ -503,20 +510,155 @@ impl ImportTx<'_> {
         Ok(())
     }
 
+    /// Inserts a comment, or merges a repeated capture of it: the values of
+    /// the latest capture win (likes and replies change), a missing value
+    /// never replaces a known one, and every capture is listed.
+    pub fn comment(
+        &mut self,
+        c: &Comment,
+        source: &str,
+        raw_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let video_id = self.video_row(&c.video_id)?;
+        let existing: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM comments WHERE platform = ?1 AND platform_id = ?2")
+            .and_then(|mut st| {
+                st.query_row(params![self.platform, c.platform_id], |r| r.get(0))
+                    .optional()
+            })
+            .map_err(|e| self.sql(e))?;
+        let likes = c.likes.map(|l| l.value);
+        let likes_approx = c.likes.is_some_and(|l| l.approximate);
+        let replies = c.replies.map(|r| r.value);
+        let id = match existing {
+            Some(id) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE comments SET
+                           parent_platform_id = COALESCE(parent_platform_id, ?2),
+                           author_key    = COALESCE(author_key, ?3),
+                           author_handle = COALESCE(author_handle, ?4),
+                           created_at    = COALESCE(created_at, ?5),
+                           text = CASE WHEN ?6 <> '' AND (observed_at IS NULL OR ?11 >= observed_at)
+                                       THEN ?6 ELSE text END,
+                           likes = CASE WHEN ?7 IS NOT NULL AND (observed_at IS NULL OR ?11 >= observed_at)
+                                        THEN ?7 ELSE likes END,
+                           likes_approx = CASE WHEN ?7 IS NOT NULL AND (observed_at IS NULL OR ?11 >= observed_at)
+                                        THEN ?8 ELSE likes_approx END,
+                           replies = CASE WHEN ?9 IS NOT NULL AND (observed_at IS NULL OR ?11 >= observed_at)
+                                        THEN ?9 ELSE replies END,
+                           language = COALESCE(?10, language),
+                           source = CASE WHEN observed_at IS NULL OR ?11 >= observed_at THEN ?12 ELSE source END,
+                           raw_id = CASE WHEN observed_at IS NULL OR ?11 >= observed_at THEN ?13 ELSE raw_id END,
+                           observed_at = MAX(COALESCE(observed_at, ?11), COALESCE(?11, observed_at)),
+                           captures = captures + 1
+                         WHERE id = ?1",
+                    )
+                    .and_then(|mut st| {
+                        st.execute(params![
+                            id,
+                            c.parent_id,
+                            c.author_key,
+                            c.author_handle,
+                            c.created_at,
+                            c.text,
+                            likes,
+                            likes_approx,
+                            replies,
+                            c.language,
+                            c.observed_at,
+                            source,
+                            raw_id
+                        ])
+                    })
+                    .map_err(|e| self.sql(e))?;
+                id
+            }
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO comments (platform, platform_id, video_id, parent_platform_id,
+                           author_key, author_handle, created_at, text, likes, likes_approx, replies,
+                           language, observed_at, source, first_import_id, raw_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    )
+                    .and_then(|mut st| {
+                        st.execute(params![
+                            self.platform,
+                            c.platform_id,
+                            video_id,
+                            c.parent_id,
+                            c.author_key,
+                            c.author_handle,
+                            c.created_at,
+                            c.text,
+                            likes,
+                            likes_approx,
+                            replies,
+                            c.language,
+                            c.observed_at,
+                            source,
+                            self.import_id,
+                            raw_id
+                        ])
+                    })
+                    .map_err(|e| self.sql(e))?;
+                self.counts.new_comments += 1;
+                self.tx.last_insert_rowid()
+            }
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO comment_captures (comment_id, import_id, source, observed_at, raw_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![id, self.import_id, source, c.observed_at, raw_id])
+            })
+            .map_err(|e| self.sql(e))?;
+        self.counts.comment_captures += 1;
+        Ok(())
+    }
+
+    /// Adds a public profile snapshot.
+    pub fn profile(&mut self, p: &ProfileSnapshot) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO profile_snapshots (import_id, author_key, observed_at, followers,
+                   following, likes, videos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    self.import_id,
+                    p.author_key,
+                    p.observed_at,
+                    p.followers,
+                    p.following,
+                    p.likes,
+                    p.videos
+                ])
+            })
+            .map_err(|e| self.sql(e))?;
+        self.counts.profiles += 1;
+        Ok(())
+    }
+
     /// Records the formats read and commits everything at once.
     pub fn commit(self, formats: &[String]) -> Result<ImportCounts, StoreError> {
         let c = &self.counts;
         self.tx
             .execute(
                 "UPDATE imports SET formats = ?2, items = ?3, videos = ?4, observations = ?5,
-                   account_days = ?6 WHERE id = ?1",
+                   account_days = ?6, comments = ?7 WHERE id = ?1",
                 params![
                     self.import_id,
                     formats.join(","),
                     c.items as i64,
                     c.new_videos as i64,
                     c.observations as i64,
-                    c.account_days as i64
+                    c.account_days as i64,
+                    c.new_comments as i64
                 ],
             )
             .map_err(|e| StoreError::sql(self.path, e))?;

@@ -10,11 +10,15 @@
 //! The database runs in WAL mode with a busy timeout so that the command line
 //! and the web app can use one project at the same time.
 
+pub mod comments;
+pub mod erase;
 pub mod error;
 pub mod import;
 pub mod query;
 pub mod schema;
 
+pub use comments::{CommentRow, CoverageRow};
+pub use erase::Erased;
 pub use error::StoreError;
 pub use import::{ImportCounts, ImportTx, NewImport};
 pub use query::{ImportRow, LatestMetrics, StoreSummary, WarningRow};

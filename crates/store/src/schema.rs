@@ -10,7 +10,10 @@ use std::path::Path;
 
 /// The migrations, in order; migration `i` takes the schema from version `i`
 /// to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_initial.sql"),
+    include_str!("../migrations/002_public_data.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

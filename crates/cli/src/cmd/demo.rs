@@ -98,7 +98,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let data_dir = root.join("example-data");
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create `{}`", data_dir.display()))?;
-    let opts = options(None, None, None, None, &project);
+    let opts = options(None, None, None, None, &project)?;
     let mut store = project.open_store()?;
     let mut log = String::new();
     log.push_str(&format!("{}\n\n", super::SYNTHETIC_NOTICE));

@@ -48,9 +48,32 @@ pub struct Args {
     /// (YYYY-MM-DD or "YYYY-MM-DD HH:MM", UTC).
     #[arg(long, value_name = "TIME")]
     pub observed_at: Option<String>,
+    /// UTC offset of naive local timestamps (pyktok's `video_timestamp`), e.g.
+    /// `-05:00` or `+01:00`: the zone of the computer that ran pyktok.
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    pub tz_offset: Option<String>,
     /// Go on with the other files after a file fails (each is still all-or-nothing).
     #[arg(long)]
     pub keep_going: bool,
+}
+
+/// Parses `+HH:MM`, `-HH:MM`, `+HH` or `Z` into minutes east of UTC.
+pub fn parse_offset(text: &str) -> Option<i32> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("utc") {
+        return Some(0);
+    }
+    let (sign, rest) = match t.chars().next()? {
+        '+' => (1, &t[1..]),
+        '-' | '−' => (-1, t.trim_start_matches(['-', '−'])),
+        _ => return None,
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?),
+        None if rest.len() == 4 => (rest[..2].parse().ok()?, rest[2..].parse().ok()?),
+        None => (rest.parse().ok()?, 0),
+    };
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
 }
 
 /// Parses `YYYY-MM-DD` (start of day) or `YYYY-MM-DD HH:MM[:SS]` as UTC.
@@ -157,6 +180,8 @@ pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<
         "export_date": options.export_date.map(|d| d.to_string()),
         "observed_at": options.observed_at,
         "account": options.account,
+        "tz_offset_minutes": options.naive_tz_offset_minutes,
+        "keep_handles": options.keep_handles,
     })
     .to_string();
     let new = NewImport {
@@ -200,6 +225,15 @@ pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<
     if counts.audience_entries > 0 {
         report.push_str(&format!(", {} audience entries", counts.audience_entries));
     }
+    if counts.comment_captures > 0 {
+        report.push_str(&format!(
+            ", {} new comments ({} captures)",
+            counts.new_comments, counts.comment_captures
+        ));
+    }
+    if counts.profiles > 0 {
+        report.push_str(&format!(", {} profile snapshots", counts.profiles));
+    }
     if counts.follower_activity > 0 {
         report.push_str(&format!(
             ", {} follower-activity hours",
@@ -232,8 +266,11 @@ pub fn options(
     export_date: Option<NaiveDate>,
     observed_at: Option<i64>,
     project: &crate::project::Project,
-) -> Options {
-    Options {
+) -> Result<Options> {
+    Ok(Options {
+        secret: Some(project.secret()?),
+        keep_handles: project.config.privacy.store_handles,
+        naive_tz_offset_minutes: None,
         format: args_format,
         lang,
         export_date,
@@ -246,7 +283,7 @@ pub fn options(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         observed_at,
-    }
+    })
 }
 
 /// Runs `uptake import`.
@@ -255,6 +292,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let observed_at = match &args.observed_at {
         Some(t) => Some(parse_utc(t).ok_or_else(|| {
             anyhow!("--observed-at: expected `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` (UTC), found `{t}`")
+        })?),
+        None => None,
+    };
+    let tz_offset = match &args.tz_offset {
+        Some(t) => Some(parse_offset(t).ok_or_else(|| {
+            anyhow!(
+                "--tz-offset: expected an offset such as `-05:00`, `+01:00` or `Z`, found `{t}`"
+            )
         })?),
         None => None,
     };
@@ -278,13 +323,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     if files.is_empty() {
         bail!("no importable files (.csv, .xlsx, .zip, .json, ...) in the given folders");
     }
-    let options = options(
+    let mut options = options(
         args.format,
         args.lang.clone(),
         args.export_date,
         observed_at,
         &project,
-    );
+    )?;
+    options.naive_tz_offset_minutes = tz_offset;
     let mut store = project.open_store()?;
     let mut failed = 0usize;
     for (i, file) in files.iter().enumerate() {

@@ -1,7 +1,10 @@
 //! One module per subcommand; each has `Args` (its help text) and `run`.
 
 pub mod account;
+pub mod comments;
+pub mod coverage;
 pub mod demo;
+pub mod forget;
 pub mod import;
 pub mod init;
 pub mod status;
@@ -44,6 +47,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Status(args) => status::run(args, &ctx),
         Command::Template(args) => template::run(args, &ctx),
         Command::Demo(args) => demo::run(args, &ctx),
+        Command::Comments(args) => comments::run(args, &ctx),
+        Command::Coverage(args) => coverage::run(args, &ctx),
+        Command::Forget(args) => forget::run(args, &ctx),
     }
 }
 
@@ -59,6 +65,13 @@ pub fn print(text: &str) -> Result<()> {
 /// The notice every output of a synthetic project carries.
 pub const SYNTHETIC_NOTICE: &str =
     "SYNTHETIC EXAMPLE DATA: generated for uptake's demo; not real TikTok data and not research findings.";
+
+/// Formats UTC seconds as `YYYY-MM-DD HH:MM` (UTC implied).
+pub fn format_minute(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| t.to_string())
+}
 
 /// Formats UTC seconds as `YYYY-MM-DD HH:MM UTC`.
 pub fn format_time(t: i64) -> String {

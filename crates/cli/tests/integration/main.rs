@@ -8,6 +8,7 @@ mod demo;
 mod errors;
 mod import;
 mod init;
+mod robustness;
 mod videos;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,61 @@
+//! An import killed mid-file (SIGKILL) leaves the database exactly as before.
+
+use super::Sandbox;
+
+#[cfg(unix)]
+#[test]
+fn a_killed_import_leaves_the_database_as_it_was() {
+    use std::fmt::Write;
+    let sb = Sandbox::new();
+    sb.project();
+    sb.run_in(
+        "p",
+        &["import", &super::example("Content_synthetic_kmb_lab.zip")],
+    )
+    .ok();
+    let before = sb.db_counts();
+
+    // A manual template large enough that importing it takes seconds.
+    let mut csv = String::from("video,title,posted,observed,views,likes\n");
+    for i in 0..300_000u64 {
+        let _ = writeln!(
+            csv,
+            "{},t,2026-01-01,2026-01-{:02},{},{}",
+            7_600_000_000_000_000_000u64 + i,
+            1 + i % 28,
+            i,
+            i / 10
+        );
+    }
+    let path = sb.write("big.csv", csv.as_bytes());
+    let bin = assert_cmd::cargo::cargo_bin("uptake");
+    let mut child = std::process::Command::new(bin)
+        .args(["--project", "p", "import", &path])
+        .current_dir(sb.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it get well into the file, then kill it without warning.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap(); // SIGKILL on Unix
+    let _ = child.wait();
+    assert!(
+        still_running,
+        "the import finished before it could be killed; make the file bigger"
+    );
+
+    assert_eq!(
+        sb.db_counts(),
+        before,
+        "a killed import must leave nothing behind"
+    );
+    let conn = rusqlite::Connection::open(sb.path().join("p/.uptake/uptake.db")).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    // And the project still works.
+    sb.run_in("p", &["videos"]).ok();
+}

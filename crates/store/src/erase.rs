@@ -1,0 +1,137 @@
+//! The right to erasure: removing a person's or a video's data.
+
+use crate::{Store, StoreError};
+use rusqlite::params;
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erased {
+    /// Comments removed.
+    pub comments: u64,
+    /// Videos removed.
+    pub videos: u64,
+    /// Observations removed.
+    pub observations: u64,
+    /// Raw records removed.
+    pub raw_records: u64,
+    /// Profile snapshots removed.
+    pub profiles: u64,
+}
+
+impl Store {
+    /// Erases everything stored about the person with pseudonym `author_key`:
+    /// their comments, their videos (with those videos' observations and
+    /// comments), their profile snapshots, and the raw records behind all of
+    /// these. Runs in one transaction with SQLite's `secure_delete`, so freed
+    /// pages are overwritten rather than left readable in the file.
+    pub fn erase_author(&mut self, author_key: &str) -> Result<Erased, StoreError> {
+        self.erase(
+            "SELECT id FROM videos WHERE author_key = ?1",
+            "SELECT id FROM comments WHERE author_key = ?1",
+            Some(author_key),
+            author_key,
+        )
+    }
+
+    /// Erases one video (by platform id) with its observations, comments and
+    /// their raw records.
+    pub fn erase_video(&mut self, platform_id: &str) -> Result<Erased, StoreError> {
+        self.erase(
+            "SELECT id FROM videos WHERE platform_id = ?1",
+            "SELECT id FROM comments WHERE 0 AND ?1 IS NULL",
+            None,
+            platform_id,
+        )
+    }
+
+    fn erase(
+        &mut self,
+        videos_sql: &str,
+        comments_sql: &str,
+        profile_key: Option<&str>,
+        key: &str,
+    ) -> Result<Erased, StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sql(&path, e);
+        self.conn
+            .pragma_update(None, "secure_delete", true)
+            .map_err(sql)?;
+        let tx = self.conn.transaction().map_err(sql)?;
+        let ids = |query: &str| -> Result<Vec<i64>, StoreError> {
+            tx.prepare(query)
+                .and_then(|mut st| st.query_map(params![key], |r| r.get(0))?.collect())
+                .map_err(sql)
+        };
+        let videos = ids(videos_sql)?;
+        let own_comments = ids(comments_sql)?;
+        let mut erased = Erased::default();
+        // Raw records first (they are only referenced, never referencing).
+        let mut raw_ids: Vec<i64> = Vec::new();
+        let collect = |q: &str, id: i64, out: &mut Vec<i64>| -> Result<(), StoreError> {
+            let found: Vec<Option<i64>> = tx
+                .prepare_cached(q)
+                .and_then(|mut st| st.query_map(params![id], |r| r.get(0))?.collect())
+                .map_err(sql)?;
+            out.extend(found.into_iter().flatten());
+            Ok(())
+        };
+        for &v in &videos {
+            collect(
+                "SELECT raw_id FROM observations WHERE video_id = ?1",
+                v,
+                &mut raw_ids,
+            )?;
+            collect(
+                "SELECT cc.raw_id FROM comment_captures cc JOIN comments c ON c.id = cc.comment_id
+                 WHERE c.video_id = ?1",
+                v,
+                &mut raw_ids,
+            )?;
+        }
+        for &c in &own_comments {
+            collect(
+                "SELECT raw_id FROM comment_captures WHERE comment_id = ?1",
+                c,
+                &mut raw_ids,
+            )?;
+        }
+        raw_ids.sort_unstable();
+        raw_ids.dedup();
+        for &c in &own_comments {
+            erased.comments += tx
+                .execute("DELETE FROM comments WHERE id = ?1", params![c])
+                .map_err(sql)? as u64;
+        }
+        for &v in &videos {
+            erased.observations += tx
+                .execute("DELETE FROM observations WHERE video_id = ?1", params![v])
+                .map_err(sql)? as u64;
+            erased.comments += tx
+                .execute("DELETE FROM comments WHERE video_id = ?1", params![v])
+                .map_err(sql)? as u64;
+            tx.execute("DELETE FROM video_latest WHERE video_id = ?1", params![v])
+                .map_err(sql)?;
+            erased.videos += tx
+                .execute("DELETE FROM videos WHERE id = ?1", params![v])
+                .map_err(sql)? as u64;
+        }
+        for r in raw_ids {
+            erased.raw_records += tx
+                .execute("DELETE FROM raw_records WHERE id = ?1", params![r])
+                .map_err(sql)? as u64;
+        }
+        if let Some(k) = profile_key {
+            erased.profiles += tx
+                .execute(
+                    "DELETE FROM profile_snapshots WHERE author_key = ?1",
+                    params![k],
+                )
+                .map_err(sql)? as u64;
+        }
+        tx.commit().map_err(sql)?;
+        self.conn
+            .pragma_update(None, "secure_delete", false)
+            .map_err(sql)?;
+        Ok(erased)
+    }
+}
