@@ -1,6 +1,8 @@
 //! The bridge between a reader (`uptake-ingest`) and the store: a [`Sink`]
-//! that writes every record into the import's transaction.
+//! that writes every record into the import's transaction. Handles in file
+//! names (pyktok names files after people) are removed from what is stored.
 
+use uptake_ingest::privacy::scrub_handles_in_text;
 use uptake_ingest::{Item, Record, Sink, SinkError, Warning};
 use uptake_store::{ImportTx, StoreError};
 
@@ -13,16 +15,19 @@ pub struct StoreSink<'a, 'b> {
     deferred: Option<StoreError>,
     /// Format of the part being read, for comments' provenance.
     format: &'static str,
+    /// The project's own handle, the one handle kept in stored locations.
+    own: Option<String>,
 }
 
 impl<'a, 'b> StoreSink<'a, 'b> {
     /// A sink writing into `tx`.
-    pub fn new(tx: &'a mut ImportTx<'b>) -> Self {
+    pub fn new(tx: &'a mut ImportTx<'b>, own: Option<String>) -> Self {
         StoreSink {
             tx,
             warnings: Vec::new(),
             deferred: None,
             format: "unknown",
+            own,
         }
     }
 
@@ -46,7 +51,10 @@ impl Sink for StoreSink<'_, '_> {
         }
         self.tx.count_item();
         let raw_id = match &item.raw {
-            Some(raw) => Some(self.tx.raw(&item.location.to_string(), raw)?),
+            Some(raw) => {
+                let location = scrub_handles_in_text(&item.location.to_string(), self.own.as_deref());
+                Some(self.tx.raw(&location, raw)?)
+            }
             None => None,
         };
         for record in &item.records {
@@ -66,10 +74,10 @@ impl Sink for StoreSink<'_, '_> {
     }
 
     fn warn(&mut self, warning: Warning) {
-        if let Err(e) = self
-            .tx
-            .warning(&warning.location.to_string(), &warning.message)
-        {
+        let own = self.own.as_deref();
+        let location = scrub_handles_in_text(&warning.location.to_string(), own);
+        let message = scrub_handles_in_text(&warning.message, own);
+        if let Err(e) = self.tx.warning(&location, &message) {
             self.deferred.get_or_insert(e);
         }
         self.warnings.push(warning);

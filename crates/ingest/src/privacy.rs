@@ -44,13 +44,19 @@ impl Context<'_> {
     /// so that no reader can store a person unprotected by mistake.
     pub fn person(&self, person: Person) -> Result<Author, IngestError> {
         let handle = person.handle.and_then(clean_handle);
-        let user_id = person.user_id.map(str::trim).filter(|u| !u.is_empty() && *u != "0");
+        let user_id = person
+            .user_id
+            .map(str::trim)
+            .filter(|u| !u.is_empty() && *u != "0");
         let basis = match (&handle, user_id) {
             (Some(h), _) => h.clone(),
             (None, Some(uid)) => format!("id:{uid}"),
             (None, None) => return Ok(Author::default()),
         };
-        let own = match (&handle, self.options.account.as_deref().and_then(clean_handle)) {
+        let own = match (
+            &handle,
+            self.options.account.as_deref().and_then(clean_handle),
+        ) {
             (Some(h), Some(own)) => *h == own,
             _ => false,
         };
@@ -63,7 +69,11 @@ impl Context<'_> {
         })?;
         Ok(Author {
             key: Some(author_key(secret, PLATFORM_TIKTOK, &basis)),
-            handle: if own || self.options.keep_handles { handle } else { None },
+            handle: if own || self.options.keep_handles {
+                handle
+            } else {
+                None
+            },
         })
     }
 }
@@ -73,14 +83,87 @@ impl Context<'_> {
 /// `"[removed]"` where it is a name, bio or picture.
 pub const IDENTIFYING_KEYS: &[&str] = &[
     // Zeeschuimer / TikTok web items and comments
-    "uniqueId", "unique_id", "nickname", "secUid", "sec_uid", "uid", "authorId", "authorSecId",
-    "signature", "avatarThumb", "avatarMedium", "avatarLarger", "avatar_thumb", "avatar_medium",
-    "avatar_larger", "userUniqueId", "userId", "ins_id", "twitter_id", "youtube_channel_id",
-    "bio_description", "avatar_url", "bio_url", "display_name", "username", "author_name",
-    "author_full", "author_avatar", "author_avatar_url", "uploader", "uploader_id",
-    "uploader_url", "channel", "channel_id", "channel_url", "creator", "profile_image",
-    "unique_identifier", "owner", "video_mention_list", "styled_name", "screen_name",
+    "uniqueId",
+    "unique_id",
+    "nickname",
+    "secUid",
+    "sec_uid",
+    "uid",
+    "authorId",
+    "authorSecId",
+    "signature",
+    "avatarThumb",
+    "avatarMedium",
+    "avatarLarger",
+    "avatar_thumb",
+    "avatar_medium",
+    "avatar_larger",
+    "userUniqueId",
+    "userId",
+    "ins_id",
+    "twitter_id",
+    "youtube_channel_id",
+    "bio_description",
+    "avatar_url",
+    "bio_url",
+    "display_name",
+    "username",
+    "author_name",
+    "author_full",
+    "author_avatar",
+    "author_avatar_url",
+    "uploader",
+    "uploader_id",
+    "uploader_url",
+    "channel",
+    "channel_id",
+    "channel_url",
+    "creator",
+    "profile_image",
+    "unique_identifier",
+    "owner",
+    "video_mention_list",
+    "styled_name",
+    "screen_name",
+    "user_id",
+    "reply_to_username",
+    "reply_to_nickname",
+    "reply_to_userid",
+    "reply_to_uid",
+    "reply_to_unique_id",
+    "reply_to_sec_uid",
 ];
+
+/// Replaces `@handle` mentions in free text that is not content (file names,
+/// locations, messages) with `@[removed]`, except the project's own handle.
+/// pyktok names comment files `@<handle>_video_<id>_comments.csv`, and those
+/// names end up in import records and warnings.
+pub fn scrub_handles_in_text(text: &str, own: Option<&str>) -> String {
+    let own = own.map(|h| h.trim_start_matches('@').to_lowercase());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find('@') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        let len: usize = after
+            .char_indices()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .map(|(i, c)| i + c.len_utf8())
+            .last()
+            .unwrap_or(0);
+        let mut handle = after[..len].trim_end_matches('.');
+        // pyktok's `@<handle>_video_<id>_comments.csv`: the handle ends there.
+        if let Some(cut) = handle.find("_video_") {
+            handle = &handle[..cut];
+        }
+        let keep = handle.is_empty() || own.as_deref() == Some(handle.to_lowercase().as_str());
+        out.push('@');
+        out.push_str(if keep { handle } else { "[removed]" });
+        rest = &after[handle.len()..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Replaces identifying values in a raw JSON record (recursively): every key
 /// in [`IDENTIFYING_KEYS`], and `author`/`user` when they are plain strings or
@@ -92,7 +175,13 @@ pub fn scrub_raw(raw: &serde_json::Value) -> serde_json::Value {
 }
 
 /// Keys whose object value describes a person.
-const PERSON_KEYS: &[&str] = &["author", "user", "authorInfo", "reply_to_user", "owner_info"];
+const PERSON_KEYS: &[&str] = &[
+    "author",
+    "user",
+    "authorInfo",
+    "reply_to_user",
+    "owner_info",
+];
 
 fn scrub(raw: &serde_json::Value, in_person: bool) -> serde_json::Value {
     use serde_json::Value;
@@ -120,7 +209,10 @@ fn scrub(raw: &serde_json::Value, in_person: bool) -> serde_json::Value {
 
 /// Location helper for readers that report a missing secret per record.
 pub fn no_secret(location: Location) -> IngestError {
-    IngestError::invalid(location, "no pseudonymisation secret given (a bug in uptake)")
+    IngestError::invalid(
+        location,
+        "no pseudonymisation secret given (a bug in uptake)",
+    )
 }
 
 #[cfg(test)]
@@ -141,13 +233,36 @@ mod tests {
     fn people_get_stable_keys_and_no_handles() {
         let o = options();
         let ctx = Context::new("x.ndjson", &o);
-        let a = ctx.person(Person { user_id: Some("6800"), handle: Some("@Someone") }).unwrap();
-        let b = ctx.person(Person { user_id: None, handle: Some("someone") }).unwrap();
-        assert_eq!(a.key, b.key, "the same handle from two sources is one person");
+        let a = ctx
+            .person(Person {
+                user_id: Some("6800"),
+                handle: Some("@Someone"),
+            })
+            .unwrap();
+        let b = ctx
+            .person(Person {
+                user_id: None,
+                handle: Some("someone"),
+            })
+            .unwrap();
+        assert_eq!(
+            a.key, b.key,
+            "the same handle from two sources is one person"
+        );
         assert_eq!(a.handle, None);
-        let own = ctx.person(Person { user_id: None, handle: Some("Our_Lab") }).unwrap();
+        let own = ctx
+            .person(Person {
+                user_id: None,
+                handle: Some("Our_Lab"),
+            })
+            .unwrap();
         assert_eq!(own.handle.as_deref(), Some("our_lab"));
-        let by_id = ctx.person(Person { user_id: Some("6800"), handle: None }).unwrap();
+        let by_id = ctx
+            .person(Person {
+                user_id: Some("6800"),
+                handle: None,
+            })
+            .unwrap();
         assert_ne!(by_id.key, a.key);
         assert_eq!(ctx.person(Person::default()).unwrap(), Author::default());
     }
@@ -157,11 +272,34 @@ mod tests {
         let mut o = options();
         o.keep_handles = true;
         let ctx = Context::new("x", &o);
-        let a = ctx.person(Person { user_id: None, handle: Some("someone") }).unwrap();
+        let a = ctx
+            .person(Person {
+                user_id: None,
+                handle: Some("someone"),
+            })
+            .unwrap();
         assert_eq!(a.handle.as_deref(), Some("someone"));
         let none = Options::default();
         let ctx = Context::new("x", &none);
-        assert!(ctx.person(Person { user_id: None, handle: Some("someone") }).is_err());
+        assert!(ctx
+            .person(Person {
+                user_id: None,
+                handle: Some("someone")
+            })
+            .is_err());
+    }
+
+    #[test]
+    fn handles_in_file_names_are_removed_except_our_own() {
+        assert_eq!(
+            scrub_handles_in_text("x/@some.one_video_75_comments.csv", Some("our_lab")),
+            "x/@[removed]_video_75_comments.csv"
+        );
+        assert_eq!(
+            scrub_handles_in_text("https://www.tiktok.com/@Our_Lab/video/1", Some("our_lab")),
+            "https://www.tiktok.com/@Our_Lab/video/1"
+        );
+        assert_eq!(scrub_handles_in_text("a@ b @", None), "a@ b @");
     }
 
     #[test]
@@ -173,7 +311,10 @@ mod tests {
             "author_username": "someone"
         });
         let s = scrub_raw(&raw).to_string();
-        assert!(!s.contains("someone") && !s.contains("Some One") && !s.contains("\"x\""), "{s}");
+        assert!(
+            !s.contains("someone") && !s.contains("Some One") && !s.contains("\"x\""),
+            "{s}"
+        );
         assert!(!s.contains("6800"), "a person's id is removed: {s}");
         assert!(s.contains("\"75\""), "the video's id stays: {s}");
         assert!(s.contains("caption stays") && s.contains("\"hi\""), "{s}");

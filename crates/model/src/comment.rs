@@ -39,7 +39,7 @@ pub struct Comment {
 /// Zeeschuimer `authorStats`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProfileSnapshot {
-    /// Pseudonymous key of the account (or its handle if it is the project's own).
+    /// Pseudonymous key of the account (always the key, like `Video::author_key`).
     pub author_key: String,
     /// When, UTC seconds.
     pub observed_at: i64,

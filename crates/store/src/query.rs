@@ -72,6 +72,10 @@ pub struct StoreSummary {
     pub audience_snapshots: i64,
     /// Raw records kept.
     pub raw_records: i64,
+    /// Comments held.
+    pub comments: i64,
+    /// Distinct pseudonymous commenters.
+    pub commenters: i64,
 }
 
 /// The columns [`video_from_row`] reads, for `videos v`.
@@ -474,6 +478,8 @@ impl Store {
                 "SELECT COUNT(*) FROM (SELECT DISTINCT import_id, kind FROM audience_snapshots)",
             )?,
             raw_records: one("SELECT COUNT(*) FROM raw_records")?,
+            comments: one("SELECT COUNT(*) FROM comments")?,
+            commenters: one("SELECT COUNT(DISTINCT author_key) FROM comments")?,
         })
     }
 }

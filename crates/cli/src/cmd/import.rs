@@ -185,7 +185,7 @@ pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<
     })
     .to_string();
     let new = NewImport {
-        file_name: shown.clone(),
+        file_name: uptake_ingest::privacy::scrub_handles_in_text(&shown, options.account.as_deref()),
         sha256,
         byte_size: size,
         imported_at: chrono::Utc::now().timestamp(),
@@ -203,7 +203,7 @@ pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<
         indicatif::ProgressBar::hidden()
     };
     let mut tx = store.begin_import(&new, PLATFORM_TIKTOK)?;
-    let mut sink = StoreSink::new(&mut tx);
+    let mut sink = StoreSink::new(&mut tx, options.account.clone());
     let read = uptake_ingest::read_path(path, options, &mut sink, &mut |pos| bar.set_position(pos));
     bar.finish_and_clear();
     let summary = read?;

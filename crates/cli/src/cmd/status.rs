@@ -95,6 +95,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             "account `{account}`: daily series {first} to {last}, {n} days (gaps: `uptake account`)\n"
         ));
     }
+    if summary.comments > 0 {
+        out.push_str(&format!(
+            "{} comments from {} pseudonymous commenters (`uptake comments`, `uptake coverage`)\n",
+            summary.comments, summary.commenters
+        ));
+    }
     out.push_str(&format!(
         "{} audience snapshots, {} raw records kept\n",
         summary.audience_snapshots, summary.raw_records
