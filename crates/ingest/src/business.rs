@@ -1,6 +1,8 @@
 //! Reader for TikTok API for Business (Accounts API) responses saved to disk:
-//! `/business/video/list/` pages (per-video totals and insights) and
-//! `/business/get/` pages (the account's daily `metrics[]` and audience).
+//! `/business/video/list/` pages (per-video totals and insights),
+//! `/business/get/` pages (the account's daily `metrics[]` and audience) and
+//! `/business/comment/list/` pages (comments on the account's videos, with
+//! their `reply_list`).
 //!
 //! The envelope is `{code, message, request_id, data}` with an integer `code`
 //! (0 = success); see `formats.md` §2a. A page whose `code` is not 0 is an
@@ -12,9 +14,23 @@
 //! sink as soon as it has been read, so memory stays bounded by one page and
 //! not by the file. The JSON machinery shared with [`crate::display`] lives in
 //! the crate-private `json` submodule.
+//!
+//! Comments (`formats.md` §2a: `comment_id, video_id, unique_identifier,
+//! create_time, text, likes, replies, owner, liked, pinned, status,
+//! username, profile_image, parent_comment_id, reply_list`) are public
+//! people's words on the account's videos: their authors are pseudonymised
+//! with [`Context::person`] (handle `username`, user id
+//! `unique_identifier`) and raw records pass through
+//! [`crate::privacy::scrub_raw`]. A comment with `owner: true` was written by
+//! the account itself and keeps the account's handle. Replies in a
+//! comment's `reply_list` become comments of their own whose parent is that
+//! comment. A top-level comment's `parent_comment_id` (absent, empty, `0`,
+//! or the video's id) is read as "no parent".
 
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
+use crate::privacy::{scrub_raw, Person};
+use crate::research::{json_kind, strip_nul, warn_nul};
 use crate::sink::{Item, Record, Sink, Warning};
 use crate::Context;
 use json::{
@@ -23,15 +39,17 @@ use json::{
 };
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde_json::Value;
 use std::fmt;
 use std::io::Read;
 use uptake_model::{
-    AccountDay, AudienceKind, AudienceSnapshot, Metrics, Observation, SourceFormat, Video,
+    AccountDay, AudienceKind, AudienceSnapshot, Comment, Metrics, Observation, SourceFormat, Video,
 };
 
 /// Reads a Business API response (one page, an array of pages, or NDJSON
-/// pages) into `sink`. Returns [`SourceFormat::BusinessVideoList`] or
-/// [`SourceFormat::BusinessAccount`] depending on what the first page holds.
+/// pages) into `sink`. Returns [`SourceFormat::BusinessVideoList`],
+/// [`SourceFormat::BusinessAccount`] or [`SourceFormat::BusinessComments`]
+/// depending on what the first page holds.
 pub fn parse<R: Read>(
     input: R,
     ctx: &Context,
@@ -59,7 +77,7 @@ pub fn parse<R: Read>(
         });
     }
     let fallback = match ctx.options.format {
-        Some(f @ SourceFormat::BusinessAccount) => f,
+        Some(f @ (SourceFormat::BusinessAccount | SourceFormat::BusinessComments)) => f,
         _ => SourceFormat::BusinessVideoList,
     };
     Ok(state.format.unwrap_or(fallback))
@@ -107,6 +125,8 @@ struct Page {
     /// Videos read before the envelope was complete (at most one page: the
     /// API returns 20 videos a page).
     held_videos: Vec<VideoItem>,
+    /// Comments read before the envelope was complete.
+    held_comments: Vec<CommentItem>,
     /// Daily metrics, held until `username` is known (its position in
     /// `data` is not fixed).
     held_days: Vec<(Location, String, AccountDay)>,
@@ -115,6 +135,7 @@ struct Page {
     account_fields: String,
     saw_data: bool,
     saw_videos: bool,
+    saw_comments: bool,
     saw_account: bool,
 }
 
@@ -124,6 +145,32 @@ struct VideoItem {
     raw: String,
     video: Video,
     metrics: Metrics,
+}
+
+/// One comment object and the comments it yields (itself and its replies),
+/// waiting for the page's observation time.
+struct CommentItem {
+    location: Location,
+    raw: String,
+    comments: Vec<Comment>,
+}
+
+/// A comment object of `/business/comment/list/` (`formats.md` §2a). Every
+/// field but `comment_id` is optional; `liked`, `pinned`, `status` and
+/// `profile_image` are only kept in the raw record.
+#[derive(Deserialize)]
+struct BusinessComment {
+    comment_id: Option<Scalar>,
+    video_id: Option<Scalar>,
+    unique_identifier: Option<Scalar>,
+    username: Option<Scalar>,
+    create_time: Option<Scalar>,
+    text: Option<Scalar>,
+    likes: Option<Scalar>,
+    replies: Option<Scalar>,
+    owner: Option<Scalar>,
+    parent_comment_id: Option<Scalar>,
+    reply_list: Option<Value>,
 }
 
 /// A video object of `/business/video/list/` (`formats.md` §2a). Every field
@@ -355,6 +402,175 @@ impl Business<'_, '_> {
         }
     }
 
+    /// Parses one comment object of `/business/comment/list/` with its
+    /// replies, and pushes it (or holds it until the page's envelope is
+    /// known).
+    fn comment(&mut self, page: &mut Page, raw: RawJson, n: usize) -> Result<(), IngestError> {
+        let record = format!("page {}, comment {n}", page.number);
+        let mut value: Value = serde_json::from_str(&raw.0).map_err(|e| {
+            IngestError::invalid(
+                self.ctx.at_record(record.clone()),
+                format!("expected a Business API comment object, found: {e}"),
+            )
+        })?;
+        let nul_fields = strip_nul(&mut value);
+        let mut comments = vec![];
+        let location = self.comment_object(&value, &record, None, &mut comments)?;
+        warn_nul(self.sink, &location, &nul_fields);
+        let mut scrubbed = scrub_raw(&value);
+        restore_flags(&mut scrubbed, &value);
+        let item = CommentItem {
+            location,
+            raw: scrubbed.to_string(),
+            comments,
+        };
+        match page.streaming_at {
+            Some(observed_at) => self.push_comments(item, Some(observed_at)),
+            None => {
+                page.held_comments.push(item);
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads one comment (or reply) into `out`, then its `reply_list`.
+    /// `parent` is the video and comment a reply belongs to. Returns the
+    /// comment's location.
+    fn comment_object(
+        &mut self,
+        value: &Value,
+        record: &str,
+        parent: Option<(&str, &str)>,
+        out: &mut Vec<Comment>,
+    ) -> Result<Location, IngestError> {
+        let location = self.ctx.at_record(record.to_string());
+        if !value.is_object() {
+            return Err(IngestError::invalid(
+                location,
+                format!("expected a comment object, found {}", json_kind(value)),
+            ));
+        }
+        let parsed = BusinessComment::deserialize(value).map_err(|e| {
+            IngestError::invalid(
+                location.clone(),
+                format!("expected a Business API comment object, found one that does not fit: {e}"),
+            )
+        })?;
+        let id = match &parsed.comment_id {
+            Some(id) => {
+                video_id(id).map_err(|e| IngestError::value(location.clone(), "comment_id", e))?
+            }
+            None => {
+                return Err(IngestError::invalid(
+                    location,
+                    "expected a `comment_id` in every comment object, found none",
+                ))
+            }
+        };
+        let location = self.ctx.at_record(format!("{record} (`{id}`)"));
+        let at = |field: &str, e: ValueError| IngestError::value(location.clone(), field, e);
+        let video = match (&parsed.video_id, parent) {
+            (Some(v), _) if !matches!(v, Scalar::Null) => {
+                video_id(v).map_err(|e| at("video_id", e))?
+            }
+            (_, Some((video, _))) => video.to_string(),
+            _ => {
+                return Err(IngestError::invalid(
+                    location,
+                    "expected a `video_id` in every comment object, found none",
+                ))
+            }
+        };
+        let parent_id = match text(parsed.parent_comment_id.as_ref())
+            .map_err(|e| at("parent_comment_id", e))?
+            .map(|p| p.trim().to_string())
+        {
+            Some(p) if p != "0" && p != video && p != id => Some(p),
+            _ => parent.map(|(_, p)| p.to_string()),
+        };
+        let created_at = match &parsed.create_time {
+            Some(t) => unix_time(t)
+                .map_err(|e| at("create_time", e))?
+                .map(|(s, _)| s),
+            None => None,
+        };
+        let username = text(parsed.username.as_ref()).map_err(|e| at("username", e))?;
+        let user_id =
+            text(parsed.unique_identifier.as_ref()).map_err(|e| at("unique_identifier", e))?;
+        let mut author = self.ctx.person(Person {
+            user_id: user_id.as_deref(),
+            handle: username.as_deref(),
+        })?;
+        let owner = match &parsed.owner {
+            Some(Scalar::Bool(b)) => *b,
+            Some(Scalar::Text(t)) => t.trim().eq_ignore_ascii_case("true"),
+            Some(Scalar::UInt(n)) => *n == 1,
+            _ => false,
+        };
+        if owner {
+            // The account's own comment: its handle is the project's to keep.
+            author.handle = author
+                .handle
+                .or_else(|| self.ctx.options.account.clone())
+                .or_else(|| {
+                    username
+                        .as_deref()
+                        .map(|u| u.trim().trim_start_matches('@').to_lowercase())
+                        .filter(|u| !u.is_empty())
+                });
+        }
+        out.push(Comment {
+            platform_id: id.clone(),
+            video_id: video.clone(),
+            parent_id,
+            author_key: author.key,
+            author_handle: author.handle,
+            created_at,
+            text: text(parsed.text.as_ref())
+                .map_err(|e| at("text", e))?
+                .unwrap_or_default(),
+            likes: count(parsed.likes.as_ref()).map_err(|e| at("likes", e))?,
+            replies: count(parsed.replies.as_ref()).map_err(|e| at("replies", e))?,
+            language: None,
+            observed_at: None,
+        });
+        match &parsed.reply_list {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(replies)) => {
+                for (i, reply) in replies.iter().enumerate() {
+                    let record = format!("{record} (`{id}`), reply {}", i + 1);
+                    self.comment_object(reply, &record, Some((&video, &id)), out)?;
+                }
+            }
+            Some(other) => {
+                return Err(IngestError::invalid(
+                    location,
+                    format!(
+                        "field `reply_list`: expected a list of comment objects, found {}",
+                        json_kind(other)
+                    ),
+                ))
+            }
+        }
+        Ok(location)
+    }
+
+    fn push_comments(
+        &mut self,
+        item: CommentItem,
+        observed_at: Option<i64>,
+    ) -> Result<(), IngestError> {
+        let records = item
+            .comments
+            .into_iter()
+            .map(|mut c| {
+                c.observed_at = observed_at;
+                Record::Comment(c)
+            })
+            .collect();
+        push(self.sink, item.location, Some(item.raw), records)
+    }
+
     fn push_video(&mut self, item: VideoItem, observed_at: i64) -> Result<(), IngestError> {
         let mut records = vec![];
         let video_id = item.video.platform_id.clone();
@@ -466,6 +682,8 @@ impl Business<'_, '_> {
         }
         let page_format = if page.saw_videos {
             Some(SourceFormat::BusinessVideoList)
+        } else if page.saw_comments {
+            Some(SourceFormat::BusinessComments)
         } else if page.saw_account || !page.held_days.is_empty() {
             Some(SourceFormat::BusinessAccount)
         } else {
@@ -536,6 +754,25 @@ impl Business<'_, '_> {
             }
         }
 
+        if !page.held_comments.is_empty() {
+            // A comment without a known capture time is still a comment.
+            let observed_at = match page.streaming_at {
+                Some(t) => Some(t),
+                None => self
+                    .clock
+                    .observed_at(
+                        self.ctx,
+                        env.request_id.as_deref(),
+                        "request_id",
+                        self.sink,
+                        &location,
+                    )
+                    .ok(),
+            };
+            for item in std::mem::take(&mut page.held_comments) {
+                self.push_comments(item, observed_at)?;
+            }
+        }
         if page.held_videos.is_empty() && audiences.is_empty() {
             return Ok(());
         }
@@ -642,6 +879,19 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
                     }
                     result?;
                 }
+                "comments" => {
+                    page.saw_comments = true;
+                    let mut failed = None;
+                    let result = map.next_value_seed(ListSeed {
+                        each: &mut |raw, n| state.comment(page, raw, n),
+                        failed: &mut failed,
+                        expecting: "`comments` to be a list of comment objects",
+                    });
+                    if let Some(e) = failed {
+                        return Err(state.fail(e));
+                    }
+                    result?;
+                }
                 "metrics" => {
                     page.saw_account = true;
                     let mut failed = None;
@@ -672,6 +922,26 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Puts back the boolean flags (`owner`, `liked`, `pinned`) that
+/// [`scrub_raw`] removes with identifying keys: a flag names nobody.
+fn restore_flags(scrubbed: &mut Value, original: &Value) {
+    let (Value::Object(out), Value::Object(orig)) = (scrubbed, original) else {
+        return;
+    };
+    for key in ["owner", "liked", "pinned"] {
+        if let Some(v @ Value::Bool(_)) = orig.get(key) {
+            out.insert(key.to_string(), v.clone());
+        }
+    }
+    if let (Some(Value::Array(out)), Some(Value::Array(orig))) =
+        (out.get_mut("reply_list"), orig.get("reply_list"))
+    {
+        for (o, i) in out.iter_mut().zip(orig) {
+            restore_flags(o, i);
+        }
     }
 }
 

@@ -193,7 +193,8 @@ fn scrub(raw: &serde_json::Value, in_person: bool) -> serde_json::Value {
                     let identifying = IDENTIFYING_KEYS.contains(&k.as_str())
                         || (in_person && k == "id")
                         || (person_key && (v.is_string() || v.is_number()));
-                    let value = if identifying && !v.is_null() {
+                    // Flags (`owner`, `verified`) identify nobody: keep them.
+                    let value = if identifying && !v.is_null() && !v.is_boolean() {
                         Value::String("[removed]".into())
                     } else {
                         scrub(v, PERSON_KEYS.contains(&k.as_str()))

@@ -67,32 +67,55 @@ fn sniff_json(body: &[u8]) -> Sniffed {
         return Sniffed::Json(SourceFormat::Zeeschuimer);
     }
     // yt-dlp writes its extractor's name into every info.json.
-    if has(body, "\"extractor_key\": \"TikTok") || has(body, "\"extractor_key\":\"TikTok")
+    if has(body, "\"extractor_key\": \"TikTok")
+        || has(body, "\"extractor_key\":\"TikTok")
         || (has_key(body, "extractor") && has_key(body, "webpage_url") && has(body, "tiktok"))
     {
         return Sniffed::Json(SourceFormat::YtDlp);
     }
     // Personal "Download your data" export: top-level section names.
-    let personal = ["\"Your Activity\"", "\"Likes and Favorites\"", "\"Profile And Settings\"", "\"Activity\"", "\"Video Browsing History\"", "\"Comment\""];
+    let personal = [
+        "\"Your Activity\"",
+        "\"Likes and Favorites\"",
+        "\"Profile And Settings\"",
+        "\"Activity\"",
+        "\"Video Browsing History\"",
+        "\"Comment\"",
+    ];
     if personal.iter().filter(|k| has(body, k)).count() >= 1
-        && (has(body, "\"Link\"") || has(body, "\"link\"") || has(body, "\"Date\"") || has(body, "\"date\""))
+        && (has(body, "\"Link\"")
+            || has(body, "\"link\"")
+            || has(body, "\"Date\"")
+            || has(body, "\"date\""))
         && !has_key(body, "request_id")
         && !has_key(body, "log_id")
     {
         return Sniffed::Json(SourceFormat::PersonalExport);
     }
     // Business comment list.
-    if has_key(body, "request_id") && (has_key(body, "comments") || has_key(body, "comment_id")) {
+    let comment_list = has(body, "\"comments\":[") || has(body, "\"comments\": [");
+    if has_key(body, "request_id") && (comment_list || has_key(body, "comment_id")) {
         return Sniffed::Json(SourceFormat::BusinessComments);
     }
     // Research API: comment lists carry `parent_comment_id`; user info `bio_description`
     // or `follower_count` without videos; video queries `search_id`, `region_code`,
     // `video_description` or numeric ids. Also accepted: bare arrays and NDJSON of
     // objects (formats.md §1.6).
-    if has_key(body, "parent_comment_id") || (has_key(body, "reply_count") && has_key(body, "video_id") && has_key(body, "text")) {
+    // Research-only quota error pages: route them to the Research reader so the
+    // message speaks of the Research API.
+    if has(body, "daily_quota_limit_exceeded") {
+        return Sniffed::Json(SourceFormat::ResearchVideos);
+    }
+    if has_key(body, "video_id") && has_key(body, "text") && !has_key(body, "comment_id") {
         return Sniffed::Json(SourceFormat::ResearchComments);
     }
-    if (has_key(body, "bio_description") || has_key(body, "follower_count") && has_key(body, "likes_count"))
+    if has_key(body, "parent_comment_id")
+        || (has_key(body, "reply_count") && has_key(body, "video_id") && has_key(body, "text"))
+    {
+        return Sniffed::Json(SourceFormat::ResearchComments);
+    }
+    if (has_key(body, "bio_description")
+        || has_key(body, "follower_count") && has_key(body, "likes_count"))
         && !has_key(body, "videos")
     {
         return Sniffed::Json(SourceFormat::ResearchUser);
@@ -101,7 +124,9 @@ fn sniff_json(body: &[u8]) -> Sniffed {
         || has_key(body, "region_code")
         || has_key(body, "hashtag_names")
         || has_key(body, "voice_to_text")
-        || (has_key(body, "video_description") && !has_key(body, "cover_image_url") && !has_key(body, "embed_link"))
+        || (has_key(body, "video_description")
+            && !has_key(body, "cover_image_url")
+            && !has_key(body, "embed_link"))
     {
         return Sniffed::Json(SourceFormat::ResearchVideos);
     }
@@ -179,18 +204,45 @@ mod tests {
         let r = br#"{"data":{"search_id":"74","cursor":100,"has_more":true,"videos":[{"id":7412345678901234567,"region_code":"GB"}]},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
         assert_eq!(sniff(r, false), Sniffed::Json(SourceFormat::ResearchVideos));
         let c = br#"{"data":{"comments":[{"id":1,"video_id":74,"text":"hi","parent_comment_id":74,"like_count":0,"reply_count":0,"create_time":1}],"cursor":1,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
-        assert_eq!(sniff(c, false), Sniffed::Json(SourceFormat::ResearchComments));
+        assert_eq!(
+            sniff(c, false),
+            Sniffed::Json(SourceFormat::ResearchComments)
+        );
         let u = br#"{"data":{"display_name":"x","bio_description":"y","follower_count":3,"likes_count":4},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
         assert_eq!(sniff(u, false), Sniffed::Json(SourceFormat::ResearchUser));
         let p = br#"{"Post":{"Posts":{"VideoList":[{"Date":"2024-08-30 08:40:00","Link":"https://www.tiktokv.com/share/video/74/","Likes":"812"}]}},"Comment":{"Comments":{"CommentsList":[]}}}"#;
         assert_eq!(sniff(p, false), Sniffed::Json(SourceFormat::PersonalExport));
         let b = br#"{"code":0,"message":"OK","request_id":"2024","data":{"comments":[{"comment_id":"1","video_id":"74","text":"hi"}]}}"#;
-        assert_eq!(sniff(b, false), Sniffed::Json(SourceFormat::BusinessComments));
-        assert_eq!(sniff_table(b"collected_from_url,id,thread_id,author,author_full,author_followers,plays\r\n"), Some(SourceFormat::FourcatPosts));
-        assert_eq!(sniff_table(b"collected_from_url;id;thread_id;author;plays\n"), Some(SourceFormat::ZeeschuimerCsv));
-        assert_eq!(sniff_table(b"collected_from_url,id,thread_id,author,body,post_id,is_comment_on_comment\n"), Some(SourceFormat::FourcatComments));
-        assert_eq!(sniff_table(b"video_id,video_timestamp,video_duration,video_locationcreated,video_diggcount\n"), Some(SourceFormat::PyktokVideos));
-        assert_eq!(sniff_table(b",cid,text,create_time,digg_count,aweme_id,user\n"), Some(SourceFormat::PyktokComments));
+        assert_eq!(
+            sniff(b, false),
+            Sniffed::Json(SourceFormat::BusinessComments)
+        );
+        assert_eq!(
+            sniff_table(
+                b"collected_from_url,id,thread_id,author,author_full,author_followers,plays\r\n"
+            ),
+            Some(SourceFormat::FourcatPosts)
+        );
+        assert_eq!(
+            sniff_table(b"collected_from_url;id;thread_id;author;plays\n"),
+            Some(SourceFormat::ZeeschuimerCsv)
+        );
+        assert_eq!(
+            sniff_table(
+                b"collected_from_url,id,thread_id,author,body,post_id,is_comment_on_comment\n"
+            ),
+            Some(SourceFormat::FourcatComments)
+        );
+        assert_eq!(
+            sniff_table(
+                b"video_id,video_timestamp,video_duration,video_locationcreated,video_diggcount\n"
+            ),
+            Some(SourceFormat::PyktokVideos)
+        );
+        assert_eq!(
+            sniff_table(b",cid,text,create_time,digg_count,aweme_id,user\n"),
+            Some(SourceFormat::PyktokComments)
+        );
         assert_eq!(sniff_table(b"\"Date\",\"Video Views\"\n"), None);
     }
 

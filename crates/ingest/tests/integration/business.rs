@@ -419,3 +419,129 @@ proptest! {
         let _ = business::parse(text.as_bytes(), &ctx, &mut VecSink::default());
     }
 }
+
+// ---- `/business/comment/list/` ----
+
+fn comment_options(account: Option<&str>) -> Options {
+    Options {
+        secret: Some(uptake_model::PseudonymSecret::from_bytes([7; 32])),
+        account: account.map(str::to_string),
+        ..Options::default()
+    }
+}
+
+#[test]
+fn comment_list_yields_threads_with_pseudonymous_authors() -> TestResult {
+    let (result, sink) = read("business/comments.json", &comment_options(Some("kmb_lab")));
+    let summary = result?;
+    assert_eq!(summary.formats(), vec![SourceFormat::BusinessComments]);
+    assert_eq!(summary.items(), 2, "one item per top-level comment");
+    let c = sink.comments();
+    assert_eq!(c.len(), 4, "two comments and two replies");
+    let ids: Vec<_> = c.iter().map(|c| c.platform_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "7412345678900000011",
+            "7412345678900000012",
+            "7412345678900000013",
+            "7412345678900000014"
+        ]
+    );
+    // Threads: the parent is `None` at the top level (parent = the video, or
+    // `"0"`), the comment for replies (given or implied by `reply_list`).
+    assert_eq!(c[0].parent_id, None);
+    assert_eq!(c[1].parent_id.as_deref(), Some("7412345678900000011"));
+    assert_eq!(c[2].parent_id.as_deref(), Some("7412345678900000011"));
+    assert_eq!(c[3].parent_id, None);
+    assert_eq!(
+        c[2].video_id, "7412345678901299999",
+        "inherited from the parent"
+    );
+    assert_eq!(c[3].video_id, "7412345678901299999", "a numeric id");
+    assert_eq!(c[0].created_at, Some(1_725_003_600), "string create_time");
+    assert_eq!(c[1].created_at, Some(1_725_007_200), "integer create_time");
+    assert_eq!(c[0].likes.map(|l| l.value), Some(4));
+    assert_eq!(c[0].replies.map(|l| l.value), Some(2));
+    assert_eq!(c[2].replies, None);
+    assert!(c.iter().all(|c| c.observed_at == Some(SEP_1_NOON)));
+    assert_eq!(c[3].text, "Great video", "NUL removed");
+    assert_eq!(sink.warnings.len(), 1, "{:?}", sink.warnings);
+    assert!(sink.warnings[0].message.contains("`text`"));
+
+    // Authors: commenters are keyed; the account's own reply keeps its handle.
+    assert_eq!(c[1].author_handle.as_deref(), Some("kmb_lab"));
+    assert!(c[0].author_key.is_some() && c[0].author_handle.is_none());
+    assert_eq!(c[2].author_key, c[3].author_key, "same commenter, same key");
+    assert_ne!(c[0].author_key, c[2].author_key);
+
+    let raw = sink.items[0].raw.as_deref().unwrap_or("");
+    assert!(
+        raw.contains("\"owner\":true") && raw.contains("\"liked\":true"),
+        "{raw}"
+    );
+    let shown = format!("{sink:?}");
+    for h in [
+        "sleepy_sam",
+        "night_owl_99",
+        "a1b2c3d4e5",
+        "k1l2m3n4o5",
+        "sam.jpeg",
+    ] {
+        assert!(!shown.contains(h), "leaks {h}: {shown}");
+    }
+    Ok(())
+}
+
+#[test]
+fn the_accounts_own_comment_keeps_its_handle_without_configuration() -> TestResult {
+    let (result, sink) = read("business/comments.json", &comment_options(None));
+    result?;
+    let c = sink.comments();
+    assert_eq!(c[1].author_handle.as_deref(), Some("kmb_lab"));
+    assert_eq!(c[0].author_handle, None);
+
+    let mut keep = comment_options(None);
+    keep.keep_handles = true;
+    let (result, sink) = read("business/comments.json", &keep);
+    result?;
+    assert_eq!(
+        sink.comments()[0].author_handle.as_deref(),
+        Some("sleepy_sam")
+    );
+    Ok(())
+}
+
+#[test]
+fn bad_comments_name_the_comment_and_field() {
+    let options = comment_options(None);
+    let ctx = Context::new("comments.json", &options);
+    for (comment, want) in [
+        (
+            r#"{"video_id":"1","text":"x"}"#,
+            "page 1, comment 1: expected a `comment_id`",
+        ),
+        (r#"{"comment_id":"5","text":"x"}"#, "`video_id`"),
+        (
+            r#"{"comment_id":"5","video_id":"1","likes":"many"}"#,
+            "comment 1 (`5`), field `likes`",
+        ),
+        (
+            r#"{"comment_id":"5","video_id":"1","reply_list":[{"comment_id":"x"}]}"#,
+            "reply 1, field `comment_id`",
+        ),
+        (
+            r#"{"comment_id":"5","video_id":"1","reply_list":3}"#,
+            "`reply_list`",
+        ),
+    ] {
+        let text = format!(
+            r#"{{"code":0,"request_id":"20240901120000","data":{{"comments":[{comment}]}}}}"#
+        );
+        let e = business::parse(text.as_bytes(), &ctx, &mut VecSink::default())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains(want), "{comment}: {e}");
+    }
+}
