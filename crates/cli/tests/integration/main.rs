@@ -8,6 +8,7 @@ mod demo;
 mod errors;
 mod import;
 mod init;
+mod public;
 mod robustness;
 mod videos;
 
