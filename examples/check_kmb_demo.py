@@ -290,9 +290,11 @@ def main(root: Path):
     # ---- notices and size
     assert (root / "README.md").read_text("utf-8").splitlines()[0].count("SYNTHETIC") == 1
     assert "SYNTHETIC" in (root / "SYNTHETIC_DATA.txt").read_text("utf-8")
-    total = sum(p.stat().st_size for p in root.iterdir())
+    # The comment capture (examples/generate_public_demo.py) is checked by its own
+    # generator; the own-account files stay small.
+    total = sum(p.stat().st_size for p in root.iterdir() if p.name != "zeeschuimer_comments.ndjson")
     assert total < 200_000, total
-    ok(f"README first line says SYNTHETIC; SYNTHETIC_DATA.txt present; total size {total} bytes < 200 KB")
+    ok(f"README first line says SYNTHETIC; SYNTHETIC_DATA.txt present; own-account files {total} bytes < 200 KB")
     for c in checked:
         print("ok:", c)
 
