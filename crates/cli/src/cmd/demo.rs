@@ -46,6 +46,10 @@ const EXAMPLE_FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../../../examples/kmb-demo/manual_observations.csv"),
     ),
     (
+        "zeeschuimer_comments.ndjson",
+        include_bytes!("../../../../examples/kmb-demo/zeeschuimer_comments.ndjson"),
+    ),
+    (
         "README.md",
         include_bytes!("../../../../examples/kmb-demo/README.md"),
     ),
@@ -111,6 +115,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         if name.ends_with(".md") {
             continue;
         }
+        // Section ZIPs other than Overview carry no date in their name: say
+        // when they were downloaded, as a user would with --export-date.
+        let mut opts = opts.clone();
+        if !name.starts_with("Overview_") {
+            opts.export_date = chrono::NaiveDate::from_ymd_opt(2026, 2, 19);
+        }
         let line = match import_file(&mut store, &path, &opts)? {
             Outcome::Imported(l) | Outcome::Unchanged(l) => l,
         };
@@ -132,7 +142,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     log.push('\n');
     log.push_str(&render(&table, OutputFormat::Table)?);
     log.push_str(&format!(
-        "\nThe demo project is in {root}\n  uptake.toml              settings\n  .uptake/uptake.db        the SQLite database\n  example-data/            the synthetic input files (see example-data/README.md)\nTry, from that folder (or with --project {root}):\n  uptake videos --format md     the table above as Markdown\n  uptake account                the account's daily series and its gaps\n  uptake status                 imports, coverage and warnings\n",
+        "\nThe demo project is in {root}\n  uptake.toml              settings\n  .uptake/uptake.db        the SQLite database\n  example-data/            the synthetic input files (see example-data/README.md)\nTry, from that folder (or with --project {root}):\n  uptake videos --format md     the table above as Markdown\n  uptake account                the account's daily series and its gaps\n  uptake status                 imports, coverage and warnings\n  uptake comments --video 7574563522674195709   a video's comments as threads (pseudonymised)\n  uptake coverage               comments held vs the platform's counts\n",
         root = root.display()
     ));
     super::print(&log)
