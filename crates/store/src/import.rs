@@ -239,7 +239,7 @@ impl ImportTx<'_> {
         self.counts.items += 1;
     }
 
-    /// Keeps a source record as received; returns its id.
+    /// Keeps a source record as received (see [`crate::raw`]); returns its id.
     pub fn raw(&mut self, location: &str, body: &str) -> Result<i64, StoreError> {
         self.tx
             .prepare_cached(

@@ -15,6 +15,7 @@ pub mod erase;
 pub mod error;
 pub mod import;
 pub mod query;
+pub mod raw;
 pub mod schema;
 
 pub use comments::{CommentRow, CoverageRow};

@@ -63,14 +63,15 @@ fn no_handle_of_a_person_reaches_any_output_and_forget_erases_them() {
         assert!(!all.contains(s.as_str()), "`{s}` leaked into an output:\n{all}");
     }
     // The raw records in the database do not hold them either.
-    let conn = rusqlite::Connection::open(sb.path().join("p/.uptake/uptake.db")).unwrap();
-    let raw: Vec<String> = conn
-        .prepare("SELECT location || body FROM raw_records")
+    let store = uptake_store::Store::open(&sb.path().join("p/.uptake/uptake.db")).unwrap();
+    let raw: Vec<String> = store
+        .raw_records(None)
         .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+        .into_iter()
+        .map(|r| format!("{} {}", r.location, r.body))
+        .collect();
+    assert!(raw.iter().any(|r| r.contains("cid")), "raw records are readable: {raw:?}");
+    drop(store);
     for s in &secrets {
         assert!(!raw.iter().any(|r| r.contains(s.as_str())), "`{s}` is in a raw record");
     }
