@@ -41,6 +41,12 @@ pub enum Command {
     Status(cmd::status::Args),
     /// Print a template to fill in by hand.
     Template(cmd::template::Args),
+    /// Write the offline HTML report (or Markdown text).
+    Report(cmd::report::Args),
+    /// Export a table as CSV, JSON or XLSX.
+    Export(cmd::export::Args),
+    /// Declare and list campaigns (videos grouped by research output).
+    Campaign(cmd::campaign::Args),
     /// List comments as threads, pseudonymised.
     Comments(cmd::comments::Args),
     /// Report how complete the comment sample is, per video.

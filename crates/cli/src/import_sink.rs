@@ -52,7 +52,8 @@ impl Sink for StoreSink<'_, '_> {
         self.tx.count_item();
         let raw_id = match &item.raw {
             Some(raw) => {
-                let location = scrub_handles_in_text(&item.location.to_string(), self.own.as_deref());
+                let location =
+                    scrub_handles_in_text(&item.location.to_string(), self.own.as_deref());
                 Some(self.tx.raw(&location, raw)?)
             }
             None => None,

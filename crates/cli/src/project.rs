@@ -33,6 +33,41 @@ pub struct Config {
     /// `[studio]`.
     #[serde(default)]
     pub studio: StudioSection,
+    /// `[audience]`.
+    #[serde(default)]
+    pub audience: AudienceSection,
+    /// `[[campaigns]]`.
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+}
+
+/// `[audience]`: who the videos were made for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudienceSection {
+    /// ISO 3166 codes of the territories the videos were made for.
+    #[serde(default)]
+    pub territories: Vec<String>,
+}
+
+/// `[[campaigns]]`: videos that disseminate one research output.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// Short name used on the command line.
+    pub name: String,
+    /// Title of the research output.
+    #[serde(default)]
+    pub output_title: Option<String>,
+    /// Its DOI.
+    #[serde(default)]
+    pub doi: Option<String>,
+    /// A link to it.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// The campaign's videos (TikTok ids).
+    #[serde(default)]
+    pub videos: Vec<String>,
 }
 
 /// `[project]`: who this project is.
@@ -167,6 +202,17 @@ impl Project {
         Ok(PseudonymSecret::from_bytes(arr))
     }
 
+    /// The campaign called `name`, or an error listing the campaigns.
+    pub fn campaign(&self, name: &str) -> Result<&Campaign> {
+        self.config.campaigns.iter().find(|c| c.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.config.campaigns.iter().map(|c| c.name.as_str()).collect();
+            anyhow::anyhow!(
+                "no campaign `{name}` in `{CONFIG_FILE}`; campaigns: {} (add one with `uptake campaign add`)",
+                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            )
+        })
+    }
+
     /// The own account's handle, if configured.
     pub fn account_handle(&self) -> Option<String> {
         let h = self.config.account.handle.trim().trim_start_matches('@');
@@ -219,6 +265,17 @@ pub fn render_config(c: &Config) -> String {
          # commenters and other authors are stored under keyed pseudonyms.\n",
     );
     out.push_str(&format!("store_handles = {}\n\n", c.privacy.store_handles));
+    out.push_str("[audience]\n");
+    out.push_str("# ISO 3166 codes of the territories your videos are made for, e.g. [\"CA\"].\n");
+    out.push_str(&format!(
+        "territories = [{}]\n\n",
+        c.audience
+            .territories
+            .iter()
+            .map(|t| toml_string(t))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     out.push_str("[studio.headers]\n");
     out.push_str(
         "# Map TikTok Studio headers in a language uptake does not know yet to the English\n\
@@ -227,5 +284,32 @@ pub fn render_config(c: &Config) -> String {
     for (k, v) in &c.studio.headers {
         out.push_str(&format!("{} = {}\n", toml_string(k), toml_string(v)));
     }
+    for campaign in &c.campaigns {
+        out.push_str(&render_campaign(campaign));
+    }
+    out
+}
+
+/// A `[[campaigns]]` block.
+pub fn render_campaign(c: &Campaign) -> String {
+    let mut out = String::from("\n[[campaigns]]\n");
+    out.push_str(&format!("name = {}\n", toml_string(&c.name)));
+    for (key, value) in [
+        ("output_title", &c.output_title),
+        ("doi", &c.doi),
+        ("link", &c.link),
+    ] {
+        if let Some(v) = value {
+            out.push_str(&format!("{key} = {}\n", toml_string(v)));
+        }
+    }
+    out.push_str(&format!(
+        "videos = [{}]\n",
+        c.videos
+            .iter()
+            .map(|v| toml_string(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     out
 }

@@ -12,9 +12,13 @@
 //! no metric itself (those live in `uptake-analysis`) and reads nothing.
 
 pub mod cell;
+pub mod charts;
+pub mod html;
+pub mod kmb_report;
 pub mod render;
 pub mod table;
 pub mod tables;
+pub mod xlsx;
 
 pub use cell::Cell;
 pub use render::{render, OutputFormat, RenderError};

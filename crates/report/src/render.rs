@@ -257,6 +257,11 @@ pub fn render_json(table: &Table) -> Result<String, RenderError> {
     Ok(out)
 }
 
+/// Escapes free text for Markdown (pipes, emphasis, links, HTML).
+pub fn render_markdown_text(text: &str) -> String {
+    md_escape(text)
+}
+
 fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in printable(text).chars() {

@@ -343,6 +343,31 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every video's view counts over time: platform id → `(observed_at,
+    /// views)` in time order, from observations that report views.
+    pub fn views_series(
+        &self,
+    ) -> Result<std::collections::HashMap<String, Vec<(i64, i64)>>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT v.platform_id, o.observed_at, o.views FROM observations o
+                 JOIN videos v ON v.id = o.video_id WHERE o.views IS NOT NULL
+                 ORDER BY o.video_id, o.observed_at, o.id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut out: std::collections::HashMap<String, Vec<(i64, i64)>> =
+            std::collections::HashMap::new();
+        let mut rows = st.query([]).map_err(|e| self.sql(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
+            let id: String = r.get(0).map_err(|e| self.sql(e))?;
+            let at: i64 = r.get(1).map_err(|e| self.sql(e))?;
+            let views: i64 = r.get(2).map_err(|e| self.sql(e))?;
+            out.entry(id).or_default().push((at, views));
+        }
+        Ok(out)
+    }
+
     /// Accounts that have a daily series.
     pub fn accounts(&self) -> Result<Vec<String>, StoreError> {
         let mut st = self

@@ -1,6 +1,8 @@
 //! Dissemination metrics, one family per file (see `docs/metrics.md`).
 
 pub mod account;
+pub mod growth;
+pub mod kmb;
 pub mod summary;
 pub mod video;
 

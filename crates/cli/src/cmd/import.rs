@@ -185,7 +185,10 @@ pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<
     })
     .to_string();
     let new = NewImport {
-        file_name: uptake_ingest::privacy::scrub_handles_in_text(&shown, options.account.as_deref()),
+        file_name: uptake_ingest::privacy::scrub_handles_in_text(
+            &shown,
+            options.account.as_deref(),
+        ),
         sha256,
         byte_size: size,
         imported_at: chrono::Utc::now().timestamp(),

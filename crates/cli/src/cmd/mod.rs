@@ -1,12 +1,15 @@
 //! One module per subcommand; each has `Args` (its help text) and `run`.
 
 pub mod account;
+pub mod campaign;
 pub mod comments;
 pub mod coverage;
 pub mod demo;
+pub mod export;
 pub mod forget;
 pub mod import;
 pub mod init;
+pub mod report;
 pub mod status;
 pub mod template;
 pub mod videos;
@@ -48,9 +51,41 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Template(args) => template::run(args, &ctx),
         Command::Demo(args) => demo::run(args, &ctx),
         Command::Comments(args) => comments::run(args, &ctx),
+        Command::Campaign(args) => campaign::run(args, &ctx),
+        Command::Report(args) => report::run(args, &ctx),
+        Command::Export(args) => export::run(args, &ctx),
         Command::Coverage(args) => coverage::run(args, &ctx),
         Command::Forget(args) => forget::run(args, &ctx),
     }
+}
+
+/// The videos (with latest metrics as of `as_of`) of the whole project, or
+/// of one campaign. Campaign videos not in the project are skipped with a
+/// note returned beside the rows.
+pub fn scoped_videos(
+    project: &Project,
+    store: &uptake_store::Store,
+    campaign: Option<&str>,
+    as_of: Option<i64>,
+) -> Result<(Vec<uptake_store::LatestMetrics>, Vec<String>)> {
+    let mut rows = store.latest_metrics(as_of)?;
+    let mut notes = Vec::new();
+    if let Some(name) = campaign {
+        let c = project.campaign(name)?;
+        let wanted: std::collections::HashSet<&str> = c.videos.iter().map(String::as_str).collect();
+        rows.retain(|r| wanted.contains(r.video.platform_id.as_str()));
+        notes.push(format!(
+            "Campaign `{}`{}: {} of its {} videos are in the project.",
+            c.name,
+            c.output_title
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default(),
+            rows.len(),
+            c.videos.len()
+        ));
+    }
+    Ok((rows, notes))
 }
 
 /// Writes `text` to standard output (a closed pipe surfaces as an error that

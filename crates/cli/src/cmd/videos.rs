@@ -27,6 +27,9 @@ pub struct Args {
     /// Show the state as of this date (end of day, UTC) or time ("YYYY-MM-DD HH:MM").
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Only the videos of this campaign (see `uptake campaign list`).
+    #[arg(long, value_name = "NAME")]
+    pub campaign: Option<String>,
 }
 
 /// Turns `--as-of` into an inclusive UTC instant: a bare date means the end of that day.
@@ -46,7 +49,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let as_of = args.as_of.as_deref().map(as_of_instant).transpose()?;
     let project = ctx.project()?;
     let store = project.open_store()?;
-    let latest = store.latest_metrics(as_of)?;
+    let (latest, scope_notes) =
+        super::scoped_videos(&project, &store, args.campaign.as_deref(), as_of)?;
     let rows: Vec<_> = latest
         .into_iter()
         .filter(|l| as_of.is_none() || l.observations > 0)
@@ -54,6 +58,9 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         .collect();
     let machine = matches!(args.format, OutputFormat::Csv | OutputFormat::Json);
     let mut table = video_table(&rows, VideoTableOptions { machine });
+    for n in scope_notes.into_iter().rev() {
+        table.notes.insert(0, n);
+    }
     if let Some(t) = as_of {
         table
             .notes

@@ -9,6 +9,7 @@ mod errors;
 mod import;
 mod init;
 mod public;
+mod report;
 mod robustness;
 mod videos;
 

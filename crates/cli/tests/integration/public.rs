@@ -16,17 +16,33 @@ fn fixture(rel: &str) -> String {
 fn research_pages_and_comments_import_as_threads_with_exact_ids() {
     let sb = Sandbox::new();
     sb.project();
-    let run = sb.run_in("p", &["import", &fixture("research/videos_page.json"), &fixture("research/comments_page.json")]).ok();
+    let run = sb
+        .run_in(
+            "p",
+            &[
+                "import",
+                &fixture("research/videos_page.json"),
+                &fixture("research/comments_page.json"),
+            ],
+        )
+        .ok();
     assert!(run.stdout.contains("(research-videos)"), "{}", run.stdout);
     assert!(run.stdout.contains("(research-comments)"), "{}", run.stdout);
     let csv = sb.run_in("p", &["comments", "--format", "csv"]).ok().stdout;
     assert!(csv.contains("7412345678900000001"), "ids stay exact: {csv}");
     // The reply points at its parent and sits one level down.
-    let reply = csv.lines().find(|l| l.contains("7412345678900000002")).unwrap_or("");
+    let reply = csv
+        .lines()
+        .find(|l| l.contains("7412345678900000002"))
+        .unwrap_or("");
     assert!(reply.contains(",7412345678900000001,1,"), "{reply}");
-    let table = sb.run_in("p", &["comments", "--video", "7412345678901234567"]).ok().stdout;
+    let table = sb
+        .run_in("p", &["comments", "--video", "7412345678901234567"])
+        .ok()
+        .stdout;
     assert!(table.contains("↳ Agreed!"), "{table}");
-    sb.run_in("p", &["comments", "--video", "123"]).fails_with(1);
+    sb.run_in("p", &["comments", "--video", "123"])
+        .fails_with(1);
     let cov = sb.run_in("p", &["coverage", "--format", "csv"]).ok().stdout;
     assert!(cov.contains("research-comments"), "{cov}");
 }
@@ -35,7 +51,16 @@ fn research_pages_and_comments_import_as_threads_with_exact_ids() {
 fn no_handle_of_a_person_reaches_any_output_and_forget_erases_them() {
     let sb = Sandbox::new();
     sb.project();
-    sb.run_in("p", &["import", &fixture("pyktok/comments.csv"), "--observed-at", "2026-01-01"]).ok();
+    sb.run_in(
+        "p",
+        &[
+            "import",
+            &fixture("pyktok/comments.csv"),
+            "--observed-at",
+            "2026-01-01",
+        ],
+    )
+    .ok();
     let mut all = String::new();
     for args in [
         vec!["comments", "--format", "csv"],
@@ -60,7 +85,10 @@ fn no_handle_of_a_person_reaches_any_output_and_forget_erases_them() {
     }
     assert!(!secrets.is_empty(), "the fixture names people");
     for s in &secrets {
-        assert!(!all.contains(s.as_str()), "`{s}` leaked into an output:\n{all}");
+        assert!(
+            !all.contains(s.as_str()),
+            "`{s}` leaked into an output:\n{all}"
+        );
     }
     // The raw records in the database do not hold them either.
     let store = uptake_store::Store::open(&sb.path().join("p/.uptake/uptake.db")).unwrap();
@@ -70,23 +98,42 @@ fn no_handle_of_a_person_reaches_any_output_and_forget_erases_them() {
         .into_iter()
         .map(|r| format!("{} {}", r.location, r.body))
         .collect();
-    assert!(raw.iter().any(|r| r.contains("cid")), "raw records are readable: {raw:?}");
+    assert!(
+        raw.iter().any(|r| r.contains("cid")),
+        "raw records are readable: {raw:?}"
+    );
     drop(store);
     for s in &secrets {
-        assert!(!raw.iter().any(|r| r.contains(s.as_str())), "`{s}` is in a raw record");
+        assert!(
+            !raw.iter().any(|r| r.contains(s.as_str())),
+            "`{s}` is in a raw record"
+        );
     }
 
     // Erase the first commenter by pseudonym; their comments are gone.
     let csv = sb.run_in("p", &["comments", "--format", "csv"]).ok().stdout;
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     let ai = header.iter().position(|h| *h == "author").unwrap();
-    let key = csv.lines().nth(1).unwrap().split(',').nth(ai).unwrap().to_string();
+    let key = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(ai)
+        .unwrap()
+        .to_string();
     assert!(key.starts_with("u_"), "{key}");
     let before = csv.matches(key.as_str()).count();
     let run = sb.run_in("p", &["forget", "--author", &key]).ok();
-    assert!(run.stdout.contains(&format!("erased author {key}: {before} comments")), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(&format!("erased author {key}: {before} comments")),
+        "{}",
+        run.stdout
+    );
     let after = sb.run_in("p", &["comments", "--format", "csv"]).ok().stdout;
     assert!(!after.contains(key.as_str()), "{after}");
-    sb.run_in("p", &["forget", "--author", "not-a-key"]).fails_with(1);
+    sb.run_in("p", &["forget", "--author", "not-a-key"])
+        .fails_with(1);
     sb.run_in("p", &["forget"]).fails_with(2);
 }

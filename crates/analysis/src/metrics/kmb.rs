@@ -1,0 +1,250 @@
+//! The KMb indicator framework: stages Reach → Engagement → Exchange →
+//! Usefulness → Intention → Action, plus Harms (docs/kmb-framework.md).
+//!
+//! Each indicator is computed from what was imported; one without inputs is
+//! "not measured" (never 0) and says what data would measure it.
+
+use super::summary::pooled_rate;
+use super::video::{for_you_share, video_metrics, VideoMetrics};
+use serde::Serialize;
+use uptake_model::{Metrics, Video};
+
+/// How an indicator's value reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A count.
+    Count,
+    /// A fraction shown as a percentage.
+    Fraction,
+    /// Seconds.
+    Seconds,
+}
+
+/// One indicator, computed or not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    /// Stage of the framework.
+    pub stage: &'static str,
+    /// Name, as in docs/kmb-framework.md.
+    pub name: &'static str,
+    /// The value; `None` = not measured.
+    pub value: Option<f64>,
+    /// How to read the value.
+    pub unit: Unit,
+    /// Videos that contributed.
+    pub n: usize,
+    /// The formula.
+    pub formula: &'static str,
+    /// What it means (and does not mean) for knowledge mobilisation.
+    pub meaning: &'static str,
+    /// What data would measure it, shown when it is not measured.
+    pub needs: &'static str,
+}
+
+/// Inputs beyond the videos' metrics.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KmbInputs {
+    /// Territories the campaign was made for (ISO codes, `[audience]
+    /// territories` in uptake.toml); empty = not declared.
+    pub intended_territories: Vec<String>,
+    /// Comments held for these videos, if any were imported.
+    pub comments_held: Option<u64>,
+}
+
+fn f(v: Option<i64>) -> Option<f64> {
+    v.map(|v| v as f64)
+}
+
+/// Computes the indicator panel for a set of videos.
+pub fn kmb_indicators(videos: &[(Video, Metrics)], inputs: &KmbInputs) -> Vec<Indicator> {
+    let vm: Vec<(VideoMetrics, &Metrics)> = videos
+        .iter()
+        .map(|(v, m)| (video_metrics(v, m), m))
+        .collect();
+    let views = |m: &VideoMetrics| f(m.views.map(|c| c.value));
+    let count = |get: &dyn Fn(&VideoMetrics) -> Option<f64>| -> (Option<f64>, usize) {
+        let vals: Vec<f64> = vm.iter().filter_map(|(m, _)| get(m)).collect();
+        ((!vals.is_empty()).then(|| vals.iter().sum()), vals.len())
+    };
+    let pooled = |num: &dyn Fn(&VideoMetrics) -> Option<f64>| -> (Option<f64>, usize) {
+        let pairs: Vec<(Option<f64>, Option<f64>)> =
+            vm.iter().map(|(m, _)| (num(m), views(m))).collect();
+        let n = pairs
+            .iter()
+            .filter(|(a, b)| a.is_some() && b.is_some())
+            .count();
+        (pooled_rate(&pairs), n)
+    };
+    let weighted = |get: &dyn Fn(&VideoMetrics, &Metrics) -> Option<f64>| -> (Option<f64>, usize) {
+        let pairs: Vec<(Option<f64>, Option<f64>)> = vm
+            .iter()
+            .map(|(m, raw)| {
+                let v = get(m, raw);
+                (v.zip(views(m)).map(|(v, w)| v * w), v.and(views(m)))
+            })
+            .collect();
+        let n = pairs.iter().filter(|(a, _)| a.is_some()).count();
+        (pooled_rate(&pairs), n)
+    };
+    let intended = |_: &VideoMetrics, raw: &Metrics| -> Option<f64> {
+        if inputs.intended_territories.is_empty() || raw.territories.is_empty() {
+            return None;
+        }
+        Some(
+            raw.territories
+                .iter()
+                .filter(|s| {
+                    inputs
+                        .intended_territories
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(&s.label))
+                })
+                .map(|s| s.fraction)
+                .sum(),
+        )
+    };
+
+    let (total_views, n_views) = count(&|m| views(m));
+    let (total_reach, n_reach) = count(&|m| f(m.reach.map(|c| c.value)));
+    let (fy, n_fy) = weighted(&|_, raw| for_you_share(&raw.traffic_sources));
+    let (terr, n_terr) = weighted(&intended);
+    let (watch_ratio, n_wr) = weighted(&|m, _| m.avg_watch_ratio);
+    let (full, n_full) = weighted(&|m, _| m.full_watch_rate);
+    let (eng, n_eng) = pooled(&|m| {
+        Some(
+            f(m.likes.map(|c| c.value))?
+                + f(m.comments.map(|c| c.value))?
+                + f(m.shares.map(|c| c.value))?,
+        )
+    });
+    let (share, n_share) = pooled(&|m| f(m.shares.map(|c| c.value)));
+    let (save, n_save) = pooled(&|m| f(m.saves.map(|c| c.value)));
+    let (comment, n_comment) = pooled(&|m| f(m.comments.map(|c| c.value)));
+
+    const COMMENT_ANALYSIS: &str =
+        "comments imported and analysed for knowledge-exchange signals (comment analysis is not available in this version)";
+    let signals_needs = if inputs.comments_held.unwrap_or(0) > 0 {
+        "comment analysis for knowledge-exchange signals (not available in this version; the comments are imported)"
+    } else {
+        COMMENT_ANALYSIS
+    };
+    vec![
+        Indicator { stage: "Reach", name: "views", value: total_views, unit: Unit::Count, n: n_views,
+            formula: "Σ views over videos",
+            meaning: "How often the videos were played: exposure, not attention or understanding.",
+            needs: "per-video views (Studio Content.csv, the Business API, a public-data capture or the manual template)" },
+        Indicator { stage: "Reach", name: "reach", value: total_reach, unit: Unit::Count, n: n_reach,
+            formula: "Σ unique accounts reached over videos",
+            meaning: "How many people saw at least one video (summed per video, so people who saw several count more than once).",
+            needs: "the TikTok API for Business video list (reach is reported only there)" },
+        Indicator { stage: "Reach", name: "intended_territory_share", value: terr, unit: Unit::Fraction, n: n_terr,
+            formula: "Σ (views × share of viewers in the intended territories) / Σ views",
+            meaning: "Whether the videos reached the places they were made for.",
+            needs: "intended territories in uptake.toml ([audience] territories = [\"CA\"]) and per-video audience territories (Business API or the manual template)" },
+        Indicator { stage: "Reach", name: "for_you_share", value: fy, unit: Unit::Fraction, n: n_fy,
+            formula: "Σ (views × For You share) / Σ views",
+            meaning: "How much reach came through TikTok's recommendations rather than followers or search: reach beyond the existing audience, outside the team's control.",
+            needs: "per-video traffic sources (Business API impression_sources or the manual template)" },
+        Indicator { stage: "Engagement", name: "avg_watch_ratio", value: watch_ratio, unit: Unit::Fraction, n: n_wr,
+            formula: "Σ (views × avg_watch_s / duration_s) / Σ views",
+            meaning: "How much of a video an average view watched: attention, not learning.",
+            needs: "average watch time and video duration (Business API, or the manual template plus a source with durations)" },
+        Indicator { stage: "Engagement", name: "full_watch_rate", value: full, unit: Unit::Fraction, n: n_full,
+            formula: "Σ (views × full-watch rate) / Σ views",
+            meaning: "Share of views that reached the end of the video.",
+            needs: "full-watch rates (Business API or the manual template)" },
+        Indicator { stage: "Engagement", name: "engagement_rate_views", value: eng, unit: Unit::Fraction, n: n_eng,
+            formula: "Σ (likes + comments + shares) / Σ views",
+            meaning: "Interactions per view (the industry's 'engagement rate', by views; docs/metrics.md names the other denominators).",
+            needs: "likes, comments, shares and views per video" },
+        Indicator { stage: "Engagement", name: "share_rate", value: share, unit: Unit::Fraction, n: n_share,
+            formula: "Σ shares / Σ views",
+            meaning: "Secondary dissemination: people passing the research on to others.",
+            needs: "shares and views per video" },
+        Indicator { stage: "Usefulness", name: "save_rate", value: save, unit: Unit::Fraction, n: n_save,
+            formula: "Σ saves / Σ views",
+            meaning: "Perceived usefulness: people keeping the video to come back to.",
+            needs: "saves per video (Business API favorites, older Studio exports, Zeeschuimer collectCount or the manual template)" },
+        Indicator { stage: "Exchange", name: "comment_rate", value: comment, unit: Unit::Fraction, n: n_comment,
+            formula: "Σ comments / Σ views",
+            meaning: "The opening for two-way exchange; what the comments say matters more than how many there are.",
+            needs: "comments and views per video" },
+        Indicator { stage: "Exchange", name: "question_rate", value: None, unit: Unit::Fraction, n: 0,
+            formula: "comments asking a question or stating an information need / comments analysed",
+            meaning: "Information needs the audience voiced: candidates for answer videos.",
+            needs: signals_needs },
+        Indicator { stage: "Exchange", name: "testimony_rate", value: None, unit: Unit::Fraction, n: 0,
+            formula: "comments sharing personal experience / comments analysed",
+            meaning: "Knowledge flowing back from the community.",
+            needs: signals_needs },
+        Indicator { stage: "Intention", name: "intention_comments", value: None, unit: Unit::Count, n: 0,
+            formula: "comments stating an intention to act (\"I'll ask my doctor\")",
+            meaning: "Stated intention to use the knowledge: closer to uptake, still self-reported.",
+            needs: signals_needs },
+        Indicator { stage: "Action", name: "action_comments", value: None, unit: Unit::Count, n: 0,
+            formula: "comments reporting an action taken (\"booked my consult\")",
+            meaning: "Reported use of the knowledge: the nearest TikTok data come to uptake.",
+            needs: signals_needs },
+        Indicator { stage: "Harms", name: "hostile_comment_rate", value: None, unit: Unit::Fraction, n: 0,
+            formula: "comments flagged hostile (hate, harassment, threats, doxxing) / comments analysed",
+            meaning: "The cost the community pays for the visibility.",
+            needs: "comments imported and analysed for safety (not available in this version)" },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uptake_model::{Count, Share};
+
+    fn video(views: i64, shares: i64, territories: &[(&str, f64)]) -> (Video, Metrics) {
+        (
+            Video::with_id("1"),
+            Metrics {
+                views: Some(Count::exact(views)),
+                shares: Some(Count::exact(shares)),
+                territories: territories
+                    .iter()
+                    .map(|(l, f)| Share {
+                        label: l.to_string(),
+                        fraction: *f,
+                    })
+                    .collect(),
+                ..Metrics::default()
+            },
+        )
+    }
+
+    fn get<'a>(panel: &'a [Indicator], name: &str) -> &'a Indicator {
+        panel.iter().find(|i| i.name == name).unwrap()
+    }
+
+    #[test]
+    fn computed_indicators_pool_over_views() {
+        let videos = vec![
+            video(1000, 10, &[("CA", 0.5)]),
+            video(3000, 90, &[("CA", 0.1), ("US", 0.9)]),
+        ];
+        let inputs = KmbInputs {
+            intended_territories: vec!["ca".into()],
+            comments_held: None,
+        };
+        let panel = kmb_indicators(&videos, &inputs);
+        assert_eq!(get(&panel, "views").value, Some(4000.0));
+        assert_eq!(get(&panel, "share_rate").value, Some(0.025));
+        let t = get(&panel, "intended_territory_share").value.unwrap();
+        assert!((t - (1000.0 * 0.5 + 3000.0 * 0.1) / 4000.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn indicators_without_inputs_are_not_measured_and_say_why() {
+        let panel = kmb_indicators(&[video(10, 1, &[])], &KmbInputs::default());
+        let s = get(&panel, "save_rate");
+        assert_eq!(s.value, None, "no saves reported: not measured, never 0");
+        assert!(s.needs.contains("saves"));
+        assert_eq!(get(&panel, "intended_territory_share").value, None);
+        assert_eq!(get(&panel, "question_rate").value, None);
+        assert_eq!(get(&panel, "reach").value, None);
+    }
+}

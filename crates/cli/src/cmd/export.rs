@@ -1,0 +1,136 @@
+//! `uptake export`: tables as CSV, JSON or XLSX files.
+
+use super::Ctx;
+use anyhow::{Context as _, Result};
+use std::path::PathBuf;
+use uptake_analysis::metrics::account::summarise_account;
+use uptake_report::tables::account::account_daily_table;
+use uptake_report::tables::videos::{video_table, VideoTableOptions};
+use uptake_report::{render, Cell, Column, OutputFormat, Table};
+
+/// Export a table as CSV, JSON or XLSX.
+///
+/// Tables: `videos` (the paper table with ids and links), `account` (the daily
+/// series with recomputed follower change), `indicators` (the KMb indicator
+/// panel). Text cells that a spreadsheet would run as a formula are
+/// neutralised in CSV and XLSX.
+///
+/// Examples:
+///   uptake export videos --format xlsx -o videos.xlsx
+///   uptake export indicators --format csv --campaign waiting-times
+///   uptake export account --format json > account.json
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Which table: videos, account or indicators.
+    #[arg(value_parser = ["videos", "account", "indicators"])]
+    pub table: String,
+    /// csv, json or xlsx.
+    #[arg(long, default_value = "csv", value_parser = ["csv", "json", "xlsx"])]
+    pub format: String,
+    /// Output file (required for xlsx; default standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Scope to one campaign (videos and indicators).
+    #[arg(long, value_name = "NAME")]
+    pub campaign: Option<String>,
+}
+
+/// Runs `uptake export`.
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    if args.format == "xlsx" && args.output.is_none() {
+        anyhow::bail!("--format xlsx writes a binary file: give it a name with -o FILE.xlsx");
+    }
+    let project = ctx.project()?;
+    let store = project.open_store()?;
+    let mut table = match args.table.as_str() {
+        "videos" => {
+            let (rows, notes) =
+                super::scoped_videos(&project, &store, args.campaign.as_deref(), None)?;
+            let rows: Vec<_> = rows.into_iter().map(|r| (r.video, r.metrics)).collect();
+            let mut t = video_table(&rows, VideoTableOptions { machine: true });
+            t.notes.extend(notes);
+            t
+        }
+        "account" => {
+            let accounts = store.accounts()?;
+            let account = project
+                .account_handle()
+                .filter(|h| accounts.contains(h))
+                .or_else(|| accounts.first().cloned())
+                .ok_or_else(|| anyhow::anyhow!("no daily account data yet: import Studio Overview or FollowerHistory files"))?;
+            let days = store.account_days(&account)?;
+            let mut t = account_daily_table(&days);
+            let s = summarise_account(&account, &days, None, None);
+            t.notes.push(format!(
+                "Account `{account}`: {} days with data.",
+                s.days_with_data
+            ));
+            t
+        }
+        _ => {
+            let data = super::report::report_data(&project, &store, args.campaign.as_deref())?;
+            Table {
+                columns: vec![
+                    Column::text("Stage", "stage", 12),
+                    Column::text("Indicator", "indicator", 28),
+                    Column::text("Value", "value", 12),
+                    Column::text("Formula", "formula", 60),
+                    Column::text("Meaning", "meaning", 80),
+                    Column::text("Not measured because", "needs", 80),
+                ],
+                rows: data
+                    .indicators
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            Cell::Text(i.stage.clone()),
+                            Cell::Text(i.name.clone()),
+                            Cell::text(i.value.clone()),
+                            Cell::Text(i.formula.clone()),
+                            Cell::Text(i.meaning.clone()),
+                            Cell::text(i.needs.clone()),
+                        ]
+                    })
+                    .collect(),
+                summary: Vec::new(),
+                notes: Vec::new(),
+            }
+        }
+    };
+    let format = match args.format.as_str() {
+        "json" => OutputFormat::Json,
+        _ => OutputFormat::Csv,
+    };
+    // Every export format is a file that travels: mark synthetic data in a
+    // column on every row (CSV/XLSX) as well as in the notes (JSON).
+    super::mark_synthetic(&project, &mut table, std::iter::empty(), OutputFormat::Csv);
+    let bytes = if args.format == "xlsx" {
+        uptake_report::xlsx::render_xlsx(&table, &args.table)?
+    } else {
+        render(&table, format)?.into_bytes()
+    };
+    match args.output {
+        Some(path) => {
+            let path = if path.is_absolute() {
+                path
+            } else {
+                ctx.cwd.join(path)
+            };
+            std::fs::write(&path, &bytes)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            super::print(&format!(
+                "wrote {} ({} bytes)\n",
+                path.display(),
+                bytes.len()
+            ))
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
