@@ -10,6 +10,7 @@
 //! The database runs in WAL mode with a busy timeout so that the command line
 //! and the web app can use one project at the same time.
 
+pub mod annotations;
 pub mod comments;
 pub mod erase;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod query;
 pub mod raw;
 pub mod schema;
 
+pub use annotations::{Decision, FlaggedComment, NewAnnotation, PendingComment};
 pub use comments::{CommentRow, CoverageRow};
 pub use erase::Erased;
 pub use error::StoreError;

@@ -13,6 +13,7 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_initial.sql"),
     include_str!("../migrations/002_public_data.sql"),
+    include_str!("../migrations/003_annotations.sql"),
 ];
 
 /// The schema version this build writes.
