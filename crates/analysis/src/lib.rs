@@ -11,4 +11,5 @@
 //! - [`metrics::summary`]: totals, medians and interquartile ranges of a column.
 //! - [`metrics::account`]: the account's daily series over a window, with gaps.
 
+pub mod eval;
 pub mod metrics;

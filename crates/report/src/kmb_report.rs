@@ -289,10 +289,28 @@ fn summary_sentences(inputs: &ReportInputs) -> Vec<String> {
         }
     }
     if inputs.comments_held > 0 {
-        out.push(format!(
-            "{} comments were collected; what they say (questions, experiences, intentions, hostility) is not yet analysed in this version.",
-            crate::cell::group_thousands(inputs.comments_held)
-        ));
+        match (get("question_rate"), get("testimony_rate")) {
+            (Some(q), Some(t)) => {
+                let mut line = format!(
+                    "Of {} comments collected, {} asked a question or named an information need and {} shared a personal experience",
+                    crate::cell::group_thousands(inputs.comments_held),
+                    pct(q),
+                    pct(t)
+                );
+                if let (Some(i), Some(a)) = (get("intention_comments"), get("action_comments")) {
+                    line.push_str(&format!("; {} stated an intention to act and {} reported acting", i as i64, a as i64));
+                }
+                line.push_str(" (rule-based reading of comments; see the indicator panel).");
+                out.push(line);
+                if let Some(h) = get("hostile_comment_rate") {
+                    out.push(format!("{} of comments were flagged as hostile (hate, harassment, threats, doxxing or spam) for moderators to review.", pct(h)));
+                }
+            }
+            _ => out.push(format!(
+                "{} comments were collected; what they say (questions, experiences, intentions, hostility) has not been analysed yet (`uptake analyze`).",
+                crate::cell::group_thousands(inputs.comments_held)
+            )),
+        }
     }
     out.push("These numbers show reach and attention. They do not show that knowledge was understood or used; see the indicator panel for what is and is not measured.".into());
     out

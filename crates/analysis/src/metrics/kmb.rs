@@ -50,6 +50,35 @@ pub struct KmbInputs {
     pub intended_territories: Vec<String>,
     /// Comments held for these videos, if any were imported.
     pub comments_held: Option<u64>,
+    /// Counts from comment analysis, when it has run.
+    pub signals: Option<SignalCounts>,
+}
+
+/// Comment-analysis counts for the videos in scope (distinct comments per
+/// label; dismissed flags excluded).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SignalCounts {
+    /// Comments analysed by the kmb scheme.
+    pub kmb_analysed: u64,
+    /// Comments analysed by the safety scheme.
+    pub safety_analysed: u64,
+    /// Comments per kmb label (`question`, `experience`, `intention`, `action`, ...).
+    pub kmb: Vec<(String, u64)>,
+    /// Comments with any safety flag.
+    pub hostile: u64,
+    /// The rules versions used.
+    pub versions: Vec<String>,
+}
+
+impl SignalCounts {
+    fn kmb_label(&self, label: &str) -> Option<u64> {
+        (self.kmb_analysed > 0).then(|| {
+            self.kmb
+                .iter()
+                .find(|(l, _)| l == label)
+                .map_or(0, |(_, n)| *n)
+        })
+    }
 }
 
 fn f(v: Option<i64>) -> Option<f64> {
@@ -122,10 +151,31 @@ pub fn kmb_indicators(videos: &[(Video, Metrics)], inputs: &KmbInputs) -> Vec<In
     let (save, n_save) = pooled(&|m| f(m.saves.map(|c| c.value)));
     let (comment, n_comment) = pooled(&|m| f(m.comments.map(|c| c.value)));
 
+    let signals = inputs.signals.as_ref();
+    let kmb_rate = |label: &str| -> (Option<f64>, usize) {
+        match signals.and_then(|s| s.kmb_label(label).map(|n| (n, s.kmb_analysed))) {
+            Some((n, d)) if d > 0 => (Some(n as f64 / d as f64), d as usize),
+            _ => (None, 0),
+        }
+    };
+    let kmb_count = |label: &str| -> (Option<f64>, usize) {
+        match signals.and_then(|s| s.kmb_label(label).map(|n| (n, s.kmb_analysed))) {
+            Some((n, d)) => (Some(n as f64), d as usize),
+            None => (None, 0),
+        }
+    };
+    let (question, n_q) = kmb_rate("question");
+    let (testimony, n_t) = kmb_rate("experience");
+    let (intention, n_i) = kmb_count("intention");
+    let (action, n_a) = kmb_count("action");
+    let (hostile, n_h) = match signals {
+        Some(s) if s.safety_analysed > 0 => (Some(s.hostile as f64 / s.safety_analysed as f64), s.safety_analysed as usize),
+        _ => (None, 0),
+    };
     const COMMENT_ANALYSIS: &str =
-        "comments imported and analysed for knowledge-exchange signals (comment analysis is not available in this version)";
+        "comments imported (Zeeschuimer, Research API, 4CAT, pyktok or Business comments) and analysed with `uptake analyze`";
     let signals_needs = if inputs.comments_held.unwrap_or(0) > 0 {
-        "comment analysis for knowledge-exchange signals (not available in this version; the comments are imported)"
+        "comment analysis: run `uptake analyze` (the comments are imported)"
     } else {
         COMMENT_ANALYSIS
     };
@@ -170,26 +220,26 @@ pub fn kmb_indicators(videos: &[(Video, Metrics)], inputs: &KmbInputs) -> Vec<In
             formula: "Σ comments / Σ views",
             meaning: "The opening for two-way exchange; what the comments say matters more than how many there are.",
             needs: "comments and views per video" },
-        Indicator { stage: "Exchange", name: "question_rate", value: None, unit: Unit::Fraction, n: 0,
+        Indicator { stage: "Exchange", name: "question_rate", value: question, unit: Unit::Fraction, n: n_q,
             formula: "comments asking a question or stating an information need / comments analysed",
             meaning: "Information needs the audience voiced: candidates for answer videos.",
             needs: signals_needs },
-        Indicator { stage: "Exchange", name: "testimony_rate", value: None, unit: Unit::Fraction, n: 0,
+        Indicator { stage: "Exchange", name: "testimony_rate", value: testimony, unit: Unit::Fraction, n: n_t,
             formula: "comments sharing personal experience / comments analysed",
             meaning: "Knowledge flowing back from the community.",
             needs: signals_needs },
-        Indicator { stage: "Intention", name: "intention_comments", value: None, unit: Unit::Count, n: 0,
+        Indicator { stage: "Intention", name: "intention_comments", value: intention, unit: Unit::Count, n: n_i,
             formula: "comments stating an intention to act (\"I'll ask my doctor\")",
             meaning: "Stated intention to use the knowledge: closer to uptake, still self-reported.",
             needs: signals_needs },
-        Indicator { stage: "Action", name: "action_comments", value: None, unit: Unit::Count, n: 0,
+        Indicator { stage: "Action", name: "action_comments", value: action, unit: Unit::Count, n: n_a,
             formula: "comments reporting an action taken (\"booked my consult\")",
             meaning: "Reported use of the knowledge: the nearest TikTok data come to uptake.",
             needs: signals_needs },
-        Indicator { stage: "Harms", name: "hostile_comment_rate", value: None, unit: Unit::Fraction, n: 0,
+        Indicator { stage: "Harms", name: "hostile_comment_rate", value: hostile, unit: Unit::Fraction, n: n_h,
             formula: "comments flagged hostile (hate, harassment, threats, doxxing) / comments analysed",
             meaning: "The cost the community pays for the visibility.",
-            needs: "comments imported and analysed for safety (not available in this version)" },
+            needs: "comments imported and analysed for safety (`uptake analyze`)" },
     ]
 }
 
@@ -229,6 +279,7 @@ mod tests {
         let inputs = KmbInputs {
             intended_territories: vec!["ca".into()],
             comments_held: None,
+            signals: None,
         };
         let panel = kmb_indicators(&videos, &inputs);
         assert_eq!(get(&panel, "views").value, Some(4000.0));

@@ -72,6 +72,7 @@ pub fn report_data(project: &Project, store: &Store, campaign: Option<&str>) -> 
         &KmbInputs {
             intended_territories: project.config.audience.territories.clone(),
             comments_held: Some(comments_held.max(0) as u64),
+            signals: signal_counts(store, &videos)?,
         },
     );
 
@@ -202,6 +203,30 @@ pub fn report_data(project: &Project, store: &Store, campaign: Option<&str>) -> 
         sources,
         data_as_of,
         comments_held,
+    }))
+}
+
+/// Comment-analysis counts for the videos in scope, when analysis has run.
+fn signal_counts(store: &Store, videos: &[(Video, Metrics)]) -> Result<Option<uptake_analysis::metrics::kmb::SignalCounts>> {
+    let ids: Vec<String> = videos.iter().map(|(v, _)| v.platform_id.clone()).collect();
+    let (kmb, kmb_analysed) = store.label_counts("kmb", Some(&ids))?;
+    let (safety, safety_analysed) = store.label_counts("safety", Some(&ids))?;
+    if kmb_analysed == 0 && safety_analysed == 0 {
+        return Ok(None);
+    }
+    let hostile_comments: std::collections::HashSet<i64> = store
+        .flagged("safety", None)?
+        .into_iter()
+        .filter(|f| f.decision.as_deref() != Some("dismiss") && ids.contains(&f.video_id))
+        .map(|f| f.comment_id)
+        .collect();
+    let _ = safety;
+    Ok(Some(uptake_analysis::metrics::kmb::SignalCounts {
+        kmb_analysed: kmb_analysed.max(0) as u64,
+        safety_analysed: safety_analysed.max(0) as u64,
+        kmb: kmb.into_iter().map(|(l, n)| (l, n.max(0) as u64)).collect(),
+        hostile: hostile_comments.len() as u64,
+        versions: Vec::new(),
     }))
 }
 
