@@ -11,5 +11,8 @@
 //! - [`metrics::summary`]: totals, medians and interquartile ranges of a column.
 //! - [`metrics::account`]: the account's daily series over a window, with gaps.
 
+pub mod builtin_rules;
 pub mod eval;
 pub mod metrics;
+pub mod pileon;
+pub mod text;

@@ -41,6 +41,12 @@ pub enum Command {
     Status(cmd::status::Args),
     /// Print a template to fill in by hand.
     Template(cmd::template::Args),
+    /// Analyse comments: knowledge exchange, safety, misinformation claims.
+    Analyze(cmd::analyze::Args),
+    /// Show the moderation queue and record decisions.
+    Review(cmd::review::Args),
+    /// Measure a scheme against a hand-labelled CSV.
+    Eval(cmd::eval::Args),
     /// Write the offline HTML report (or Markdown text).
     Report(cmd::report::Args),
     /// Export a table as CSV, JSON or XLSX.

@@ -8,6 +8,7 @@ mod cli;
 mod cmd;
 mod import_sink;
 mod project;
+mod rules;
 
 use std::io::Write;
 use std::process::ExitCode;

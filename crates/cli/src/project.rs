@@ -39,6 +39,30 @@ pub struct Config {
     /// `[[campaigns]]`.
     #[serde(default)]
     pub campaigns: Vec<Campaign>,
+    /// `[rules]`.
+    #[serde(default)]
+    pub rules: RulesSection,
+    /// `[claims]`.
+    #[serde(default)]
+    pub claims: ClaimsSection,
+}
+
+/// `[rules]`: the team's own comment-analysis rule files.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSection {
+    /// Rule files (TOML, crates/analysis/rules/README.md), relative to the project.
+    #[serde(default)]
+    pub files: Vec<String>,
+}
+
+/// `[claims]`: the team's own misinformation claims libraries.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimsSection {
+    /// Claims libraries (TOML, docs/claims.md), relative to the project.
+    #[serde(default)]
+    pub libraries: Vec<String>,
 }
 
 /// `[audience]`: who the videos were made for.

@@ -1,15 +1,18 @@
 //! One module per subcommand; each has `Args` (its help text) and `run`.
 
 pub mod account;
+pub mod analyze;
 pub mod campaign;
 pub mod comments;
 pub mod coverage;
 pub mod demo;
+pub mod eval;
 pub mod export;
 pub mod forget;
 pub mod import;
 pub mod init;
 pub mod report;
+pub mod review;
 pub mod status;
 pub mod template;
 pub mod videos;
@@ -53,6 +56,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Comments(args) => comments::run(args, &ctx),
         Command::Campaign(args) => campaign::run(args, &ctx),
         Command::Report(args) => report::run(args, &ctx),
+        Command::Analyze(args) => analyze::run(args, &ctx),
+        Command::Review(args) => review::run(args, &ctx),
+        Command::Eval(args) => eval::run(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
         Command::Coverage(args) => coverage::run(args, &ctx),
         Command::Forget(args) => forget::run(args, &ctx),
