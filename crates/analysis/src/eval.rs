@@ -59,7 +59,15 @@ pub fn evaluate(gold: &[BTreeSet<String>], predicted: &[BTreeSet<String>]) -> Ev
     let labels: BTreeSet<&String> = gold.iter().chain(predicted).flatten().collect();
     let mut per: BTreeMap<&String, LabelScore> = labels
         .iter()
-        .map(|l| (*l, LabelScore { label: (*l).clone(), ..LabelScore::default() }))
+        .map(|l| {
+            (
+                *l,
+                LabelScore {
+                    label: (*l).clone(),
+                    ..LabelScore::default()
+                },
+            )
+        })
         .collect();
     let mut false_alarm_comments = 0;
     for (g, p) in gold.iter().zip(predicted) {
@@ -75,7 +83,10 @@ pub fn evaluate(gold: &[BTreeSet<String>], predicted: &[BTreeSet<String>]) -> Ev
             }
         }
     }
-    let mut micro = LabelScore { label: "micro".into(), ..LabelScore::default() };
+    let mut micro = LabelScore {
+        label: "micro".into(),
+        ..LabelScore::default()
+    };
     for s in per.values() {
         micro.tp += s.tp;
         micro.fp += s.fp;
@@ -100,8 +111,18 @@ mod tests {
 
     #[test]
     fn per_label_and_micro_scores() {
-        let gold = vec![set(&["question"]), set(&["question", "gratitude"]), set(&[]), set(&["gratitude"])];
-        let pred = vec![set(&["question"]), set(&["question"]), set(&["question"]), set(&["gratitude"])];
+        let gold = vec![
+            set(&["question"]),
+            set(&["question", "gratitude"]),
+            set(&[]),
+            set(&["gratitude"]),
+        ];
+        let pred = vec![
+            set(&["question"]),
+            set(&["question"]),
+            set(&["question"]),
+            set(&["gratitude"]),
+        ];
         let e = evaluate(&gold, &pred);
         let q = e.labels.iter().find(|l| l.label == "question").unwrap();
         assert_eq!((q.tp, q.fp, q.fn_, q.tn), (2, 1, 0, 1));

@@ -13,30 +13,75 @@ use uptake_analysis::eval::{evaluate, Evaluation};
 use uptake_analysis::text::rules::{RuleSet, Scheme};
 
 fn run(scheme: Scheme) -> Evaluation {
-    let set = RuleSet::merge(FILES.iter().map(|(n, t)| RuleSet::from_toml_str(t, n).unwrap())).unwrap();
-    let path = format!("{}/devsets/{}.csv", env!("CARGO_MANIFEST_DIR"), scheme.as_str());
+    let set = RuleSet::merge(
+        FILES
+            .iter()
+            .map(|(n, t)| RuleSet::from_toml_str(t, n).unwrap()),
+    )
+    .unwrap();
+    let path = format!(
+        "{}/devsets/{}.csv",
+        env!("CARGO_MANIFEST_DIR"),
+        scheme.as_str()
+    );
     let mut reader = csv::Reader::from_path(&path).unwrap();
     let (mut gold, mut predicted) = (Vec::new(), Vec::new());
     for record in reader.records() {
         let r = record.unwrap();
-        let (lang, text, labels) = (r.get(1).unwrap_or(""), r.get(2).unwrap_or(""), r.get(3).unwrap_or(""));
-        gold.push(labels.split(';').map(str::trim).filter(|l| !l.is_empty()).map(|l| l.trim_start_matches("claims.").to_string()).collect::<BTreeSet<_>>());
+        let (lang, text, labels) = (
+            r.get(1).unwrap_or(""),
+            r.get(2).unwrap_or(""),
+            r.get(3).unwrap_or(""),
+        );
+        gold.push(
+            labels
+                .split(';')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| l.trim_start_matches("claims.").to_string())
+                .collect::<BTreeSet<_>>(),
+        );
         let lang = (!lang.is_empty()).then_some(lang);
-        predicted.push(set.classify(text, lang).into_iter().filter(|f| f.scheme == scheme).map(|f| f.label).collect::<BTreeSet<_>>());
+        predicted.push(
+            set.classify(text, lang)
+                .into_iter()
+                .filter(|f| f.scheme == scheme)
+                .map(|f| f.label)
+                .collect::<BTreeSet<_>>(),
+        );
     }
-    assert!(gold.len() >= 300, "{}: the development set needs at least 300 comments, has {}", scheme, gold.len());
+    assert!(
+        gold.len() >= 300,
+        "{}: the development set needs at least 300 comments, has {}",
+        scheme,
+        gold.len()
+    );
     evaluate(&gold, &predicted)
 }
 
 fn check(scheme: Scheme, min_precision: f64, min_recall: f64) {
     let e = run(scheme);
-    let (p, r) = (e.micro.precision.unwrap_or(0.0), e.micro.recall.unwrap_or(0.0));
+    let (p, r) = (
+        e.micro.precision.unwrap_or(0.0),
+        e.micro.recall.unwrap_or(0.0),
+    );
     let detail: Vec<String> = e
         .labels
         .iter()
-        .map(|l| format!("{} P={:.2} R={:.2}", l.label, l.precision.unwrap_or(0.0), l.recall.unwrap_or(0.0)))
+        .map(|l| {
+            format!(
+                "{} P={:.2} R={:.2}",
+                l.label,
+                l.precision.unwrap_or(0.0),
+                l.recall.unwrap_or(0.0)
+            )
+        })
         .collect();
-    assert!(p >= min_precision && r >= min_recall, "{scheme}: micro P={p:.3} R={r:.3} under the floors P>={min_precision} R>={min_recall}\n{}", detail.join("\n"));
+    assert!(
+        p >= min_precision && r >= min_recall,
+        "{scheme}: micro P={p:.3} R={r:.3} under the floors P>={min_precision} R>={min_recall}\n{}",
+        detail.join("\n")
+    );
 }
 
 #[test]

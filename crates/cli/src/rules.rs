@@ -29,8 +29,12 @@ pub fn load_rules(project: &Project) -> Result<RuleSet> {
         .chain(&project.config.claims.libraries);
     for file in own {
         let path = project.root.join(file);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read rule file `{}` (listed in uptake.toml)", path.display()))?;
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "cannot read rule file `{}` (listed in uptake.toml)",
+                path.display()
+            )
+        })?;
         sets.push(RuleSet::from_toml_str(&text, &path.display().to_string())?);
     }
     Ok(RuleSet::merge(sets)?)

@@ -88,7 +88,11 @@ impl Decision {
 impl Store {
     /// Comments not yet analysed by `scheme` at `version` (new comments, and
     /// comments analysed by another version).
-    pub fn pending_comments(&self, scheme: &str, version: &str) -> Result<Vec<PendingComment>, StoreError> {
+    pub fn pending_comments(
+        &self,
+        scheme: &str,
+        version: &str,
+    ) -> Result<Vec<PendingComment>, StoreError> {
         let mut st = self
             .conn
             .prepare(
@@ -99,7 +103,11 @@ impl Store {
             .map_err(|e| StoreError::sql(&self.path, e))?;
         let rows = st
             .query_map(params![scheme, version], |r| {
-                Ok(PendingComment { id: r.get(0)?, text: r.get(1)?, language: r.get(2)? })
+                Ok(PendingComment {
+                    id: r.get(0)?,
+                    text: r.get(1)?,
+                    language: r.get(2)?,
+                })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| StoreError::sql(&self.path, e))?;
@@ -156,7 +164,8 @@ impl Store {
                     .map_err(sql)?;
                     flags += 1;
                 }
-                run.execute(params![comment_id, scheme, version, at]).map_err(sql)?;
+                run.execute(params![comment_id, scheme, version, at])
+                    .map_err(sql)?;
             }
         }
         tx.commit().map_err(sql)?;
@@ -165,7 +174,11 @@ impl Store {
 
     /// Flags of `scheme` (optionally one `label`), with their comments and
     /// latest decisions. Ordered most severe first, then oldest first.
-    pub fn flagged(&self, scheme: &str, label: Option<&str>) -> Result<Vec<FlaggedComment>, StoreError> {
+    pub fn flagged(
+        &self,
+        scheme: &str,
+        label: Option<&str>,
+    ) -> Result<Vec<FlaggedComment>, StoreError> {
         let mut st = self
             .conn
             .prepare(
@@ -229,10 +242,16 @@ impl Store {
     /// Per label of `scheme`: distinct comments flagged, and the number of
     /// comments analysed by the scheme (the denominator of label rates).
     /// Comments whose flag was dismissed by a reviewer are not counted.
-    pub fn label_counts(&self, scheme: &str, videos: Option<&[String]>) -> Result<(Vec<(String, i64)>, i64), StoreError> {
-        let filter = |alias: &str| match videos {
+    pub fn label_counts(
+        &self,
+        scheme: &str,
+        videos: Option<&[String]>,
+    ) -> Result<(Vec<(String, i64)>, i64), StoreError> {
+        let filter = |alias: &str| {
+            match videos {
             Some(_) => format!(" AND {alias}.video_id IN (SELECT id FROM videos WHERE platform_id IN (SELECT value FROM json_each(?2)))"),
             None => " AND ?2 IS NULL".to_string(),
+        }
         };
         let list = videos.map(|v| serde_json::to_string(v).unwrap_or_else(|_| "[]".into()));
         let analysed: i64 = self

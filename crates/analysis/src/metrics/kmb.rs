@@ -169,7 +169,10 @@ pub fn kmb_indicators(videos: &[(Video, Metrics)], inputs: &KmbInputs) -> Vec<In
     let (intention, n_i) = kmb_count("intention");
     let (action, n_a) = kmb_count("action");
     let (hostile, n_h) = match signals {
-        Some(s) if s.safety_analysed > 0 => (Some(s.hostile as f64 / s.safety_analysed as f64), s.safety_analysed as usize),
+        Some(s) if s.safety_analysed > 0 => (
+            Some(s.hostile as f64 / s.safety_analysed as f64),
+            s.safety_analysed as usize,
+        ),
         _ => (None, 0),
     };
     const COMMENT_ANALYSIS: &str =

@@ -33,14 +33,25 @@ pub struct Args {
 /// Runs `uptake analyze`.
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let project = ctx.project()?;
-    let set = crate::rules::load_rules(&project)?;
     let mut store = project.open_store()?;
+    let out = analyse(&project, &mut store, args.scheme.as_deref())?;
+    super::print(&out)
+}
+
+/// Analyses what the current rules have not read yet and reports it (shared
+/// with `uptake demo`).
+pub fn analyse(
+    project: &crate::project::Project,
+    store: &mut uptake_store::Store,
+    only: Option<&str>,
+) -> Result<String> {
+    let set = crate::rules::load_rules(project)?;
     let now = chrono::Utc::now().timestamp();
     let mut out = String::new();
     let mut scratch = Scratch::default();
     for scheme in crate::rules::SCHEMES {
         let name = scheme.as_str();
-        if args.scheme.as_deref().is_some_and(|s| s != name) {
+        if only.is_some_and(|s| s != name) {
             continue;
         }
         let Some(version) = set.scheme_version(scheme) else {
@@ -84,13 +95,24 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let events: Vec<(String, i64, bool)> = all
         .iter()
         .filter_map(|r| {
-            r.comment.created_at.map(|t| (r.comment.video_id.clone(), t, hostile_ids.contains(&r.comment.platform_id)))
+            r.comment.created_at.map(|t| {
+                (
+                    r.comment.video_id.clone(),
+                    t,
+                    hostile_ids.contains(&r.comment.platform_id),
+                )
+            })
         })
         .collect();
-    let borrowed: Vec<(&str, i64, bool)> = events.iter().map(|(v, t, h)| (v.as_str(), *t, *h)).collect();
+    let borrowed: Vec<(&str, i64, bool)> = events
+        .iter()
+        .map(|(v, t, h)| (v.as_str(), *t, *h))
+        .collect();
     let piles = detect_pile_ons(&borrowed, 2 * 3600, 5, 3.0);
     if piles.is_empty() {
-        out.push_str("pile-ons: none (5+ hostile comments within 2 hours, at 3x the video's baseline)\n");
+        out.push_str(
+            "pile-ons: none (5+ hostile comments within 2 hours, at 3x the video's baseline)\n",
+        );
     }
     for p in &piles {
         out.push_str(&format!(
@@ -103,5 +125,5 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         ));
     }
     out.push_str("review the safety queue with `uptake review`\n");
-    super::print(&out)
+    Ok(out)
 }

@@ -16,12 +16,17 @@ use uptake_report::{render, OutputFormat};
 ///   uptake comments
 ///   uptake comments --video 7574563522674195709
 ///   uptake comments --format csv > comments.csv
+///   uptake comments --flag kmb:question      (after `uptake analyze`)
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// Only the comments of this video (its TikTok id).
     #[arg(long, value_name = "ID")]
     pub video: Option<String>,
+    /// Only comments flagged by a scheme, optionally with one label:
+    /// `safety`, `kmb:question`, `claims:social_contagion`.
+    #[arg(long, value_name = "SCHEME[:LABEL]")]
+    pub flag: Option<String>,
     /// Output format: table, csv, json or md.
     #[arg(long, default_value = "table", value_name = "FORMAT")]
     pub format: OutputFormat,
@@ -42,7 +47,25 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             );
         }
     }
-    let rows = store.comment_threads(args.video.as_deref())?;
+    let mut rows = store.comment_threads(args.video.as_deref())?;
+    if let Some(flag) = &args.flag {
+        let (scheme, label) = match flag.split_once(':') {
+            Some((s, l)) => (s, Some(l)),
+            None => (flag.as_str(), None),
+        };
+        if crate::rules::scheme(scheme).is_none() {
+            anyhow::bail!(
+                "--flag: expected kmb, safety or claims (optionally `:LABEL`), found `{flag}`"
+            );
+        }
+        let flagged: std::collections::HashSet<String> = store
+            .flagged(scheme, label)?
+            .into_iter()
+            .filter(|f| f.decision.as_deref() != Some("dismiss"))
+            .map(|f| f.comment_platform_id)
+            .collect();
+        rows.retain(|r| flagged.contains(&r.comment.platform_id));
+    }
     let lines: Vec<CommentLine> = rows
         .into_iter()
         .map(|r| {

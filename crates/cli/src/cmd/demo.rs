@@ -127,6 +127,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         log.push_str(&line);
         log.push('\n');
     }
+    log.push('\n');
+    log.push_str(&super::analyze::analyse(&project, &mut store, None)?);
     let rows: Vec<_> = store
         .latest_metrics(None)?
         .into_iter()
@@ -142,7 +144,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     log.push('\n');
     log.push_str(&render(&table, OutputFormat::Table)?);
     log.push_str(&format!(
-        "\nThe demo project is in {root}\n  uptake.toml              settings\n  .uptake/uptake.db        the SQLite database\n  example-data/            the synthetic input files (see example-data/README.md)\nTry, from that folder (or with --project {root}):\n  uptake videos --format md     the table above as Markdown\n  uptake account                the account's daily series and its gaps\n  uptake status                 imports, coverage and warnings\n  uptake comments --video 7574563522674195709   a video's comments as threads (pseudonymised)\n  uptake coverage               comments held vs the platform's counts\n",
+        "\nThe demo project is in {root}\n  uptake.toml              settings\n  .uptake/uptake.db        the SQLite database\n  example-data/            the synthetic input files (see example-data/README.md)\nTry, from that folder (or with --project {root}):\n  uptake videos --format md     the table above as Markdown\n  uptake account                the account's daily series and its gaps\n  uptake status                 imports, coverage and warnings\n  uptake comments --video 7574563522674195709   a video's comments as threads (pseudonymised)\n  uptake coverage               comments held vs the platform's counts\n  uptake review                 the moderation queue (rule, matched words, severity)\n  uptake report                 the offline HTML report (uptake-report.html)\n",
         root = root.display()
     ));
     super::print(&log)

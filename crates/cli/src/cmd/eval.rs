@@ -40,12 +40,21 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let Some(version) = set.scheme_version(scheme) else {
         bail!("no rules for scheme `{}`", args.scheme);
     };
-    let path = if args.file.is_absolute() { args.file.clone() } else { ctx.cwd.join(&args.file) };
-    let mut reader = csv::Reader::from_path(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let path = if args.file.is_absolute() {
+        args.file.clone()
+    } else {
+        ctx.cwd.join(&args.file)
+    };
+    let mut reader = csv::Reader::from_path(&path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| headers.iter().position(|h| h.trim() == name);
     let (Some(ti), Some(li)) = (col("text"), col("labels")) else {
-        bail!("`{}`: expected the columns id,lang,text,labels, found {}", path.display(), headers.iter().collect::<Vec<_>>().join(","));
+        bail!(
+            "`{}`: expected the columns id,lang,text,labels, found {}",
+            path.display(),
+            headers.iter().collect::<Vec<_>>().join(",")
+        );
     };
     let lang_i = col("lang");
     let (mut gold, mut predicted) = (Vec::new(), Vec::new());
@@ -53,7 +62,16 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         let record = record.with_context(|| format!("`{}` record {}", path.display(), n + 1))?;
         let text = record.get(ti).unwrap_or("");
         let lang = lang_i.and_then(|i| record.get(i)).filter(|l| !l.is_empty());
-        gold.push(record.get(li).unwrap_or("").split(';').map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect::<BTreeSet<_>>());
+        gold.push(
+            record
+                .get(li)
+                .unwrap_or("")
+                .split(';')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect::<BTreeSet<_>>(),
+        );
         predicted.push(
             set.classify(text, lang)
                 .into_iter()
@@ -91,9 +109,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         summary: vec![row(&e.micro)],
         notes: vec![format!(
             "{} comments; rules {}; {} comments without any expected label were flagged.",
-            e.comments,
-            version,
-            e.false_alarm_comments
+            e.comments, version, e.false_alarm_comments
         )],
     };
     super::print(&render(&table, args.format)?)

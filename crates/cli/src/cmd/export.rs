@@ -19,11 +19,14 @@ use uptake_report::{render, Cell, Column, OutputFormat, Table};
 ///   uptake export videos --format xlsx -o videos.xlsx
 ///   uptake export indicators --format csv --campaign waiting-times
 ///   uptake export account --format json > account.json
+///   uptake export moderation -o flagged.csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Which table: videos, account or indicators.
-    #[arg(value_parser = ["videos", "account", "indicators"])]
+    /// Which table: videos, account, indicators, or moderation (flagged
+    /// comments with rule, matched words and decisions, pseudonymised, for
+    /// partner organisations).
+    #[arg(value_parser = ["videos", "account", "indicators", "moderation"])]
     pub table: String,
     /// csv, json or xlsx.
     #[arg(long, default_value = "csv", value_parser = ["csv", "json", "xlsx"])]
@@ -67,6 +70,44 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 s.days_with_data
             ));
             t
+        }
+        "moderation" => {
+            let flagged = store.flagged("safety", None)?;
+            Table {
+                columns: vec![
+                    Column::text("Video", "video_id", 19),
+                    Column::text("Comment", "comment_id", 19),
+                    Column::text("Author", "author", 16),
+                    Column::text("Posted (UTC)", "posted", 16),
+                    Column::text("Label", "label", 22),
+                    Column::number("Severity", "severity"),
+                    Column::text("Rule", "rule_id", 40),
+                    Column::text("Rules version", "version", 20),
+                    Column::text("Matched", "matched", 30),
+                    Column::text("Decision", "decision", 9),
+                    Column::text("Text", "text", 200),
+                ],
+                rows: flagged
+                    .into_iter()
+                    .map(|f| {
+                        vec![
+                            Cell::Text(f.video_id),
+                            Cell::Text(f.comment_platform_id),
+                            Cell::text(f.author),
+                            Cell::text(f.created_at.map(super::format_minute)),
+                            Cell::Text(f.label),
+                            Cell::count(f.severity.map(i64::from), false),
+                            Cell::Text(f.rule_id),
+                            Cell::Text(f.version),
+                            Cell::Text(f.matched),
+                            Cell::text(f.decision),
+                            Cell::Text(f.text),
+                        ]
+                    })
+                    .collect(),
+                summary: Vec::new(),
+                notes: vec!["Authors are keyed pseudonyms. Comment text is as written and may itself identify or harm people: share with care.".into()],
+            }
         }
         _ => {
             let data = super::report::report_data(&project, &store, args.campaign.as_deref())?;

@@ -207,7 +207,10 @@ pub fn report_data(project: &Project, store: &Store, campaign: Option<&str>) -> 
 }
 
 /// Comment-analysis counts for the videos in scope, when analysis has run.
-fn signal_counts(store: &Store, videos: &[(Video, Metrics)]) -> Result<Option<uptake_analysis::metrics::kmb::SignalCounts>> {
+fn signal_counts(
+    store: &Store,
+    videos: &[(Video, Metrics)],
+) -> Result<Option<uptake_analysis::metrics::kmb::SignalCounts>> {
     let ids: Vec<String> = videos.iter().map(|(v, _)| v.platform_id.clone()).collect();
     let (kmb, kmb_analysed) = store.label_counts("kmb", Some(&ids))?;
     let (safety, safety_analysed) = store.label_counts("safety", Some(&ids))?;

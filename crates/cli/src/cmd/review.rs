@@ -66,7 +66,15 @@ pub enum Action {
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let project = ctx.project()?;
     let mut store = project.open_store()?;
-    if let Some(Action::Decide { comment, confirm, dismiss, escalate, reviewer, note }) = args.action {
+    if let Some(Action::Decide {
+        comment,
+        confirm,
+        dismiss,
+        escalate,
+        reviewer,
+        note,
+    }) = args.action
+    {
         let decision = match (confirm, dismiss, escalate) {
             (true, false, false) => Decision::Confirm,
             (false, true, false) => Decision::Dismiss,
@@ -76,10 +84,22 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         if reviewer.trim().is_empty() {
             bail!("--reviewer: give a name or initials");
         }
-        if !store.decide(&comment, &args.scheme, decision, reviewer.trim(), note.as_deref(), chrono::Utc::now().timestamp())? {
+        if !store.decide(
+            &comment,
+            &args.scheme,
+            decision,
+            reviewer.trim(),
+            note.as_deref(),
+            chrono::Utc::now().timestamp(),
+        )? {
             bail!("no comment with id `{comment}` in this project");
         }
-        return super::print(&format!("recorded: {} {} on comment {comment} by {}\n", args.scheme, decision.name(), reviewer.trim()));
+        return super::print(&format!(
+            "recorded: {} {} on comment {comment} by {}\n",
+            args.scheme,
+            decision.name(),
+            reviewer.trim()
+        ));
     }
     let flagged = store.flagged(&args.scheme, None)?;
     let shown: Vec<_> = flagged

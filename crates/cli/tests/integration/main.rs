@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
 
 mod account;
+mod analysis;
 mod demo;
 mod errors;
 mod import;
