@@ -45,6 +45,8 @@ pub enum Command {
     Analyze(cmd::analyze::Args),
     /// Show the moderation queue and record decisions.
     Review(cmd::review::Args),
+    /// Prevalence of misinformation claims (or any label) over time or per video.
+    Claims(cmd::claims::Args),
     /// Measure a scheme against a hand-labelled CSV.
     Eval(cmd::eval::Args),
     /// Write the offline HTML report (or Markdown text).

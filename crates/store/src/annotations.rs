@@ -239,6 +239,49 @@ impl Store {
         Ok(changed > 0)
     }
 
+    /// Prevalence of each label of `scheme` by period or by video: rows of
+    /// (label, group, flagged comments, comments analysed in that group).
+    /// `by` is `week` (ISO year-week of the comment's posting, UTC), `month`
+    /// or `video`. Dismissed flags are left out.
+    pub fn prevalence(
+        &self,
+        scheme: &str,
+        by: &str,
+    ) -> Result<Vec<(String, String, i64, i64)>, StoreError> {
+        let group = match by {
+            "week" => "strftime('%G-W%V', c.created_at, 'unixepoch')",
+            "month" => "strftime('%Y-%m', c.created_at, 'unixepoch')",
+            _ => "(SELECT platform_id FROM videos v WHERE v.id = c.video_id)",
+        };
+        let sql = format!(
+            "WITH analysed AS (
+               SELECT {group} AS g, COUNT(*) AS n FROM analysis_runs r JOIN comments c ON c.id = r.comment_id
+               WHERE r.scheme = ?1 GROUP BY g),
+             flagged AS (
+               SELECT a.label AS label, {group} AS g, COUNT(DISTINCT a.comment_id) AS k
+               FROM annotations a JOIN comments c ON c.id = a.comment_id
+               WHERE a.scheme = ?1 AND NOT EXISTS (
+                 SELECT 1 FROM review_decisions d WHERE d.comment_id = a.comment_id AND d.scheme = a.scheme
+                 AND d.decision = 'dismiss' AND d.id = (SELECT MAX(id) FROM review_decisions x
+                   WHERE x.comment_id = a.comment_id AND x.scheme = a.scheme))
+               GROUP BY a.label, g)
+             SELECT f.label, COALESCE(f.g, 'unknown'), f.k, COALESCE(an.n, 0)
+             FROM flagged f LEFT JOIN analysed an ON an.g IS f.g
+             ORDER BY f.label, f.g"
+        );
+        let mut st = self
+            .conn
+            .prepare(&sql)
+            .map_err(|e| StoreError::sql(&self.path, e))?;
+        let rows = st
+            .query_map(params![scheme], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| StoreError::sql(&self.path, e))?;
+        Ok(rows)
+    }
+
     /// Per label of `scheme`: distinct comments flagged, and the number of
     /// comments analysed by the scheme (the denominator of label rates).
     /// Comments whose flag was dismissed by a reviewer are not counted.

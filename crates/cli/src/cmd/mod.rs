@@ -3,6 +3,7 @@
 pub mod account;
 pub mod analyze;
 pub mod campaign;
+pub mod claims;
 pub mod comments;
 pub mod coverage;
 pub mod demo;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Analyze(args) => analyze::run(args, &ctx),
         Command::Review(args) => review::run(args, &ctx),
         Command::Eval(args) => eval::run(args, &ctx),
+        Command::Claims(args) => claims::run(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
         Command::Coverage(args) => coverage::run(args, &ctx),
         Command::Forget(args) => forget::run(args, &ctx),

@@ -188,3 +188,38 @@ fn eval_prints_per_label_scores() {
     sb.run_in("p", &["eval", "--scheme", "safety", "missing.csv"])
         .fails_with(1);
 }
+
+#[test]
+fn claim_prevalence_by_week_and_video() {
+    let sb = demo();
+    let csv = sb.run_in("p", &["claims", "--format", "csv"]).ok().stdout;
+    assert!(
+        csv.starts_with("label,week,flagged,analysed,share"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines().any(|l| l.starts_with("mental_illness,20")),
+        "{csv}"
+    );
+    let by_video = sb
+        .run_in("p", &["claims", "--by", "video", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(
+        by_video
+            .lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(1).is_some_and(|v| v.len() == 19)),
+        "{by_video}"
+    );
+    let kmb = sb
+        .run_in(
+            "p",
+            &[
+                "claims", "--scheme", "kmb", "--by", "month", "--format", "csv",
+            ],
+        )
+        .ok()
+        .stdout;
+    assert!(kmb.contains("question,2025-"), "{kmb}");
+}
