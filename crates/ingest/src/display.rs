@@ -14,11 +14,10 @@
 //! one page (at most 20 videos from the API). When `error` comes first the
 //! videos stream straight to the sink.
 
-use crate::business::json::{
-    count, open_json, read_pages, seconds, text, title_from_caption, unix_time, video_id, Clock,
-    Fail, ListSeed, PageHandler, RawJson, Scalar,
+use crate::api_json::{
+    count, fits, next_list, open_json, push, read_pages, seconds, text, title_from_caption,
+    unix_time, video_id, Clock, Fail, PageHandler, RawJson, Scalar,
 };
-use crate::business::push;
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
 use crate::sink::{Record, Sink, Warning};
@@ -189,12 +188,11 @@ impl Display<'_, '_> {
     fn video(&mut self, page: &mut Page, raw: RawJson, n: usize) -> Result<(), IngestError> {
         let record = format!("page {}, video {n}", page.number);
         let location = self.ctx.at_record(record.clone());
-        let parsed: DisplayVideo = serde_json::from_str(&raw.0).map_err(|e| {
-            IngestError::invalid(
-                location.clone(),
-                format!("expected a Display API video object, found one that does not fit: {e}"),
-            )
-        })?;
+        let parsed: DisplayVideo = fits(
+            serde_json::from_str(&raw.0),
+            "a Display API video object",
+            &location,
+        )?;
         let id = match &parsed.id {
             Some(s) => video_id(s).map_err(|e| IngestError::value(location.clone(), "id", e))?,
             None => {
@@ -356,16 +354,13 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            let mut failed = None;
-            let result = map.next_value_seed(ListSeed {
-                each: &mut |raw, n| state.video(page, raw, n),
-                failed: &mut failed,
-                expecting: "`videos` to be a list of video objects",
-            });
-            if let Some(e) = failed {
+            if let Some(e) = next_list(
+                &mut map,
+                "`videos` to be a list of video objects",
+                |raw, n| state.video(page, raw, n),
+            )? {
                 return Err(state.fail(e));
             }
-            result?;
         }
         Ok(())
     }

@@ -15,7 +15,7 @@
 //! approximate. People (`author`, `author_full`) are pseudonymised
 //! ([`crate::privacy`]) and removed from the raw rows.
 
-use crate::business::json::{unix_time, Scalar};
+use crate::api_json::{unix_time, Scalar};
 use crate::error::{IngestError, Location};
 use crate::number::{self, ValueError};
 use crate::privacy::{Person, IDENTIFYING_KEYS};

@@ -19,6 +19,7 @@
 // so its size costs nothing measurable.
 #![allow(clippy::result_large_err)]
 
+mod api_json;
 pub mod business;
 pub mod container;
 pub mod display;

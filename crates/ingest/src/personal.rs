@@ -30,7 +30,7 @@
 //! [`serde_json::Value`] instead of streamed; [`MAX_EXPORT_BYTES`] bounds
 //! what that can cost.
 
-use crate::business::push;
+use crate::api_json::push;
 use crate::error::{IngestError, Location};
 use crate::number::{self, ValueError};
 use crate::privacy::{self, Person};

@@ -43,11 +43,10 @@
 //! succeeded (at most one page: 100 objects); bare arrays and NDJSON lines
 //! stream straight through. Memory does not grow with the file.
 
-use crate::business::json::{
-    count, open_json, seconds, stamp_time, text, title_from_caption, unix_time, video_id, Fail,
-    Scalar,
+use crate::api_json::{
+    count, fits, json_error, json_kind, next_list, open_json, push, seconds, stamp_time, strip_nul,
+    text, title_from_caption, unix_time, video_id, warn_nul, Fail, FileClock, LineCounter, Scalar,
 };
-use crate::business::push;
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
 use crate::privacy::{scrub_raw, Person};
@@ -58,7 +57,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::cell::Cell;
 use std::fmt;
-use std::io::{self, Read};
+use std::io::Read;
 use std::rc::Rc;
 use uptake_model::{Comment, Metrics, Observation, ProfileSnapshot, SourceFormat, Video};
 
@@ -430,12 +429,11 @@ impl Research<'_, '_> {
         nul_fields: &[String],
     ) -> Result<Pending, IngestError> {
         let location = self.location(spot, None);
-        let parsed = ResearchVideo::deserialize(value).map_err(|e| {
-            IngestError::invalid(
-                location.clone(),
-                format!("expected a Research API video object, found one that does not fit: {e}"),
-            )
-        })?;
+        let parsed: ResearchVideo = fits(
+            ResearchVideo::deserialize(value),
+            "a Research API video object",
+            &location,
+        )?;
         let (field, id) = match (&parsed.id, &parsed.video_id) {
             (Some(id), _) => ("id", id),
             (None, Some(id)) => ("video_id", id),
@@ -502,12 +500,11 @@ impl Research<'_, '_> {
         nul_fields: &[String],
     ) -> Result<Pending, IngestError> {
         let location = self.location(spot, None);
-        let parsed = ResearchComment::deserialize(value).map_err(|e| {
-            IngestError::invalid(
-                location.clone(),
-                format!("expected a Research API comment object, found one that does not fit: {e}"),
-            )
-        })?;
+        let parsed: ResearchComment = fits(
+            ResearchComment::deserialize(value),
+            "a Research API comment object",
+            &location,
+        )?;
         let id = match &parsed.id {
             Some(id) => video_id(id).map_err(|e| IngestError::value(location.clone(), "id", e))?,
             None => {
@@ -874,219 +871,13 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
                 }
                 continue;
             };
-            let mut failed = None;
-            let result = map.next_value_seed(ValueList {
-                each: &mut |value, n| state.page_item(page, kind, value, n),
-                failed: &mut failed,
-                expecting: "a list of objects",
-            });
-            if let Some(e) = failed {
+            if let Some(e) = next_list(&mut map, "a list of objects", |value, n| {
+                state.page_item(page, kind, value, n)
+            })? {
                 return Err(state.fail(e));
             }
-            result?;
         }
         Ok(())
-    }
-}
-
-/// Walks a JSON list, handing each element to `each` as soon as it is read.
-/// `null` is an empty list.
-pub(crate) struct ValueList<'a, F> {
-    /// Called with each element and its 1-based position.
-    pub(crate) each: &'a mut F,
-    /// Where `each`'s error is kept.
-    pub(crate) failed: &'a mut Option<IngestError>,
-    /// What the list should be, for messages.
-    pub(crate) expecting: &'static str,
-}
-
-impl<'de, F: FnMut(Value, usize) -> Result<(), IngestError>> DeserializeSeed<'de>
-    for ValueList<'_, F>
-{
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, F: FnMut(Value, usize) -> Result<(), IngestError>> Visitor<'de> for ValueList<'_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.expecting)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut n = 0;
-        while let Some(value) = seq.next_element::<Value>()? {
-            n += 1;
-            if let Err(e) = (self.each)(value, n) {
-                *self.failed = Some(e);
-                return Err(de::Error::custom(Fail));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Removes NUL characters from every string in `value` (object keys
-/// included) and returns the fields they were found in, deduplicated.
-pub(crate) fn strip_nul(value: &mut Value) -> Vec<String> {
-    let mut fields = Vec::new();
-    strip_nul_in(value, "(value)", &mut fields);
-    fields
-}
-
-fn strip_nul_in(value: &mut Value, field: &str, fields: &mut Vec<String>) {
-    let note = |f: &str, fields: &mut Vec<String>| {
-        if !fields.iter().any(|x| x == f) {
-            fields.push(f.to_string());
-        }
-    };
-    match value {
-        Value::String(s) if s.contains('\0') => {
-            s.retain(|c| c != '\0');
-            note(field, fields);
-        }
-        Value::Array(items) => {
-            for item in items {
-                strip_nul_in(item, field, fields);
-            }
-        }
-        Value::Object(map) => {
-            if map.keys().any(|k| k.contains('\0')) {
-                let old = std::mem::take(map);
-                for (k, v) in old {
-                    let clean = k.replace('\0', "");
-                    if clean != k {
-                        note(&clean, fields);
-                    }
-                    map.insert(clean, v);
-                }
-            }
-            for (k, v) in map.iter_mut() {
-                strip_nul_in(v, k, fields);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Warns that NUL characters were removed from `fields` of one record.
-pub(crate) fn warn_nul(sink: &mut dyn Sink, location: &Location, fields: &[String]) {
-    if fields.is_empty() {
-        return;
-    }
-    let list = fields
-        .iter()
-        .map(|f| format!("`{f}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    sink.warn(Warning {
-        location: location.clone(),
-        message: format!("removed NUL characters (`\\u0000`) from {list}"),
-    });
-}
-
-/// What a JSON value is, for messages.
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Turns a serde error that no reader raised into a located message.
-pub(crate) fn json_error(ctx: &Context, what: &str, e: &serde_json::Error) -> IngestError {
-    if e.is_io() {
-        return IngestError::invalid(ctx.whole(), format!("cannot read: {e}"));
-    }
-    let location = Location::line(&ctx.name, e.line() as u64);
-    if e.is_eof() {
-        return IngestError::invalid(
-            location,
-            format!("expected {what}, found JSON that ends early (a truncated download?): {e}"),
-        );
-    }
-    IngestError::invalid(location, format!("expected {what}, found: {e}"))
-}
-
-/// Decides when a file's numbers were observed, warning at most once per
-/// file when it has to fall back to the file's modification time.
-#[derive(Debug, Default)]
-pub(crate) struct FileClock {
-    warned: bool,
-}
-
-impl FileClock {
-    /// The observation time, UTC seconds: `own` (the time the input itself
-    /// gives: a `log_id` prefix, yt-dlp's `epoch`); else `--observed-at`;
-    /// else the file's modification time, with a warning; else an error
-    /// asking for `--observed-at`. `missing` says what the input lacked
-    /// ("no `epoch`").
-    pub(crate) fn resolve(
-        &mut self,
-        ctx: &Context,
-        own: Option<i64>,
-        missing: &str,
-        sink: &mut dyn Sink,
-        location: &Location,
-    ) -> Result<i64, IngestError> {
-        if let Some(t) = own {
-            return Ok(t);
-        }
-        if let Some(t) = ctx.options.observed_at {
-            return Ok(t);
-        }
-        if let Some(m) = ctx.modified {
-            if !self.warned {
-                self.warned = true;
-                sink.warn(Warning {
-                    location: location.clone(),
-                    message: format!(
-                        "the file has {missing}, so its modification time ({} UTC) is used as \
-                         the observation time; pass `--observed-at` to set it",
-                        m.format("%Y-%m-%d %H:%M")
-                    ),
-                });
-            }
-            return Ok(m.and_utc().timestamp());
-        }
-        Err(IngestError::invalid(
-            location.clone(),
-            format!(
-                "cannot tell when these numbers were observed: the file has {missing} and no \
-                 modification time; pass `--observed-at`"
-            ),
-        ))
-    }
-}
-
-/// Counts the newlines the JSON reader consumes, so that NDJSON records can
-/// be located by line. `serde_json` reads its input byte by byte, so the
-/// count is exact at the start of each top-level value.
-pub(crate) struct LineCounter<R> {
-    /// The reader counted.
-    pub(crate) inner: R,
-    /// Newlines read so far.
-    pub(crate) newlines: Rc<Cell<u64>>,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let read = buf.get(..n).unwrap_or(buf);
-        let lines = read.iter().filter(|b| **b == b'\n').count() as u64;
-        self.newlines.set(self.newlines.get() + lines);
-        Ok(n)
     }
 }
 

@@ -13,8 +13,8 @@
 //! Lines are read one at a time (a quoted cell may span lines), so memory
 //! does not grow with the file.
 
-use crate::business::json::write_str;
-use crate::business::push;
+use crate::api_json::push;
+use crate::api_json::write_str;
 use crate::error::IngestError;
 use crate::number::{self, ValueError};
 use crate::sink::{Record, Sink, Warning};

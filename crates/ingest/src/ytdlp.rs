@@ -43,14 +43,13 @@
 //! read. yt-dlp has no TikTok comment extraction (§5); a non-empty
 //! `comments` list from another extractor is reported, not imported.
 
-use crate::business::json::{count, open_json, seconds, text, unix_time, video_id, Fail, Scalar};
-use crate::business::push;
+use crate::api_json::{
+    count, fits, json_error, json_kind, next_list, open_json, push, seconds, strip_nul, text,
+    unix_time, video_id, warn_nul, Fail, FileClock, LineCounter, Scalar,
+};
 use crate::error::{IngestError, Location};
 use crate::number::{handle_from_link, ValueError};
 use crate::privacy::{scrub_raw, Person};
-use crate::research::{
-    json_error, json_kind, strip_nul, warn_nul, FileClock, LineCounter, ValueList,
-};
 use crate::sink::{Record, Sink, Warning};
 use crate::Context;
 use chrono::NaiveDate;
@@ -241,12 +240,7 @@ impl YtDlp<'_, '_> {
             ));
         }
         let nul_fields = strip_nul(&mut value);
-        let info = Info::deserialize(&value).map_err(|e| {
-            IngestError::invalid(
-                location.clone(),
-                format!("expected a yt-dlp info object, found one that does not fit: {e}"),
-            )
-        })?;
+        let info: Info = fits(Info::deserialize(&value), "a yt-dlp info object", &location)?;
         let extractor = [&info.extractor_key, &info.ie_key]
             .into_iter()
             .flatten()
@@ -617,9 +611,10 @@ impl<'de> Visitor<'de> for InfoSeed<'_, '_, '_> {
             } else {
                 format!("{label}, ")
             };
-            let mut failed = None;
-            let result = map.next_value_seed(ValueList {
-                each: &mut |value, n| {
+            if let Some(e) = next_list(
+                &mut map,
+                "`entries` to be a list of video info objects",
+                |value, n| {
                     state.entry(
                         value,
                         format!("{prefix}entry {n}"),
@@ -627,13 +622,9 @@ impl<'de> Visitor<'de> for InfoSeed<'_, '_, '_> {
                         &mut held,
                     )
                 },
-                failed: &mut failed,
-                expecting: "`entries` to be a list of video info objects",
-            });
-            if let Some(e) = failed {
+            )? {
                 return Err(state.fail(e));
             }
-            result?;
         }
         let result = if playlist {
             finish_playlist(state, &fields, held, line, &label)

@@ -27,7 +27,7 @@
 //! names in `music.authorName` and `share_info.desc` are removed, and NUL
 //! characters are stripped (`formats.md` §8) with a warning.
 
-use crate::business::json::{count, seconds, text, unix_time, video_id, Scalar};
+use crate::api_json::{count, seconds, text, unix_time, video_id, Scalar};
 use crate::error::IngestError;
 use crate::number::ValueError;
 use crate::privacy::{Person, IDENTIFYING_KEYS};

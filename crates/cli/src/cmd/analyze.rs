@@ -16,8 +16,8 @@ use uptake_store::NewAnnotation;
 /// pile-ons: bursts of hostile comments on one video against its baseline.
 ///
 /// Rules: uptake's built-in files (crates/analysis/rules/), plus files listed
-/// in uptake.toml under [rules] files = [...] (claims libraries under
-/// [claims] libraries = [...]).
+/// in uptake.toml under `[rules] files = [...]` (claims libraries under
+/// `[claims] libraries = [...]`).
 ///
 /// Examples:
 ///   uptake analyze

@@ -31,7 +31,7 @@
 
 mod repr;
 
-use crate::business::push;
+use crate::api_json::push;
 use crate::error::{IngestError, Location};
 use crate::number::{self, ValueError};
 use crate::privacy::{self, Author, Person};
