@@ -1,0 +1,371 @@
+//! Matching one comment: one pass of the automaton for terms (whole words
+//! only) and gate literals, then the gated patterns, `unless` and
+//! `requires` checked per rule, and one flag per rule at its leftmost
+//! match, mapped back to the original text.
+
+use super::compile::{Role, Use};
+use super::{lang_mask, RuleSet, Scratch};
+use crate::text::flag::Flag;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Hit {
+    rule: u32,
+    role: Role,
+    start: usize,
+    end: usize,
+}
+
+/// [`RuleSet::classify_with`]: the flags `set` raises on `text`.
+pub(super) fn classify_with(
+    set: &RuleSet,
+    text: &str,
+    lang: Option<&str>,
+    scratch: &mut Scratch,
+) -> Vec<Flag> {
+    let Scratch {
+        normalizer,
+        normalized,
+        hits,
+        open,
+        opened,
+        gated,
+    } = scratch;
+    hits.clear();
+    gated.clear();
+    opened.clear();
+    let Some(m) = &set.matcher else {
+        return Vec::new();
+    };
+    open.resize(m.groups.len(), false);
+    normalizer.normalize_into(text, normalized);
+    let norm = normalized.text.as_str();
+    if let Some(ac) = &m.ac {
+        for found in ac.find_overlapping_iter(norm) {
+            let p = found.pattern().as_usize();
+            let (start, end) = (found.start(), found.end());
+            // Whole-word check only for strings that are terms, once.
+            let mut whole = None;
+            for u in m.uses.get(p).map(Vec::as_slice).unwrap_or(&[]) {
+                match *u {
+                    Use::Term(rule, role) => {
+                        let ok = *whole.get_or_insert_with(|| {
+                            let (need_start, need_end) =
+                                m.bounded.get(p).copied().unwrap_or((true, true));
+                            let touches_start = need_start && word_before(norm, start);
+                            let touches_end = need_end && word_after(norm, end);
+                            !touches_start && !touches_end
+                        });
+                        if ok {
+                            hits.push(Hit {
+                                rule,
+                                role,
+                                start,
+                                end,
+                            });
+                        }
+                    }
+                    Use::Gate(g) => {
+                        if let Some(o) = open.get_mut(g as usize) {
+                            if !*o {
+                                *o = true;
+                                opened.push(g);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !m.byte_groups.is_empty() {
+        let mut present = [0u64; 4];
+        for &b in norm.as_bytes() {
+            present[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        for (g, mask) in &m.byte_groups {
+            if mask.iter().zip(present).any(|(a, b)| a & b != 0) {
+                if let Some(o) = open.get_mut(*g as usize) {
+                    if !*o {
+                        *o = true;
+                        opened.push(*g);
+                    }
+                }
+            }
+        }
+    }
+    for &g in opened.iter() {
+        for &pi in m.groups.get(g as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            let all_open = m.patterns.get(pi as usize).is_some_and(|p| {
+                p.gates
+                    .iter()
+                    .all(|&h| open.get(h as usize).copied().unwrap_or(false))
+            });
+            if all_open {
+                gated.push(pi);
+            }
+        }
+    }
+    for &g in opened.iter() {
+        if let Some(o) = open.get_mut(g as usize) {
+            *o = false;
+        }
+    }
+    gated.sort_unstable();
+    gated.dedup();
+    gated.extend_from_slice(&m.ungated);
+    // Primary patterns first, for the rules that apply to the language;
+    // `unless` and `requires` patterns then run only for rules that
+    // matched, which is most of the saving on a clean comment.
+    let comment_lang = lang_mask(lang);
+    let applies = |rule: u32| {
+        set.rules
+            .get(rule as usize)
+            .is_some_and(|r| r.applies_to_mask(comment_lang))
+    };
+    hits.sort_unstable();
+    let has = |hits: &[Hit], rule: u32, role: Role| {
+        let probe = Hit {
+            rule,
+            role,
+            start: 0,
+            end: 0,
+        };
+        let at = hits.partition_point(|h| *h < probe);
+        hits.get(at)
+            .is_some_and(|h| h.rule == rule && h.role == role)
+    };
+    let terms_found = hits.len();
+    for &i in gated.iter() {
+        let Some(p) = m.patterns.get(i as usize) else {
+            continue;
+        };
+        // A rule already suppressed by an `unless` term needs no search.
+        if p.role == Role::Primary
+            && applies(p.rule)
+            && !has(&hits[..terms_found], p.rule, Role::Unless)
+        {
+            if let Some(found) = p.regex.find(norm).filter(|f| !f.is_empty()) {
+                hits.push(Hit {
+                    rule: p.rule,
+                    role: p.role,
+                    start: found.start(),
+                    end: found.end(),
+                });
+            }
+        }
+    }
+    gated.retain(|&i| {
+        m.patterns
+            .get(i as usize)
+            .is_some_and(|p| p.role != Role::Primary)
+    });
+    if !gated.is_empty() {
+        hits.sort_unstable();
+        let mut extra = Vec::new();
+        for &i in gated.iter() {
+            let Some(p) = m.patterns.get(i as usize) else {
+                continue;
+            };
+            if has(hits, p.rule, Role::Primary) && p.regex.is_match(norm) {
+                extra.push(Hit {
+                    rule: p.rule,
+                    role: p.role,
+                    start: 0,
+                    end: 0,
+                });
+            }
+        }
+        hits.extend(extra);
+    }
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    hits.sort_unstable();
+    hits.dedup();
+    let mut flags = Vec::new();
+    let mut i = 0;
+    while i < hits.len() {
+        let rule_idx = hits[i].rule;
+        let mut j = i;
+        while j < hits.len() && hits[j].rule == rule_idx {
+            j += 1;
+        }
+        let group = &hits[i..j];
+        i = j;
+        let Some(rule) = set.rules.get(rule_idx as usize) else {
+            continue;
+        };
+        if !rule.applies_to_mask(comment_lang) || group.iter().any(|h| h.role == Role::Unless) {
+            continue;
+        }
+        let needs = !rule.requires.is_empty() || !rule.requires_patterns.is_empty();
+        if needs && !group.iter().any(|h| h.role == Role::Requires) {
+            continue;
+        }
+        // One flag per rule and comment, at the leftmost match (the
+        // longest of those starting there): labels are counted per
+        // comment, and a moderator needs one place to look.
+        let mut primary = group.iter().filter(|h| h.role == Role::Primary);
+        let Some(first) = primary.next() else {
+            continue;
+        };
+        let end = primary
+            .take_while(|h| h.start == first.start)
+            .fold(first.end, |e, h| e.max(h.end));
+        let span = normalized.original_span(first.start..end);
+        flags.push(Flag {
+            rule_id: rule.id.clone(),
+            scheme: rule.scheme,
+            label: rule.label.clone(),
+            severity: rule.severity,
+            matched: text.get(span.clone()).unwrap_or("").to_string(),
+            span,
+            version: rule.version.clone(),
+        });
+    }
+    flags.sort_by(|a, b| {
+        (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
+    });
+    flags
+}
+
+/// Letters, digits and `_`: the characters a whole-word term may not touch
+/// (the same set as regex `\w`, for Unicode letters too).
+pub(super) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn word_before(text: &str, at: usize) -> bool {
+    text.get(..at)
+        .and_then(|s| s.chars().next_back())
+        .is_some_and(is_word_char)
+}
+
+fn word_after(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|s| s.chars().next())
+        .is_some_and(is_word_char)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::rules::tests::{ids, set};
+    use crate::text::rules::Scheme;
+
+    #[test]
+    fn term_matches_obfuscated_and_maps_back() {
+        let set = set();
+        let text = "omg just k y s already";
+        let flags = set.classify(text, Some("en"));
+        assert_eq!(ids(&flags), ["safety.threat.kys"]);
+        let f = &flags[0];
+        assert_eq!(f.matched, "k y s");
+        assert_eq!(&text[f.span.clone()], "k y s");
+        assert_eq!(f.severity, Some(4));
+        assert_eq!(f.version, "safety-test.1");
+        assert_eq!(f.scheme, Scheme::Safety);
+        assert_eq!(
+            f.explain(),
+            "rule `safety.threat.kys` (severity 4, safety-test.1) matched `k y s` at 9..14"
+        );
+    }
+
+    #[test]
+    fn every_obfuscation_of_a_slur_is_found() {
+        let set = set();
+        for text in [
+            "tr4nny",
+            "t.r.a.n.n.y",
+            "t r a n n y",
+            "tr\u{0430}nny",
+            "ｔｒａｎｎｙ",
+            "tra\u{200B}nny",
+            "TRANNNNY",
+            "tr4nn13s",
+        ] {
+            let comment = format!("you {text}!!");
+            let flags = set.classify(&comment, None);
+            assert_eq!(ids(&flags), ["safety.slur.tranny"], "{comment}");
+            assert_eq!(flags[0].matched, text, "{comment}");
+        }
+    }
+
+    #[test]
+    fn terms_match_whole_words_only() {
+        let set = set();
+        assert!(set.classify("your class was great", Some("en")).is_empty());
+        assert!(set.classify("you passed", Some("en")).is_empty());
+        assert_eq!(
+            ids(&set.classify("you ass", Some("en"))),
+            ["safety.insult.ass"]
+        );
+        assert_eq!(
+            ids(&set.classify("you a$$.", Some("en"))),
+            ["safety.insult.ass"]
+        );
+        assert!(set.classify("skyscraper kysing", Some("en")).is_empty());
+    }
+
+    #[test]
+    fn unless_suppresses() {
+        let set = set();
+        assert!(set
+            .classify("someone told me to kys, reported", Some("en"))
+            .is_empty());
+        assert!(set
+            .classify("they wrote \"kys\" under her video", Some("en"))
+            .is_empty());
+        assert!(set.classify("« kys » is not ok", Some("en")).is_empty());
+        assert_eq!(ids(&set.classify("kys", Some("en"))), ["safety.threat.kys"]);
+        // Unless patterns.
+        let fr = "il n'y a pas de thérapie pour ça";
+        assert!(set.classify(fr, Some("fr")).is_empty());
+    }
+
+    #[test]
+    fn requires_needs_a_companion_term() {
+        let set = set();
+        assert!(set.classify("the donkey is an ass", Some("en")).is_empty());
+        assert_eq!(
+            ids(&set.classify("ur an ass", Some("en"))),
+            ["safety.insult.ass"]
+        );
+    }
+
+    #[test]
+    fn language_filter() {
+        let set = set();
+        assert_eq!(ids(&set.classify("kys", None)), ["safety.threat.kys"]);
+        assert_eq!(
+            ids(&set.classify("kys", Some("en-GB"))),
+            ["safety.threat.kys"]
+        );
+        assert!(set.classify("kys", Some("fr")).is_empty());
+        // `*` applies everywhere.
+        assert_eq!(
+            ids(&set.classify("tranny", Some("fr"))),
+            ["safety.slur.tranny"]
+        );
+        assert_eq!(
+            ids(&set.classify("tranny", Some("de"))),
+            ["safety.slur.tranny"]
+        );
+    }
+
+    #[test]
+    fn patterns_match_normalised_text_and_french_accents() {
+        let set = set();
+        let text = "Join the 41% 😂😂";
+        let flags = set.classify(text, Some("en"));
+        assert_eq!(ids(&flags), ["safety.dogwhistle.41"]);
+        assert_eq!(flags[0].matched, "Join the 41%");
+        let text = "Je vais essayer la THERAPIE 🏳️‍⚧️";
+        let flags = set.classify(text, Some("fr"));
+        // One flag per rule: the leftmost match, here the term.
+        assert_eq!(ids(&flags), ["kmb.intention.therapie"]);
+        assert_eq!(flags[0].matched, "Je vais essayer la THERAPIE");
+        let flags = set.classify("la thérapie m'aide", Some("fr"));
+        assert_eq!(flags.len(), 1);
+        assert_eq!(flags[0].matched, "thérapie");
+        assert_eq!(flags[0].severity, None);
+    }
+}

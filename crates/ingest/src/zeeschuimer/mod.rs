@@ -1,0 +1,297 @@
+//! Reader for Zeeschuimer NDJSON exports: TikTok posts (`source_platform =
+//! "tiktok.com"`) and comments (`"tiktok-comments"`), one capture per line.
+//!
+//! See `formats.md` §4.1–4.3. Each line is an envelope (`item_id`,
+//! `timestamp_collected` in **milliseconds**, `source_platform`, `data`, …)
+//! around the raw TikTok object. Posts come in two shapes: the API item
+//! (`author` is an object with `id`, `uniqueId`, …) and the older flattened
+//! page-state item (`author` is the handle, `authorId` at the top level).
+//! `statsV2` (exact strings) is preferred over `stats`, whose large values
+//! TikTok's pages round to about three significant digits; `stats`-only
+//! values ≥ 10 000 ending in `00` are flagged approximate.
+//!
+//! Every line becomes one [`Item`]: a post yields a [`Video`], an
+//! [`Observation`] at the capture time and, when `authorStats` is present, a
+//! [`ProfileSnapshot`]; a comment yields a [`Comment`]. The same item captured
+//! again (Zeeschuimer re-inserts per navigation) yields another observation at
+//! its own capture time: nothing is merged here.
+//!
+//! Speed: files reach gigabytes, so the reader streams line by line through
+//! one reused buffer and walks each line **once**: a serde visitor writes the
+//! raw record (with identifying values removed, the rules of
+//! [`crate::privacy::scrub_raw`]) while it picks out the few fields the
+//! records need. That avoids building a `serde_json::Value` tree, cloning it
+//! to scrub it and serialising it again. The output is byte-for-byte what
+//! `scrub_raw(&value).to_string()` gives (tested), plus: the envelope's
+//! `user_agent` is dropped, `/@handle` in links becomes `/@[removed]`,
+//! names in `music.authorName` and `share_info.desc` are removed, and NUL
+//! characters are stripped (`formats.md` §8) with a warning.
+
+mod capture;
+mod comments;
+mod posts;
+mod raw;
+mod scrub;
+mod tally;
+
+pub(crate) use posts::looks_rounded;
+pub(crate) use raw::write_str;
+pub(crate) use scrub::{remove_names, scrub_links, KeySet, PERSON_KEYS};
+
+use crate::api_json::Scalar;
+use crate::error::IngestError;
+use crate::number::ValueError;
+use crate::privacy::IDENTIFYING_KEYS;
+use crate::sink::{Item, Record, Sink};
+use crate::Context;
+use capture::{
+    Captured, Slot, F_AUTHOR_HANDLE, F_AUTHOR_NICK, F_COLLECTED, F_ITEM_ID, F_PLATFORM,
+    F_USER_HANDLE, F_USER_NICK,
+};
+use comments::comment;
+use posts::post;
+use raw::{State, Walk};
+use scrub::{EXTRA_KEYS, IDENTIFYING};
+use serde::de::DeserializeSeed;
+use std::io::{BufRead, BufReader, Read};
+use tally::Tally;
+use uptake_model::SourceFormat;
+#[cfg(doc)]
+use uptake_model::{Comment, Observation, ProfileSnapshot, Video};
+
+/// The longest line accepted. A capture is a few kilobytes; a longer "line"
+/// is a file that is not NDJSON (a pretty-printed or single-array export),
+/// and reading it whole would break the constant-memory promise.
+const MAX_LINE: u64 = 64 * 1024 * 1024;
+
+/// `source_platform` of TikTok posts.
+const POSTS: &str = "tiktok.com";
+/// `source_platform` of TikTok comments.
+const COMMENTS: &str = "tiktok-comments";
+
+/// Reads a Zeeschuimer NDJSON export into `sink`, one [`Item`] per TikTok
+/// capture. Lines captured from other platforms are skipped with one
+/// summary warning; blank lines are skipped. A line that is not a capture
+/// (invalid JSON, no `data`, no `item_id`) is an error naming its line.
+pub fn parse<R: Read>(
+    input: R,
+    ctx: &Context,
+    sink: &mut dyn Sink,
+) -> Result<SourceFormat, IngestError> {
+    let mut reader = BufReader::with_capacity(256 * 1024, input);
+    let mut keys = KeySet::new(IDENTIFYING_KEYS);
+    for k in EXTRA_KEYS {
+        keys.add(k, IDENTIFYING);
+    }
+    let mut line: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let mut tally = Tally::default();
+    let mut number: u64 = 0;
+    loop {
+        line.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|source| IngestError::Io {
+                location: ctx.at_line(number + 1),
+                source,
+            })?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        if line.len() as u64 > MAX_LINE {
+            return Err(IngestError::invalid(
+                ctx.at_line(number),
+                format!(
+                    "expected one Zeeschuimer capture per line (a few kilobytes), found a line \
+                     longer than {} MB; is this file NDJSON?",
+                    MAX_LINE / (1024 * 1024)
+                ),
+            ));
+        }
+        let mut bytes = line.as_slice();
+        if number == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let bytes = bytes.trim_ascii();
+        if bytes.is_empty() {
+            continue;
+        }
+        read_line(bytes, number, ctx, sink, &keys, &mut tally)?;
+    }
+    tally.finish(ctx, sink);
+    Ok(SourceFormat::Zeeschuimer)
+}
+
+/// Reads one non-blank line and pushes what it yields.
+fn read_line(
+    bytes: &[u8],
+    number: u64,
+    ctx: &Context,
+    sink: &mut dyn Sink,
+    keys: &KeySet,
+    tally: &mut Tally,
+) -> Result<(), IngestError> {
+    let location = ctx.at_line(number);
+    let mut state = State {
+        out: String::with_capacity(bytes.len()),
+        cap: Captured::default(),
+        keys,
+        nuls: 0,
+    };
+    // One UTF-8 check per line is much cheaper than serde_json's check of
+    // every string when it reads from bytes.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(IngestError::invalid(
+                location,
+                format!(
+                    "expected UTF-8 text, found invalid bytes at column {} (was the file \
+                     re-saved in another encoding?)",
+                    e.valid_up_to() + 1
+                ),
+            ))
+        }
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let walked = Walk {
+        st: &mut state,
+        slot: Slot::Envelope,
+        in_person: false,
+        replace_scalar: false,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    if let Err(e) = walked {
+        return Err(IngestError::invalid(
+            location,
+            format!(
+                "expected a Zeeschuimer capture (one JSON object per line), found invalid JSON \
+                 at column {}: {}",
+                e.column(),
+                serde_message(&e)
+            ),
+        ));
+    }
+    let State {
+        mut out, cap, nuls, ..
+    } = state;
+    if !cap.envelope_object {
+        return Err(IngestError::invalid(
+            location,
+            "expected a Zeeschuimer capture (a JSON object per line), found another JSON value",
+        ));
+    }
+    let platform = match cap.text(F_PLATFORM) {
+        Some(p) => p,
+        None => {
+            return Err(IngestError::invalid(
+                location,
+                "expected a `source_platform` in every Zeeschuimer capture, found none",
+            ))
+        }
+    };
+    if platform != POSTS && platform != COMMENTS {
+        *tally.other_platforms.entry(platform).or_insert(0) += 1;
+        return Ok(());
+    }
+    if cap.get(F_ITEM_ID).is_none() {
+        return Err(IngestError::invalid(
+            location,
+            "expected an `item_id` in every Zeeschuimer capture, found none",
+        ));
+    }
+    if !cap.saw_data {
+        return Err(IngestError::invalid(
+            location,
+            "expected a `data` object in every Zeeschuimer capture, found none",
+        ));
+    }
+    if !cap.data_object {
+        return Err(IngestError::invalid(
+            location,
+            "expected `data` to be the captured TikTok object, found another JSON value",
+        ));
+    }
+    if nuls > 0 {
+        if tally.nul_strings == 0 {
+            tally.nul_first_line = number;
+        }
+        tally.nul_strings += nuls;
+    }
+    tally.captures += 1;
+    let names = [F_AUTHOR_HANDLE, F_AUTHOR_NICK, F_USER_HANDLE, F_USER_NICK];
+    remove_names(&mut out, names.iter().filter_map(|f| cap.text_ref(*f)));
+    let observed_at = observed_at(&cap, number, ctx, tally)?;
+    let records = if platform == POSTS {
+        post(&cap, observed_at, ctx, number, tally)?
+    } else {
+        vec![Record::Comment(comment(&cap, observed_at, ctx, number)?)]
+    };
+    let item = Item {
+        location: location.clone(),
+        raw: Some(out),
+        records,
+    };
+    sink.push(item)
+        .map_err(|source| IngestError::Sink { location, source })
+}
+
+/// serde_json's message without its " at line 1 column N" suffix (every
+/// line is parsed on its own, so its line is always 1).
+fn serde_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(pos) => text[..pos].to_string(),
+        None => text,
+    }
+}
+
+/// The capture time: `timestamp_collected` (milliseconds) in UTC seconds.
+fn observed_at(
+    cap: &Captured,
+    number: u64,
+    ctx: &Context,
+    tally: &mut Tally,
+) -> Result<i64, IngestError> {
+    let field = "timestamp_collected";
+    let expected = "a capture time in milliseconds since 1970";
+    let raw = match cap.get(F_COLLECTED) {
+        None => {
+            return ctx.options.observed_at.ok_or_else(|| {
+                IngestError::invalid(
+                    ctx.at_line(number),
+                    "expected a `timestamp_collected` (capture time) in every Zeeschuimer \
+                     capture, found none; pass `--observed-at` to set it",
+                )
+            })
+        }
+        Some(s) => s,
+    };
+    let value = match raw {
+        Scalar::UInt(v) => i64::try_from(*v).ok(),
+        Scalar::Float(f) if f.is_finite() && f.abs() < 9.0e15 => Some(*f as i64),
+        Scalar::Text(t) => t.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    match value {
+        Some(ms) if (100_000_000_000..100_000_000_000_000).contains(&ms) => Ok(ms / 1000),
+        Some(s) if (1_000_000_000..100_000_000_000).contains(&s) => {
+            if tally.seconds_stamps == 0 {
+                tally.seconds_first_line = number;
+            }
+            tally.seconds_stamps += 1;
+            Ok(s)
+        }
+        _ => Err(IngestError::value(
+            ctx.at_line(number),
+            field,
+            ValueError {
+                expected,
+                found: raw.shown().chars().take(60).collect(),
+                hint: None,
+            },
+        )),
+    }
+}
