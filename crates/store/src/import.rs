@@ -267,14 +267,19 @@ impl ImportTx<'_> {
     /// unknown one; a posting date derived from an exact `created_at` wins
     /// over a date-only one.
     pub fn video(&mut self, v: &Video) -> Result<i64, StoreError> {
-        let existing: Option<i64> = self
-            .tx
-            .prepare_cached("SELECT id FROM videos WHERE platform = ?1 AND platform_id = ?2")
-            .and_then(|mut st| {
-                st.query_row(params![self.platform, v.platform_id], |r| r.get(0))
-                    .optional()
-            })
-            .map_err(|e| self.sql(e))?;
+        // Repeated captures of one video are common (Zeeschuimer, pyktok
+        // reruns): the id is remembered for the import.
+        let existing: Option<i64> = match self.video_ids.get(&v.platform_id) {
+            Some(id) => Some(*id),
+            None => self
+                .tx
+                .prepare_cached("SELECT id FROM videos WHERE platform = ?1 AND platform_id = ?2")
+                .and_then(|mut st| {
+                    st.query_row(params![self.platform, v.platform_id], |r| r.get(0))
+                        .optional()
+                })
+                .map_err(|e| self.sql(e))?,
+        };
         let posted_on = v.posted_on.map(|d| d.format("%Y-%m-%d").to_string());
         let id = match existing {
             Some(id) => {
