@@ -138,6 +138,9 @@ pub struct Normalizer {
     token: Vec<Unit>,
     picked: Vec<usize>,
     chunk: String,
+    /// Leet runs of the current word and whether each is converted.
+    runs: Vec<(usize, usize)>,
+    convert: Vec<bool>,
 }
 
 /// One character after the per-character steps (1–5), with the original
@@ -161,14 +164,28 @@ enum Class {
     Punct,
 }
 
-fn class(c: char) -> Class {
-    if c.is_ascii() {
-        return match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' => Class::Word,
-            '@' | '$' | '!' => Class::Leet,
-            c if c.is_ascii_whitespace() => Class::Space,
+/// [`class`] of each ASCII character, looked up rather than matched: the
+/// token pass asks for it several times per character.
+const ASCII_CLASS: [Class; 128] = {
+    let mut table = [Class::Punct; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        table[i] = match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => Class::Word,
+            b'@' | b'$' | b'!' => Class::Leet,
+            b if b.is_ascii_whitespace() => Class::Space,
             _ => Class::Punct,
         };
+        i += 1;
+    }
+    table
+};
+
+#[inline]
+fn class(c: char) -> Class {
+    if let Some(&k) = ASCII_CLASS.get(c as usize) {
+        return k;
     }
     if c.is_whitespace() {
         Class::Space
@@ -364,7 +381,7 @@ impl Normalizer {
         }
         // Leetspeak first: it decides on letters of any script, and the
         // ASCII letters it makes count for the homoglyph decision.
-        fold_leet(&mut self.token);
+        fold_leet(&mut self.token, &mut self.runs, &mut self.convert);
         fold_homoglyphs(&mut self.token);
         push_collapsing_repeats(&self.token, out);
         next
@@ -666,13 +683,13 @@ fn leet_letter(c: char) -> Option<char> {
 
 /// Step 10 over one word (see the module documentation for when a run of
 /// leet characters is converted).
-fn fold_leet(token: &mut [Unit]) {
+fn fold_leet(token: &mut [Unit], runs: &mut Vec<(usize, usize)>, convert: &mut Vec<bool>) {
     let n = token.len();
     if n < 2 || !token.iter().any(|u| u.c.is_alphabetic()) {
         return;
     }
     // Runs of leet-able characters, as (start, end) indices.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
+    runs.clear();
     let mut i = 0;
     while i < n {
         if leet_letter(token[i].c).is_some() {
@@ -690,7 +707,8 @@ fn fold_leet(token: &mut [Unit]) {
     }
     let alpha = |k: usize| token.get(k).is_some_and(|u| u.c.is_alphabetic());
     let mut inner_seen = false;
-    let mut convert = vec![false; runs.len()];
+    convert.clear();
+    convert.resize(runs.len(), false);
     for (r, &(s, e)) in runs.iter().enumerate() {
         let before = s > 0 && alpha(s - 1);
         let after = alpha(e);

@@ -3,7 +3,7 @@
 //! `requires` checked per rule, and one flag per rule at its leftmost
 //! match, mapped back to the original text.
 
-use super::compile::{Role, Use};
+use super::compile::Role;
 use super::{lang_mask, RuleSet, Scratch};
 use crate::text::flag::Flag;
 
@@ -40,37 +40,34 @@ pub(super) fn classify_with(
     normalizer.normalize_into(text, normalized);
     let norm = normalized.text.as_str();
     if let Some(ac) = &m.ac {
+        let nb = norm.as_bytes();
         for found in ac.find_overlapping_iter(norm) {
-            let p = found.pattern().as_usize();
+            let Some(su) = m.strings.get(found.pattern().as_usize()) else {
+                continue;
+            };
             let (start, end) = (found.start(), found.end());
-            // Whole-word check only for strings that are terms, once.
-            let mut whole = None;
-            for u in m.uses.get(p).map(Vec::as_slice).unwrap_or(&[]) {
-                match *u {
-                    Use::Term(rule, role) => {
-                        let ok = *whole.get_or_insert_with(|| {
-                            let (need_start, need_end) =
-                                m.bounded.get(p).copied().unwrap_or((true, true));
-                            let touches_start = need_start && word_before(norm, start);
-                            let touches_end = need_end && word_after(norm, end);
-                            !touches_start && !touches_end
+            let (t0, t1) = su.terms;
+            if t0 < t1 {
+                // Whole-word check only for strings that are terms, once.
+                let touches_start = su.need_start && word_before(nb, norm, start);
+                let touches_end = su.need_end && word_after(nb, norm, end);
+                if !touches_start && !touches_end {
+                    for &(rule, role) in m.term_uses.get(t0 as usize..t1 as usize).unwrap_or(&[]) {
+                        hits.push(Hit {
+                            rule,
+                            role,
+                            start,
+                            end,
                         });
-                        if ok {
-                            hits.push(Hit {
-                                rule,
-                                role,
-                                start,
-                                end,
-                            });
-                        }
                     }
-                    Use::Gate(g) => {
-                        if let Some(o) = open.get_mut(g as usize) {
-                            if !*o {
-                                *o = true;
-                                opened.push(g);
-                            }
-                        }
+                }
+            }
+            let (g0, g1) = su.gates;
+            for &g in m.gate_uses.get(g0 as usize..g1 as usize).unwrap_or(&[]) {
+                if let Some(o) = open.get_mut(g as usize) {
+                    if !*o {
+                        *o = true;
+                        opened.push(g);
                     }
                 }
             }
@@ -92,13 +89,18 @@ pub(super) fn classify_with(
             }
         }
     }
+    // A pattern runs when all its gate groups opened; it is looked at
+    // only from its first group, so once.
     for &g in opened.iter() {
-        for &pi in m.groups.get(g as usize).map(Vec::as_slice).unwrap_or(&[]) {
-            let all_open = m.patterns.get(pi as usize).is_some_and(|p| {
-                p.gates
-                    .iter()
-                    .all(|&h| open.get(h as usize).copied().unwrap_or(false))
-            });
+        let (a, b) = m.groups.get(g as usize).copied().unwrap_or((0, 0));
+        for &pi in m.first_users.get(a as usize..b as usize).unwrap_or(&[]) {
+            let (c, d) = m.gate_ranges.get(pi as usize).copied().unwrap_or((0, 0));
+            let all_open = m
+                .pattern_gates
+                .get(c as usize..d as usize)
+                .unwrap_or(&[])
+                .iter()
+                .all(|&h| open.get(h as usize).copied().unwrap_or(false));
             if all_open {
                 gated.push(pi);
             }
@@ -160,13 +162,13 @@ pub(super) fn classify_with(
     });
     if !gated.is_empty() {
         hits.sort_unstable();
-        let mut extra = Vec::new();
+        let sorted = hits.len();
         for &i in gated.iter() {
             let Some(p) = m.patterns.get(i as usize) else {
                 continue;
             };
-            if has(hits, p.rule, Role::Primary) && p.regex.is_match(norm) {
-                extra.push(Hit {
+            if has(&hits[..sorted], p.rule, Role::Primary) && p.regex.is_match(norm) {
+                hits.push(Hit {
                     rule: p.rule,
                     role: p.role,
                     start: 0,
@@ -174,7 +176,6 @@ pub(super) fn classify_with(
                 });
             }
         }
-        hits.extend(extra);
     }
     if hits.is_empty() {
         return Vec::new();
@@ -234,16 +235,26 @@ pub(super) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-fn word_before(text: &str, at: usize) -> bool {
-    text.get(..at)
-        .and_then(|s| s.chars().next_back())
-        .is_some_and(is_word_char)
+fn word_before(bytes: &[u8], text: &str, at: usize) -> bool {
+    match at.checked_sub(1).and_then(|i| bytes.get(i)) {
+        None => false,
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric() || b == b'_',
+        Some(_) => text
+            .get(..at)
+            .and_then(|s| s.chars().next_back())
+            .is_some_and(is_word_char),
+    }
 }
 
-fn word_after(text: &str, at: usize) -> bool {
-    text.get(at..)
-        .and_then(|s| s.chars().next())
-        .is_some_and(is_word_char)
+fn word_after(bytes: &[u8], text: &str, at: usize) -> bool {
+    match bytes.get(at) {
+        None => false,
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric() || b == b'_',
+        Some(_) => text
+            .get(at..)
+            .and_then(|s| s.chars().next())
+            .is_some_and(is_word_char),
+    }
 }
 
 #[cfg(test)]

@@ -46,19 +46,39 @@ pub(super) struct Pattern {
     pub(super) gates: Vec<u32>,
 }
 
+/// What one automaton string does, as ranges into [`Matcher::term_uses`]
+/// and [`Matcher::gate_uses`] (flat arrays: one cache line per match
+/// instead of a separate allocation per string).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StrUses {
+    /// Whether its first / last char is a word char.
+    pub(super) need_start: bool,
+    pub(super) need_end: bool,
+    pub(super) terms: (u32, u32),
+    pub(super) gates: (u32, u32),
+}
+
 /// Terms and pattern gates in one automaton, and the patterns.
 #[derive(Debug, Clone)]
 pub(super) struct Matcher {
     /// `None` when no rule has a term or a gated pattern.
     pub(super) ac: Option<AhoCorasick>,
-    /// Per automaton string: its uses.
-    pub(super) uses: Vec<Vec<Use>>,
-    /// Per automaton string: whether its first / last char is a word char.
-    pub(super) bounded: Vec<(bool, bool)>,
+    /// Per automaton string: where its uses are.
+    pub(super) strings: Vec<StrUses>,
+    /// Term uses of all strings: (rule, role), whole words only.
+    pub(super) term_uses: Vec<(u32, Role)>,
+    /// Gate uses of all strings: the gate groups they open.
+    pub(super) gate_uses: Vec<u32>,
     pub(super) patterns: Vec<Pattern>,
     /// Per gate group (a set of literals, shared by all patterns that need
-    /// it): the patterns that need it.
-    pub(super) groups: Vec<Vec<u32>>,
+    /// it): the range of [`Matcher::first_users`] holding the patterns
+    /// whose first gate it is (each gated pattern is listed once).
+    pub(super) groups: Vec<(u32, u32)>,
+    pub(super) first_users: Vec<u32>,
+    /// Per pattern: the range of [`Matcher::pattern_gates`] holding its
+    /// gate groups.
+    pub(super) gate_ranges: Vec<(u32, u32)>,
+    pub(super) pattern_gates: Vec<u32>,
     /// Gate groups made of single bytes, as a 256-bit mask each; they are
     /// checked against a byte map of the comment instead of the automaton.
     pub(super) byte_groups: Vec<(u32, [u64; 4])>,
@@ -280,14 +300,47 @@ pub(super) fn compile(rules: &[Rule], gating: bool) -> Result<Option<Matcher>, R
     if strings.is_empty() && patterns.is_empty() {
         return Ok(None);
     }
-    let bounded = strings
+    let mut term_uses = Vec::new();
+    let mut gate_uses = Vec::new();
+    let str_uses = strings
         .iter()
-        .map(|s| {
+        .zip(&uses)
+        .map(|(s, us)| {
             let s = String::from_utf8_lossy(s);
-            (
-                s.chars().next().is_some_and(is_word_char),
-                s.chars().next_back().is_some_and(is_word_char),
-            )
+            let t0 = term_uses.len() as u32;
+            let g0 = gate_uses.len() as u32;
+            for u in us {
+                match *u {
+                    Use::Term(rule, role) => term_uses.push((rule, role)),
+                    Use::Gate(g) => gate_uses.push(g),
+                }
+            }
+            StrUses {
+                need_start: s.chars().next().is_some_and(is_word_char),
+                need_end: s.chars().next_back().is_some_and(is_word_char),
+                terms: (t0, term_uses.len() as u32),
+                gates: (g0, gate_uses.len() as u32),
+            }
+        })
+        .collect();
+    let mut first_users = Vec::new();
+    let group_ranges = (0..groups.len() as u32)
+        .map(|g| {
+            let a = first_users.len() as u32;
+            first_users.extend(
+                (0..patterns.len() as u32)
+                    .filter(|&pi| patterns[pi as usize].gates.first() == Some(&g)),
+            );
+            (a, first_users.len() as u32)
+        })
+        .collect();
+    let mut pattern_gates = Vec::new();
+    let gate_ranges = patterns
+        .iter()
+        .map(|p: &Pattern| {
+            let a = pattern_gates.len() as u32;
+            pattern_gates.extend_from_slice(&p.gates);
+            (a, pattern_gates.len() as u32)
         })
         .collect();
     let ac = if strings.is_empty() {
@@ -307,10 +360,14 @@ pub(super) fn compile(rules: &[Rule], gating: bool) -> Result<Option<Matcher>, R
     };
     Ok(Some(Matcher {
         ac,
-        uses,
-        bounded,
+        strings: str_uses,
+        term_uses,
+        gate_uses,
         patterns,
-        groups,
+        groups: group_ranges,
+        first_users,
+        gate_ranges,
+        pattern_gates,
         byte_groups,
         ungated,
     }))
