@@ -285,13 +285,10 @@ fn read_stream<R: Read>(
             Sniffed::Table if template::detect(head) => {
                 template::parse(reader, ctx, &mut counting)?
             }
-            Sniffed::Table if crate::sniff::sniff_table(head).is_some() => {
-                match crate::sniff::sniff_table(head) {
-                    Some(f) => read_as(f, reader, ctx, &mut counting)?,
-                    None => studio::parse_csv(reader, ctx, &mut counting)?,
-                }
-            }
-            Sniffed::Table => studio::parse_csv(reader, ctx, &mut counting)?,
+            Sniffed::Table => match crate::sniff::sniff_table(head) {
+                Some(f) => read_as(f, reader, ctx, &mut counting)?,
+                None => studio::parse_csv(reader, ctx, &mut counting)?,
+            },
             Sniffed::Zip | Sniffed::Xlsx => {
                 return Err(IngestError::invalid(
                     ctx.whole(),

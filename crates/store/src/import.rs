@@ -182,10 +182,7 @@ fn value(c: Option<Count>) -> Option<i64> {
 impl Store {
     /// The import of the file with this SHA-256, if it was imported before.
     pub fn find_import(&self, sha256: &str) -> Result<Option<crate::ImportRow>, StoreError> {
-        Ok(self
-            .imports()?
-            .into_iter()
-            .find(|i| i.sha256.eq_ignore_ascii_case(sha256)))
+        self.import_by_hash(&sha256.to_ascii_lowercase())
     }
 
     /// Starts an import. Records written through the returned [`ImportTx`]

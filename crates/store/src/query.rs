@@ -151,17 +151,33 @@ impl Store {
 
     /// Every import, oldest first.
     pub fn imports(&self) -> Result<Vec<ImportRow>, StoreError> {
+        self.select_imports("", rusqlite::params![])
+    }
+
+    /// The import of the file with this (lower-case) SHA-256, if any.
+    pub(crate) fn import_by_hash(&self, sha256: &str) -> Result<Option<ImportRow>, StoreError> {
+        Ok(self
+            .select_imports("WHERE i.sha256 = ?1", rusqlite::params![sha256])?
+            .into_iter()
+            .next())
+    }
+
+    fn select_imports(
+        &self,
+        filter: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<ImportRow>, StoreError> {
         let mut st = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT i.id, i.file_name, i.sha256, i.formats, i.imported_at, i.items, i.videos,
                         i.observations, i.account_days,
                         (SELECT COUNT(*) FROM import_warnings w WHERE w.import_id = i.id)
-                 FROM imports i ORDER BY i.id",
-            )
+                 FROM imports i {filter} ORDER BY i.id"
+            ))
             .map_err(|e| self.sql(e))?;
         let rows = st
-            .query_map([], |r| {
+            .query_map(args, |r| {
                 Ok(ImportRow {
                     id: r.get(0)?,
                     file_name: r.get(1)?,

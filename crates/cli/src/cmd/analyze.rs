@@ -4,6 +4,7 @@
 use super::Ctx;
 use anyhow::Result;
 use uptake_analysis::pileon::detect_pile_ons;
+use uptake_analysis::text::flag::Flag;
 use uptake_analysis::text::rules::Scratch;
 use uptake_store::NewAnnotation;
 
@@ -48,7 +49,10 @@ pub fn analyse(
     let set = crate::rules::load_rules(project)?;
     let now = chrono::Utc::now().timestamp();
     let mut out = String::new();
-    let mut scratch = Scratch::default();
+    // Each scheme reads the comments its current version has not read; a
+    // comment pending for several schemes is classified once and its flags
+    // shared out, since one pass of the merged rule set finds all of them.
+    let mut plan = Vec::new();
     for scheme in crate::rules::SCHEMES {
         let name = scheme.as_str();
         if only.is_some_and(|s| s != name) {
@@ -58,21 +62,35 @@ pub fn analyse(
             out.push_str(&format!("{name}: no rules loaded\n"));
             continue;
         };
-        let rules = set.rules().iter().filter(|r| r.scheme == scheme).count();
         let pending = store.pending_comments(name, &version)?;
+        plan.push((scheme, version, pending));
+    }
+    let mut flags_by_comment: std::collections::HashMap<i64, Vec<Flag>> = Default::default();
+    let mut scratch = Scratch::default();
+    for (_, _, pending) in &plan {
+        for c in pending {
+            flags_by_comment
+                .entry(c.id)
+                .or_insert_with(|| set.classify_with(&c.text, c.language.as_deref(), &mut scratch));
+        }
+    }
+    for (scheme, version, pending) in plan {
+        let name = scheme.as_str();
+        let rules = set.rules().iter().filter(|r| r.scheme == scheme).count();
         let results: Vec<(i64, Vec<NewAnnotation>)> = pending
             .iter()
             .map(|c| {
-                let flags = set
-                    .classify_with(&c.text, c.language.as_deref(), &mut scratch)
+                let flags = flags_by_comment
+                    .get(&c.id)
                     .into_iter()
+                    .flatten()
                     .filter(|f| f.scheme == scheme)
                     .map(|f| NewAnnotation {
-                        label: f.label,
-                        rule_id: f.rule_id,
+                        label: f.label.clone(),
+                        rule_id: f.rule_id.clone(),
                         severity: f.severity,
                         span: (f.span.start, f.span.end),
-                        matched: f.matched,
+                        matched: f.matched.clone(),
                     })
                     .collect();
                 (c.id, flags)
