@@ -63,4 +63,16 @@ pub enum Command {
     Forget(cmd::forget::Args),
     /// Build a project from the bundled synthetic example and show its table.
     Demo(cmd::demo::Args),
+    /// List, show, check and add codebooks (DISCERN, PEMAT-A/V, GQS, JAMA, your own).
+    Codebook(cmd::codebook::Args),
+    /// Content-analysis coding: sample, assign, export sheets, import, adjudicate.
+    Code(cmd::code::Args),
+    /// Inter-rater reliability per item and per instrument score.
+    Reliability(cmd::reliability::Args),
+    /// Descriptives, group comparisons, correlation, contingency tables, regression.
+    Stats(cmd::stats::Args),
+    /// Serve the project as a web app for the team.
+    Serve(cmd::serve::Args),
+    /// Manage the web app's user accounts and roles.
+    User(cmd::user::Args),
 }

@@ -11,6 +11,7 @@
 //! and the web app can use one project at the same time.
 
 pub mod annotations;
+pub mod coding;
 pub mod comments;
 pub mod erase;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod import;
 pub mod query;
 pub mod raw;
 pub mod schema;
+pub mod team;
 
 pub use annotations::{Decision, FlaggedComment, NewAnnotation, PendingComment};
 pub use comments::{CommentRow, CoverageRow};

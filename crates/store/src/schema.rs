@@ -14,6 +14,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_initial.sql"),
     include_str!("../migrations/002_public_data.sql"),
     include_str!("../migrations/003_annotations.sql"),
+    include_str!("../migrations/004_coding.sql"),
+    include_str!("../migrations/005_team.sql"),
 ];
 
 /// The schema version this build writes.

@@ -4,6 +4,8 @@ pub mod account;
 pub mod analyze;
 pub mod campaign;
 pub mod claims;
+pub mod code;
+pub mod codebook;
 pub mod comments;
 pub mod coverage;
 pub mod demo;
@@ -12,10 +14,14 @@ pub mod export;
 pub mod forget;
 pub mod import;
 pub mod init;
+pub mod reliability;
 pub mod report;
 pub mod review;
+pub mod serve;
+pub mod stats;
 pub mod status;
 pub mod template;
+pub mod user;
 pub mod videos;
 
 use crate::cli::{Cli, Command};
@@ -64,6 +70,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(args, &ctx),
         Command::Coverage(args) => coverage::run(args, &ctx),
         Command::Forget(args) => forget::run(args, &ctx),
+        Command::Codebook(args) => codebook::run(args, &ctx),
+        Command::Code(args) => code::run(args, &ctx),
+        Command::Reliability(args) => reliability::run(args, &ctx),
+        Command::Stats(args) => stats::run(args, &ctx),
+        Command::Serve(args) => serve::run(args, &ctx),
+        Command::User(args) => user::run(args, &ctx),
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod account;
 mod analysis;
+mod coding;
 mod demo;
 mod errors;
 mod import;
@@ -12,7 +13,9 @@ mod init;
 mod public;
 mod report;
 mod robustness;
+mod statistics;
 mod videos;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -1,0 +1,2 @@
+-- uptake schema 4: content-analysis coding (in progress)
+SELECT 1;

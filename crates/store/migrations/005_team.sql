@@ -1,0 +1,2 @@
+-- uptake schema 5: team accounts, sessions, audit log (in progress)
+SELECT 1;

@@ -1,0 +1,1 @@
+//! Content-analysis coding tables (in progress).

@@ -1,0 +1,1 @@
+//! Team accounts, sessions and the audit log (in progress).
