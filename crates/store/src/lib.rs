@@ -17,6 +17,7 @@ pub mod erase;
 pub mod error;
 pub mod import;
 pub mod query;
+pub mod pages;
 pub mod raw;
 pub mod schema;
 pub mod team;

@@ -1,0 +1,1 @@
+//! Paginated, filtered queries for the web app's pages (in progress).
