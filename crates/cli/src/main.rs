@@ -6,6 +6,7 @@
 
 mod cli;
 mod cmd;
+mod fields;
 mod import_sink;
 mod project;
 mod rules;

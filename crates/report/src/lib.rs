@@ -11,6 +11,7 @@
 //! account summary) from analysis results. This crate formats: it computes
 //! no metric itself (those live in `uptake-analysis`) and reads nothing.
 
+pub mod apa;
 pub mod cell;
 pub mod charts;
 pub mod html;
