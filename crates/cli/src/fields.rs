@@ -6,8 +6,6 @@
 //! project's videos, numeric or categorical, with missing values kept as
 //! missing (never zero). `uptake stats fields` prints the catalogue.
 
-#![allow(dead_code)] // wired into `uptake stats` next; removed then
-
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
 use uptake_analysis::metrics::video::video_metrics;
@@ -191,7 +189,7 @@ impl UnitTable {
             .map(|l| {
                 let names: Vec<&str> = campaigns
                     .iter()
-                    .filter(|c| c.videos.iter().any(|v| *v == l.video.platform_id))
+                    .filter(|c| c.videos.contains(&l.video.platform_id))
                     .map(|c| c.name.as_str())
                     .collect();
                 match names.as_slice() {
@@ -258,4 +256,104 @@ impl UnitTable {
     pub fn len(&self) -> usize {
         self.unit_ids.len()
     }
+}
+
+/// Adds the final codes of every stored codebook that has final codes for
+/// videos: `CODEBOOK.ITEM` for each item (ordinal and numeric items as
+/// numbers; binary items as `yes`/`no` and nominal items as their level, both
+/// categorical; text items are left out) and `CODEBOOK.SCORE` for each
+/// instrument score, computed from the final codes with the codebook's
+/// scoring rules (missing when a score cannot be computed for a video).
+pub fn add_codes(
+    table: &mut UnitTable,
+    store: &uptake_store::Store,
+    latest: &[uptake_store::LatestMetrics],
+) -> Result<()> {
+    use uptake_coding::codebook::{Codebook, ItemKind, ScoreOutcome};
+    let row_of: std::collections::HashMap<&str, usize> = latest
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.video.platform_id.as_str(), i))
+        .collect();
+    let mut newest: BTreeMap<String, uptake_store::StoredCodebook> = BTreeMap::new();
+    for c in store.stored_codebooks()? {
+        // Listed oldest first, so the last of a name is its newest version.
+        newest.insert(c.name.clone(), c);
+    }
+    for stored in newest.values() {
+        let by_unit = store.final_codes_by_unit(stored.id)?;
+        if !by_unit.iter().any(|((kind, _), _)| kind == "video") {
+            continue;
+        }
+        let codebook =
+            Codebook::parse(&stored.toml, &format!("stored codebook `{}`", stored.name))?;
+        for item in &codebook.items {
+            let numeric = matches!(
+                item.kind,
+                ItemKind::Ordinal { .. } | ItemKind::Numeric { .. }
+            );
+            if matches!(item.kind, ItemKind::Text) {
+                continue;
+            }
+            let mut nums = vec![None; latest.len()];
+            let mut labels = vec![None; latest.len()];
+            for ((kind, id), codes) in &by_unit {
+                let (Some(&row), Some(code)) = (row_of.get(id.as_str()), codes.get(&item.id))
+                else {
+                    continue;
+                };
+                if kind != "video" || code.text == "NA" {
+                    continue;
+                }
+                nums[row] = code.number;
+                labels[row] = Some(code.text.clone());
+            }
+            let name = format!("{}.{}", codebook.name, item.id);
+            let about = format!("code: {}", item.prompt);
+            table.insert(
+                &name,
+                &about,
+                if numeric {
+                    Column::Numeric(nums)
+                } else {
+                    Column::Categorical(labels)
+                },
+            );
+        }
+        let mut scores: BTreeMap<String, Vec<Option<f64>>> = codebook
+            .scores
+            .iter()
+            .map(|s| (s.id.clone(), vec![None; latest.len()]))
+            .collect();
+        for ((kind, id), codes) in &by_unit {
+            let Some(&row) = row_of.get(id.as_str()) else {
+                continue;
+            };
+            if kind != "video" {
+                continue;
+            }
+            let values = codebook.values_from_texts(
+                codes
+                    .iter()
+                    .map(|(item, code)| (item.as_str(), code.text.as_str())),
+            )?;
+            for result in codebook.score(&values) {
+                if let (ScoreOutcome::Value(v), Some(column)) =
+                    (result.outcome, scores.get_mut(&result.id))
+                {
+                    column[row] = Some(v);
+                }
+            }
+        }
+        for score in &codebook.scores {
+            if let Some(values) = scores.remove(&score.id) {
+                table.insert(
+                    &format!("{}.{}", codebook.name, score.id),
+                    &format!("score: {}", score.label),
+                    Column::Numeric(values),
+                );
+            }
+        }
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod fields;
 mod import_sink;
 mod project;
 mod rules;
+mod stats_table;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -23,12 +23,22 @@ pub mod schema;
 pub mod team;
 
 pub use annotations::{Decision, FlaggedComment, NewAnnotation, PendingComment};
+pub use coding::{
+    AssignmentRow, CodebookStored, CoderValue, CodingProgress, Disagreement, FinalCode, Finalized,
+    NewAssignment, NewRound, NewValue, Provenance, SheetImport, SheetImported, StoredCodebook,
+    UnitCodes,
+};
 pub use comments::{CommentRow, CoverageRow};
 pub use erase::Erased;
 pub use error::StoreError;
 pub use import::{ImportCounts, ImportTx, NewImport};
+pub use pages::{
+    CommentFilter, CommentListRow, DecisionRow, FlagRow, ImportWarningRow, ObservationRow, Page,
+    QueueFilter, QueueState, VideoFilter, VideoSort,
+};
 pub use query::{ImportRow, LatestMetrics, StoreSummary, WarningRow};
 pub use schema::SCHEMA_VERSION;
+pub use team::{AuditEntry, NewAuditEntry, Role, SessionRow, User};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,197 @@
+//! Shared server state: the configuration, a pool of database connections
+//! used from blocking threads, caches of the expensive pages, the sign-in
+//! rate limiter and the background import jobs.
+
+use crate::config::WebConfig;
+use crate::error::WebError;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use uptake_store::Store;
+
+/// Idle connections kept for reuse; more are opened under load and closed after.
+const MAX_IDLE: usize = 16;
+
+/// The state every handler sees (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: WebConfig,
+    idle: Mutex<Vec<Store>>,
+    /// Rendered dashboard and claims fragments keyed by page and arguments,
+    /// with the database's `data_version` they were made from.
+    pub(crate) cache: Mutex<HashMap<String, (i64, Arc<String>)>>,
+    /// One computation of a cached fragment at a time.
+    pub(crate) cache_build: tokio::sync::Mutex<()>,
+    /// A connection used only to read `data_version` (it must never write,
+    /// or it would not see its own changes).
+    version_conn: Mutex<Option<Store>>,
+    pub(crate) limiter: Mutex<RateLimiter>,
+    pub(crate) jobs: Mutex<Vec<crate::pages::imports::Job>>,
+    /// The anti-forgery token of the implicit local owner (loopback mode
+    /// without accounts), fresh at every start.
+    pub(crate) local_csrf: String,
+}
+
+/// Locks a mutex, recovering from a poisoned one (a panicking handler must
+/// not take the server down).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl AppState {
+    /// Opens the database once (migrating it) and builds the state.
+    pub fn new(config: WebConfig) -> Result<AppState, WebError> {
+        let first = Store::open(&config.db_path)?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                config,
+                idle: Mutex::new(vec![first]),
+                cache: Mutex::new(HashMap::new()),
+                cache_build: tokio::sync::Mutex::new(()),
+                version_conn: Mutex::new(None),
+                limiter: Mutex::new(RateLimiter::default()),
+                jobs: Mutex::new(Vec::new()),
+                local_csrf: crate::auth::random_token()?,
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    /// Runs `work` with a database connection on a blocking thread, so that
+    /// SQLite never stalls the async executor.
+    pub(crate) async fn db<T, F>(&self, work: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = state.checkout()?;
+            let result = work(&mut store);
+            state.checkin(store);
+            result
+        })
+        .await
+        .map_err(|e| WebError::Internal(format!("a database task failed: {e}")))?
+    }
+
+    fn checkout(&self) -> Result<Store, WebError> {
+        if let Some(s) = lock(&self.inner.idle).pop() {
+            return Ok(s);
+        }
+        Ok(Store::open(&self.inner.config.db_path)?)
+    }
+
+    fn checkin(&self, store: Store) {
+        let mut idle = lock(&self.inner.idle);
+        if idle.len() < MAX_IDLE {
+            idle.push(store);
+        }
+    }
+
+    /// The database's current change counter (blocking; call inside `db`).
+    pub(crate) fn data_version(&self) -> Result<i64, WebError> {
+        let mut conn = lock(&self.inner.version_conn);
+        if conn.is_none() {
+            *conn = Some(Store::open(&self.inner.config.db_path)?);
+        }
+        match conn.as_ref() {
+            Some(s) => Ok(s.data_version()?),
+            None => Err(WebError::Internal("no version connection".into())),
+        }
+    }
+
+    /// A cached HTML fragment, rebuilt by `build` (on a blocking thread)
+    /// when the database changed since it was made. Concurrent misses build
+    /// it once.
+    pub(crate) async fn cached<F>(&self, key: String, build: F) -> Result<Arc<String>, WebError>
+    where
+        F: Fn(&mut Store) -> Result<String, WebError> + Send + Sync + 'static,
+    {
+        let build = Arc::new(build);
+        let state = self.clone();
+        let probe = key.clone();
+        let hit = self
+            .db(move |_| {
+                let v = state.data_version()?;
+                let cache = lock(&state.inner.cache);
+                Ok(cache
+                    .get(&probe)
+                    .filter(|(at, _)| *at == v)
+                    .map(|(_, html)| html.clone()))
+            })
+            .await?;
+        if let Some(html) = hit {
+            return Ok(html);
+        }
+        let _one = self.inner.cache_build.lock().await;
+        let state = self.clone();
+        self.db(move |store| {
+            let v = state.data_version()?;
+            if let Some((at, html)) = lock(&state.inner.cache).get(&key) {
+                if *at == v {
+                    return Ok(html.clone());
+                }
+            }
+            let html = Arc::new(build(store)?);
+            let mut cache = lock(&state.inner.cache);
+            if cache.len() > 64 {
+                cache.clear();
+            }
+            cache.insert(key, (v, html.clone()));
+            Ok(html)
+        })
+        .await
+    }
+}
+
+/// Failed sign-ins per key (client address, user name) in a sliding window.
+#[derive(Default)]
+pub(crate) struct RateLimiter {
+    failures: HashMap<String, (u32, Instant)>,
+}
+
+/// Failures allowed per key and window.
+pub(crate) const MAX_FAILURES: u32 = 5;
+/// The window.
+pub(crate) const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+impl RateLimiter {
+    /// True when `key` may try again now.
+    pub(crate) fn allowed(&mut self, key: &str, now: Instant) -> bool {
+        match self.failures.get(key) {
+            Some((n, since)) if now.duration_since(*since) < WINDOW => *n < MAX_FAILURES,
+            Some(_) => {
+                self.failures.remove(key);
+                true
+            }
+            None => true,
+        }
+    }
+
+    /// Counts a failure for `key`.
+    pub(crate) fn fail(&mut self, key: &str, now: Instant) {
+        if self.failures.len() > 10_000 {
+            self.failures
+                .retain(|_, (_, since)| now.duration_since(*since) < WINDOW);
+        }
+        let e = self.failures.entry(key.to_string()).or_insert((0, now));
+        if now.duration_since(e.1) >= WINDOW {
+            *e = (0, now);
+        }
+        e.0 += 1;
+    }
+
+    /// Forgets `key` (after a successful sign-in).
+    pub(crate) fn clear(&mut self, key: &str) {
+        self.failures.remove(key);
+    }
+}
