@@ -47,7 +47,7 @@ pub struct Args {
 pub enum Statistic {
     /// List the fields statistics can use.
     Fields,
-    /// n, missing, median [IQR], mean (SD), min and max of numeric fields.
+    /// n, missing, median and quartiles, mean and SD, min and max of numeric fields.
     Describe {
         /// Numeric fields.
         #[arg(required = true, value_name = "FIELD")]
