@@ -675,7 +675,7 @@ fn parse_overlap(text: &str) -> Result<Overlap> {
 }
 
 /// The stored codebook `name` (it is stored when first sampled).
-fn stored(store: &Store, name: &str) -> Result<(Codebook, i64)> {
+pub(crate) fn stored(store: &Store, name: &str) -> Result<(Codebook, i64)> {
     match find_codebook(Some(store), name)? {
         (cb, Some(id)) => Ok((cb, id)),
         (cb, None) => bail!(
