@@ -23,6 +23,7 @@ use uptake_store::CoderValue;
 ///   - Cohen's kappa when exactly two coders took part (weighted linearly and
 ///     quadratically too for ordinal items) and Fleiss' kappa;
 ///   - Krippendorff's alpha with a seeded bootstrap 95% interval.
+///
 /// For each instrument score (DISCERN total, PEMAT understandability...), the
 /// score is computed from each coder's own values and compared with
 /// Krippendorff's alpha (interval) and the ICC: two-way random effects,
