@@ -51,6 +51,24 @@ fn number_label(x: f64) -> String {
     }
 }
 
+/// Levenshtein distance, for "did you mean" (names are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// What a field is, for the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldInfo {
@@ -231,7 +249,7 @@ impl UnitTable {
             .infos
             .iter()
             .map(|i| i.name.as_str())
-            .filter(|n| n.contains(name) || name.contains(*n))
+            .filter(|n| n.contains(name) || name.contains(*n) || edit_distance(n, name) <= 2)
             .take(8)
             .collect();
         if close.is_empty() {
