@@ -15,7 +15,7 @@ use uptake_stats::{correlate, crosstab, describe, regress};
 /// Any field can be an outcome or a grouping: dissemination metrics (`views`,
 /// `share_rate`...), attributes (`duration_s`, `posted_month`, `campaign`)
 /// and final codes and instrument scores (`discern.total`,
-/// `creator-type.creator_type`). `uptake stats fields` lists them. Missing
+/// `gac-content.creator_type`). `uptake stats fields` lists them. Missing
 /// values are left out of each statistic and counted in its notes; they are
 /// never read as zero. Every method and its reference implementation is in
 /// docs/statistics.md.
@@ -23,10 +23,10 @@ use uptake_stats::{correlate, crosstab, describe, regress};
 /// Examples:
 ///   uptake stats fields
 ///   uptake stats describe views share_rate --by campaign
-///   uptake stats compare views --by creator_type
+///   uptake stats compare views --by gac-content.creator_type
 ///   uptake stats correlate views discern.total gqs.gqs
-///   uptake stats crosstab campaign misinformation.present
-///   uptake stats regress views --on duration_s,creator_type --log1p views
+///   uptake stats crosstab campaign gac-content.misinformation
+///   uptake stats regress views --on duration_s,gac-content.creator_type --log1p views
 ///   uptake stats compare views --by campaign --format md > table2.md
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
