@@ -298,6 +298,9 @@ pub fn add_codes(
         // Listed oldest first, so the last of a name is its newest version.
         newest.insert(c.name.clone(), c);
     }
+    // Bare names (`creator_type`) for codes whose item or score id is
+    // unique across codebooks and clashes with no other field.
+    let mut bare: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for stored in newest.values() {
         let by_unit = store.final_codes_by_unit(stored.id)?;
         if !by_unit.iter().any(|((kind, _), _)| kind == "video") {
@@ -327,6 +330,7 @@ pub fn add_codes(
                 labels[row] = Some(code.text.clone());
             }
             let name = format!("{}.{}", codebook.name, item.id);
+            bare.entry(item.id.clone()).or_default().push(name.clone());
             let about = format!("code: {}", item.prompt);
             table.insert(
                 &name,
@@ -365,11 +369,21 @@ pub fn add_codes(
         }
         for score in &codebook.scores {
             if let Some(values) = scores.remove(&score.id) {
+                bare.entry(score.id.clone())
+                    .or_default()
+                    .push(format!("{}.{}", codebook.name, score.id));
                 table.insert(
                     &format!("{}.{}", codebook.name, score.id),
                     &format!("score: {}", score.label),
                     Column::Numeric(values),
                 );
+            }
+        }
+    }
+    for (short, full) in bare {
+        if let ([full], false) = (full.as_slice(), table.columns.contains_key(&short)) {
+            if let Some(column) = table.columns.get(full).cloned() {
+                table.insert(&short, &format!("same as `{full}`"), column);
             }
         }
     }

@@ -348,4 +348,11 @@ fn reliability_reports_the_coders_own_agreement() {
     );
     // q1 agreed on every unit, so all ten are final; q2 disagreements are not.
     assert_eq!(rows(&out)[0]["n"].as_i64(), Some(10));
+    // An item id used by one codebook only also answers to its bare name.
+    let bare = json(
+        &sb.run_in("p", &["stats", "describe", "q1", "--format", "json"])
+            .ok()
+            .stdout,
+    );
+    assert_eq!(rows(&bare)[0]["median"], rows(&out)[0]["median"]);
 }
