@@ -67,7 +67,7 @@ pub(crate) fn page(
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
+                meta name="referrer" content="same-origin";
                 title { (title) " · " (config.project_name) " · uptake" }
                 link rel="stylesheet" href="/assets/style.css";
                 script src="/assets/app.js" defer {}
@@ -101,7 +101,10 @@ pub(crate) fn page(
                     }
                 }
                 @if config.synthetic {
-                    p.synthetic role="note" { (uptake_report::html::SYNTHETIC_NOTICE) }
+                    // A named region, so that no content sits outside a landmark.
+                    section.synthetic aria-label="Data notice" {
+                        p role="note" { (uptake_report::html::SYNTHETIC_NOTICE) }
+                    }
                 }
                 main #main {
                     h1 { (title) }

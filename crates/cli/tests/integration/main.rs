@@ -7,6 +7,7 @@ mod account;
 mod analysis;
 mod coding;
 mod demo;
+mod e2e;
 mod errors;
 mod import;
 mod init;

@@ -162,6 +162,27 @@ async fn every_response_carries_the_security_headers() {
         res.headers().get(header::CACHE_CONTROL).unwrap(),
         "no-store"
     );
+    // Not `no-referrer`: with it, browsers send `Origin: null` on this
+    // site's own forms, which the forgery check refuses (e2e/ found this).
+    assert_eq!(
+        res.headers().get(header::REFERRER_POLICY).unwrap(),
+        "same-origin"
+    );
+}
+
+#[tokio::test]
+async fn a_post_with_an_opaque_origin_is_refused() {
+    // What a browser sends for a cross-site form under `same-origin`.
+    let f = Fixture::team(false);
+    let req = Request::post("/review/decide")
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::ORIGIN, "null")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, fixture::cookie(Role::Owner))
+        .body(Body::from(decide_form(Role::Owner, "dismiss")))
+        .unwrap();
+    assert_eq!(f.send(req).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(decisions(&f), 0);
 }
 
 #[tokio::test]
