@@ -23,6 +23,7 @@ pub mod builtin;
 pub mod codebook;
 pub mod error;
 pub mod sample;
+pub mod reliability;
 pub mod sheet;
 pub mod unit;
 

@@ -3,16 +3,13 @@
 
 use super::Ctx;
 use crate::stats_table::{StatsTable, Val};
-use anyhow::{bail, Result};
-use std::collections::{BTreeMap, BTreeSet};
+use anyhow::Result;
 use std::io::Write;
-use uptake_coding::codebook::{Codebook, ItemKind, Measurement, ScoreOutcome};
+use uptake_coding::reliability::{icc_reading, reliability, score_icc, CodedValue, Reliability};
 use uptake_report::{render, OutputFormat};
 use uptake_stats::reliability::{
-    bands, cohen_kappa, fleiss_kappa, icc, krippendorff_alpha_bootstrap, percent_agreement,
-    BootstrapOptions, IccDefinition, IccModel, IccUnit, KappaWeights, Level, Ratings,
+    BootstrapOptions, Icc, IccDefinition, IccModel, IccUnit, KappaWeights,
 };
-use uptake_store::CoderValue;
 
 /// Inter-rater reliability of a codebook's coding, per item and per score.
 ///
@@ -66,37 +63,33 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let project = ctx.project()?;
     let store = project.open_store()?;
     let (codebook, id) = super::code::stored(&store, &args.codebook)?;
-    let values = store.coder_values(id)?;
-    for item in &args.items {
-        if codebook.item(item).is_none() {
-            bail!(
-                "codebook `{}` has no item `{item}`; its items: {}",
-                codebook.name,
-                codebook
-                    .items
-                    .iter()
-                    .map(|i| i.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
-    let matrix = Matrix::new(&values);
-    if matrix.coders.len() < 2 || matrix.units.is_empty() {
-        bail!(
-            "no unit of `{}` has been coded by two or more coders yet ({} coder(s) so far); reliability needs an overlap set: `uptake code sample --overlap N`, then import every coder's sheet",
-            codebook.name,
-            matrix.coders.len()
-        );
-    }
+    let stored = store.coder_values(id)?;
+    let values: Vec<CodedValue> = stored
+        .iter()
+        .map(|v| CodedValue {
+            unit: (v.unit_kind.as_str(), v.unit_id.as_str()),
+            coder: v.coder.as_str(),
+            item: v.item.as_str(),
+            text: v.text.as_str(),
+            number: v.number,
+        })
+        .collect();
     let options = BootstrapOptions {
         replicates: args.bootstrap,
         seed: args.seed,
         ..BootstrapOptions::default()
     };
-    let mut table = match &args.icc {
-        Some(score) => icc_table(&codebook, &matrix, score)?,
-        None => item_table(&codebook, &matrix, &args.items, &options)?,
+    let (mut table, coders, units) = match &args.icc {
+        Some(score) => {
+            let (result, coders) = score_icc(&codebook, &values, score)?;
+            let units = result.units_used;
+            (icc_table(&result, score), coders, units)
+        }
+        None => {
+            let r = reliability(&codebook, &values, &args.items, &options)?;
+            let (coders, units) = (r.coders.clone(), r.units);
+            (item_table(&r), coders, units)
+        }
     };
     table.notes.insert(
         0,
@@ -104,9 +97,9 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             "Codebook {} {}; {} units coded by two or more of {} coders ({}).",
             codebook.name,
             codebook.version,
-            matrix.units.len(),
-            matrix.coders.len(),
-            matrix.coders.join(", ")
+            units,
+            coders.len(),
+            coders.join(", ")
         ),
     );
     let mut out = table.table(args.format);
@@ -118,108 +111,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// The overlap units, the coders, and each coder's values per unit.
-struct Matrix<'a> {
-    coders: Vec<String>,
-    units: Vec<(String, String)>,
-    /// (unit, coder) → item → value.
-    cells: BTreeMap<(usize, usize), BTreeMap<&'a str, &'a CoderValue>>,
-}
-
-impl<'a> Matrix<'a> {
-    fn new(values: &'a [CoderValue]) -> Matrix<'a> {
-        let coders: BTreeSet<&str> = values.iter().map(|v| v.coder.as_str()).collect();
-        let coders: Vec<String> = coders.into_iter().map(str::to_string).collect();
-        let mut coders_of: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
-        for v in values {
-            coders_of
-                .entry((v.unit_kind.as_str(), v.unit_id.as_str()))
-                .or_default()
-                .insert(v.coder.as_str());
-        }
-        let units: Vec<(String, String)> = coders_of
-            .iter()
-            .filter(|(_, c)| c.len() >= 2)
-            .map(|((k, u), _)| (k.to_string(), u.to_string()))
-            .collect();
-        let unit_index: BTreeMap<(&str, &str), usize> = units
-            .iter()
-            .enumerate()
-            .map(|(i, (k, u))| ((k.as_str(), u.as_str()), i))
-            .collect();
-        let mut cells: BTreeMap<(usize, usize), BTreeMap<&str, &CoderValue>> = BTreeMap::new();
-        for v in values {
-            let Some(&u) = unit_index.get(&(v.unit_kind.as_str(), v.unit_id.as_str())) else {
-                continue;
-            };
-            let Ok(c) = coders.binary_search(&v.coder) else {
-                continue;
-            };
-            cells.entry((u, c)).or_default().insert(v.item.as_str(), v);
-        }
-        Matrix {
-            coders,
-            units,
-            cells,
-        }
-    }
-
-    /// The units × coders matrix of one item's numeric codes.
-    fn item(&self, item: &str) -> Result<Ratings> {
-        let rows: Vec<Vec<Option<f64>>> = (0..self.units.len())
-            .map(|u| {
-                (0..self.coders.len())
-                    .map(|c| {
-                        self.cells
-                            .get(&(u, c))
-                            .and_then(|m| m.get(item))
-                            .and_then(|v| v.number)
-                    })
-                    .collect()
-            })
-            .collect();
-        Ok(Ratings::from_rows(&rows)?)
-    }
-
-    /// The units × coders matrix of one score, each computed from that
-    /// coder's own values.
-    fn score(&self, codebook: &Codebook, score: &str) -> Result<Ratings> {
-        let mut rows = vec![vec![None; self.coders.len()]; self.units.len()];
-        for (&(u, c), items) in &self.cells {
-            let values = codebook
-                .values_from_texts(items.iter().map(|(item, v)| (*item, v.text.as_str())))?;
-            let value = codebook
-                .score(&values)
-                .into_iter()
-                .find(|r| r.id == score)
-                .and_then(|r| match r.outcome {
-                    ScoreOutcome::Value(v) => Some(v),
-                    ScoreOutcome::NotComputable(_) => None,
-                });
-            rows[u][c] = value;
-        }
-        Ok(Ratings::from_rows(&rows)?)
-    }
-}
-
-fn level(m: Measurement) -> Level {
-    match m {
-        Measurement::Nominal => Level::Nominal,
-        Measurement::Ordinal => Level::Ordinal,
-        Measurement::Interval => Level::Interval,
-    }
-}
-
-fn band_text(band: Result<bands::Band, uptake_stats::StatsError>) -> Option<String> {
-    band.ok().map(|b| format!("{} ({})", b.label, b.source))
-}
-
-fn item_table(
-    codebook: &Codebook,
-    matrix: &Matrix,
-    only: &[String],
-    options: &BootstrapOptions,
-) -> Result<StatsTable> {
+fn item_table(r: &Reliability) -> StatsTable {
     let mut t = StatsTable::new(&[
         ("Item", "item"),
         ("Level", "level"),
@@ -239,64 +131,19 @@ fn item_table(
     .text_column(1)
     .text_column(5)
     .text_column(13);
-    let two_coders = matrix.coders.len() == 2;
-    for item in &codebook.items {
-        if !only.is_empty() && !only.contains(&item.id) {
-            continue;
-        }
-        let Some(measurement) = item.measurement() else {
-            continue;
-        };
-        let ratings = matrix.item(&item.id)?;
-        let lvl = level(measurement);
-        let agreement = percent_agreement(&ratings).ok();
-        let weights = match item.kind {
-            ItemKind::Ordinal { .. } => KappaWeights::Quadratic,
-            _ => KappaWeights::Unweighted,
-        };
-        let kappa = if two_coders {
-            cohen_kappa(&ratings, weights).ok()
-        } else {
-            None
-        };
-        let fleiss = if measurement == Measurement::Nominal {
-            fleiss_kappa(&ratings).ok()
-        } else {
-            None
-        };
-        let alpha = krippendorff_alpha_bootstrap(&ratings, lvl, options);
-        let (alpha_value, lo, hi, reading) = match &alpha {
-            Ok(a) => (
-                Val::Bounded(a.estimate.alpha),
-                if options.replicates > 0 {
-                    Val::Bounded(a.ci_low)
-                } else {
-                    Val::None
-                },
-                if options.replicates > 0 {
-                    Val::Bounded(a.ci_high)
-                } else {
-                    Val::None
-                },
-                band_text(bands::krippendorff(a.estimate.alpha)),
-            ),
-            Err(e) => (
-                Val::None,
-                Val::None,
-                Val::None,
-                Some(format!("α undefined: {e}")),
-            ),
-        };
-        let units = agreement.as_ref().map_or(0, |a| a.units_used);
+    let with_ci = r.bootstrap.replicates > 0;
+    let bounded = |x: Option<f64>| x.map_or(Val::None, Val::Bounded);
+    for item in &r.items {
+        let alpha = item.alpha.as_ref();
         t.push(vec![
-            Val::Text(item.id.clone()),
-            Val::Text(lvl.name().to_string()),
-            Val::Int(units as i64),
-            agreement.map_or(Val::None, |a| Val::Bounded(a.agreement)),
-            kappa.as_ref().map_or(Val::None, |k| Val::Bounded(k.kappa)),
-            kappa.as_ref().map_or(Val::None, |_| {
+            Val::Text(item.item.clone()),
+            Val::Text(item.level.to_string()),
+            Val::Int(item.units as i64),
+            bounded(item.agreement),
+            bounded(item.cohen.as_ref().map(|k| k.kappa)),
+            item.cohen.as_ref().map_or(Val::None, |k| {
                 Val::Text(
-                    match weights {
+                    match k.weights {
                         KappaWeights::Quadratic => "quadratic",
                         KappaWeights::Linear => "linear",
                         KappaWeights::Unweighted => "none",
@@ -304,89 +151,51 @@ fn item_table(
                     .into(),
                 )
             }),
-            fleiss.map_or(Val::None, |f| Val::Bounded(f.kappa)),
-            alpha_value,
-            lo,
-            hi,
+            bounded(item.fleiss.as_ref().map(|f| f.kappa)),
+            bounded(alpha.map(|a| a.estimate.alpha)),
+            bounded(alpha.filter(|_| with_ci).map(|a| a.ci_low)),
+            bounded(alpha.filter(|_| with_ci).map(|a| a.ci_high)),
             Val::None,
             Val::None,
             Val::None,
-            reading.map_or(Val::None, Val::Text),
+            match (&item.reading, &item.alpha_undefined) {
+                (Some(r), _) => Val::Text(r.clone()),
+                (None, Some(why)) => Val::Text(format!("α undefined: {why}")),
+                (None, None) => Val::None,
+            },
         ]);
     }
-    for score in &codebook.scores {
-        let ratings = matrix.score(codebook, &score.id)?;
-        let alpha = krippendorff_alpha_bootstrap(&ratings, Level::Interval, options).ok();
-        let icc_row = icc(&ratings).ok().and_then(|i| {
-            i.get(
-                IccModel::TwoWayRandom,
-                IccDefinition::AbsoluteAgreement,
-                IccUnit::Single,
-            )
-            .cloned()
-        });
-        let reading = icc_row
-            .as_ref()
-            .and_then(|r| band_text(bands::koo_li(r.icc)))
-            .or_else(|| {
-                alpha
-                    .as_ref()
-                    .and_then(|a| band_text(bands::krippendorff(a.estimate.alpha)))
-            });
+    for score in &r.scores {
+        let alpha = score.alpha.as_ref();
+        let icc = score.icc.as_ref();
         t.push(vec![
-            Val::Text(format!("score: {}", score.id)),
+            Val::Text(format!("score: {}", score.score)),
             Val::Text("interval".into()),
-            Val::Int(alpha.as_ref().map_or(0, |a| a.estimate.units_used) as i64),
+            Val::Int(score.units as i64),
             Val::None,
             Val::None,
             Val::None,
             Val::None,
-            alpha
-                .as_ref()
-                .map_or(Val::None, |a| Val::Bounded(a.estimate.alpha)),
-            alpha
-                .as_ref()
-                .filter(|_| options.replicates > 0)
-                .map_or(Val::None, |a| Val::Bounded(a.ci_low)),
-            alpha
-                .as_ref()
-                .filter(|_| options.replicates > 0)
-                .map_or(Val::None, |a| Val::Bounded(a.ci_high)),
-            icc_row.as_ref().map_or(Val::None, |r| Val::Bounded(r.icc)),
-            icc_row
-                .as_ref()
-                .map_or(Val::None, |r| Val::Bounded(r.ci_low)),
-            icc_row
-                .as_ref()
-                .map_or(Val::None, |r| Val::Bounded(r.ci_high)),
-            reading.map_or(Val::None, Val::Text),
+            bounded(alpha.map(|a| a.estimate.alpha)),
+            bounded(alpha.filter(|_| with_ci).map(|a| a.ci_low)),
+            bounded(alpha.filter(|_| with_ci).map(|a| a.ci_high)),
+            bounded(icc.map(|i| i.icc)),
+            bounded(icc.map(|i| i.ci_low)),
+            bounded(icc.map(|i| i.ci_high)),
+            score.reading.clone().map_or(Val::None, Val::Text),
         ]);
     }
     t.notes.push(format!(
         "α: Krippendorff's alpha at the item's level; 95% interval from {} bootstrap resamples of units (seed {}; not Hayes & Krippendorff's 2007 algorithm). Agreement: mean share of agreeing coder pairs per unit. Cohen's κ only with exactly two coders; quadratic weights for ordinal items. Fleiss' κ for nominal items, on units every coder coded.",
-        options.replicates, options.seed
+        r.bootstrap.replicates, r.bootstrap.seed
     ));
     t.notes.push(
         "Scores: each coder's own score per unit; ICC(A,1) = two-way random effects, absolute agreement, single rater (McGraw & Wong 1996), as pingouin's ICC2; units every coder scored. Readings: Krippendorff (2004) for α, Koo & Li (2016) for the ICC (read its interval too).".into(),
     );
-    Ok(t)
+    t
 }
 
-fn icc_table(codebook: &Codebook, matrix: &Matrix, score: &str) -> Result<StatsTable> {
-    if !codebook.scores.iter().any(|s| s.id == score) {
-        bail!(
-            "codebook `{}` has no score `{score}`; its scores: {}",
-            codebook.name,
-            codebook
-                .scores
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    let ratings = matrix.score(codebook, score)?;
-    let result = icc(&ratings)?;
+fn icc_table(result: &Icc, score: &str) -> StatsTable {
     let mut t = StatsTable::new(&[
         ("Model", "model"),
         ("Form", "form"),
@@ -432,7 +241,7 @@ fn icc_table(codebook: &Codebook, matrix: &Matrix, score: &str) -> Result<StatsT
             Val::P(row.p_value),
             Val::Bounded(row.ci_low),
             Val::Bounded(row.ci_high),
-            band_text(bands::koo_li(row.icc)).map_or(Val::None, Val::Text),
+            icc_reading(row.icc).map_or(Val::None, Val::Text),
         ]);
     }
     t.notes.push(format!(
@@ -442,5 +251,5 @@ fn icc_table(codebook: &Codebook, matrix: &Matrix, score: &str) -> Result<StatsT
     t.notes.push(
         "Forms as McGraw & Wong (1996); values, F tests and 95% intervals as pingouin.intraclass_corr. Two-way random consistency equals two-way mixed consistency, and two-way mixed agreement equals two-way random agreement, numerically; both names are listed so the form a journal asks for can be found.".into(),
     );
-    Ok(t)
+    t
 }
