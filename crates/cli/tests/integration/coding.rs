@@ -17,7 +17,7 @@ fn db_query_i64(sb: &Sandbox, sql: &str) -> i64 {
 }
 
 /// Reads a CSV sheet as rows of cells.
-fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
+pub fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -28,7 +28,7 @@ fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn write_csv(path: &std::path::Path, rows: &[Vec<String>]) {
+pub fn write_csv(path: &std::path::Path, rows: &[Vec<String>]) {
     let mut w = csv::Writer::from_path(path).unwrap();
     for row in rows {
         w.write_record(row).unwrap();

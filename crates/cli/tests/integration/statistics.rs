@@ -3,6 +3,7 @@
 //! (recomputed here from `uptake videos` and from the coders' sheets), and
 //! bad requests fail with a message that says what to do.
 
+use super::coding::{read_csv, write_csv};
 use super::Sandbox;
 use std::collections::BTreeMap;
 use uptake_stats::compare::kruskal_wallis;
@@ -160,26 +161,6 @@ fn bad_requests_say_what_to_do() {
         .fails_with(1)
         .stderr;
     assert!(err.contains("uptake code sample"), "{err}");
-}
-
-/// Reads and writes coding sheets as the coding tests do.
-fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .unwrap();
-    r.records()
-        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
-
-fn write_csv(path: &std::path::Path, rows: &[Vec<String>]) {
-    let mut w = csv::Writer::from_path(path).unwrap();
-    for row in rows {
-        w.write_record(row).unwrap();
-    }
-    w.flush().unwrap();
 }
 
 /// A deterministic 1-5 value for a unit and item, and a second coder who
