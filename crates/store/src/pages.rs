@@ -278,6 +278,10 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// Matches above which a comment filter is checked row by row while walking
+/// the comments newest first, rather than read whole and sorted.
+const MANY_MATCHES: u32 = 2_000;
+
 const VIDEO_COLUMNS: &str = "v.id, v.platform_id, v.author_handle, v.author_key, v.created_at, \
     v.posted_on, v.title, v.caption, v.duration_s, v.url, l.observations, l.newest_at, \
     l.views, l.views_approx, l.reach, l.reach_approx, l.likes, l.likes_approx, \
@@ -509,6 +513,76 @@ impl Store {
         Ok(Page { rows, has_more })
     }
 
+    /// The row ids of every video in the order of the unfiltered video
+    /// list ([`Store::video_page`] with no filter): for a metric, the
+    /// observed videos with a value by that metric (largest first when
+    /// `descending`), then observed videos without one, then videos never
+    /// observed. Reads only indexes (`video_latest_<metric>`,
+    /// `videos_posted`), so that the web app can keep the order (800 KB per
+    /// 100,000 videos) and serve any page number without an `OFFSET` walk.
+    pub fn video_order(&self, sort: VideoSort, descending: bool) -> Result<Vec<i64>, StoreError> {
+        let dir = if descending { "DESC" } else { "ASC" };
+        let mut parts: Vec<String> = Vec::new();
+        match sort {
+            VideoSort::Posted => parts.push(format!(
+                "SELECT id FROM videos ORDER BY posted_on {dir}, created_at {dir}, id {dir}"
+            )),
+            sort => {
+                let col = sort.key();
+                if descending {
+                    parts.push(format!(
+                        "SELECT video_id FROM video_latest ORDER BY {col} DESC, video_id DESC"
+                    ));
+                } else {
+                    parts.push(format!(
+                        "SELECT video_id FROM video_latest WHERE {col} IS NOT NULL ORDER BY {col}, video_id"
+                    ));
+                    parts.push(format!(
+                        "SELECT video_id FROM video_latest WHERE {col} IS NULL ORDER BY video_id"
+                    ));
+                }
+                parts.push(
+                    "SELECT v.id FROM videos v WHERE NOT EXISTS \
+                     (SELECT 1 FROM video_latest l WHERE l.video_id = v.id) ORDER BY v.id"
+                        .into(),
+                );
+            }
+        }
+        let mut ids = Vec::new();
+        for sql in parts {
+            let mut st = self.conn.prepare(&sql).map_err(|e| self.page_sql(e))?;
+            let mut rows = st.query([]).map_err(|e| self.page_sql(e))?;
+            while let Some(r) = rows.next().map_err(|e| self.page_sql(e))? {
+                ids.push(r.get(0).map_err(|e| self.page_sql(e))?);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The videos with these row ids, with their latest metrics, in the
+    /// given order (ids no longer present are left out).
+    pub fn videos_by_ids(&self, ids: &[i64]) -> Result<Vec<(i64, LatestMetrics)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        let mut st = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {VIDEO_COLUMNS} FROM videos v LEFT JOIN video_latest l ON l.video_id = v.id
+                 WHERE v.id IN (SELECT value FROM json_each(?1))"
+            ))
+            .map_err(|e| self.page_sql(e))?;
+        let mut by_id: HashMap<i64, LatestMetrics> = st
+            .query_map(params![list], video_row)
+            .and_then(|rows| rows.collect::<Result<_, _>>())
+            .map_err(|e| self.page_sql(e))?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| by_id.remove(id).map(|m| (*id, m)))
+            .collect())
+    }
+
     fn query_videos(
         &self,
         sql: &str,
@@ -598,21 +672,48 @@ impl Store {
     pub fn comment_page(&self, f: &CommentFilter) -> Result<Page<CommentListRow>, StoreError> {
         let mut c = Conditions::default();
         if let Some(v) = &f.video {
-            c.push(
-                "c.video_id = (SELECT id FROM videos WHERE platform_id = ?)",
-                vec![Box::new(v.clone())],
-            );
+            // Resolved first: with a constant, SQLite walks
+            // `comments_video(video_id, created_at)`; with the subquery it
+            // walked every comment by date looking for this video's.
+            let row: Option<i64> = self
+                .conn
+                .query_row(
+                    "SELECT id FROM videos WHERE platform_id = ?1",
+                    params![v],
+                    |r| r.get(0),
+                )
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })
+                .map_err(|e| self.page_sql(e))?;
+            c.push("c.video_id = ?", vec![Box::new(row.unwrap_or(-1))]);
         }
+        // A flag filter matching many comments is checked row by row
+        // while walking the comments newest first (a page is found after a
+        // few hundred rows); one matching few is read as a list and sorted.
+        // Reading a list of 100,000+ matches per request was the slow part.
         if let Some(s) = &f.scheme {
-            match &f.label {
-                Some(l) => c.push(
-                    "c.id IN (SELECT comment_id FROM annotations WHERE scheme = ? AND label = ?)",
-                    vec![Box::new(s.clone()), Box::new(l.clone())],
+            let (from, args): (&str, Vec<String>) = match &f.label {
+                Some(l) => (
+                    "annotations a WHERE a.scheme = ? AND a.label = ?",
+                    vec![s.clone(), l.clone()],
                 ),
-                None => c.push(
-                    "c.id IN (SELECT comment_id FROM annotations WHERE scheme = ?)",
-                    vec![Box::new(s.clone())],
-                ),
+                None => ("annotations a WHERE a.scheme = ?", vec![s.clone()]),
+            };
+            let many = self.at_least(&format!("SELECT 1 FROM {from}"), &args, MANY_MATCHES)?;
+            let boxed: Vec<Box<dyn ToSql>> = args
+                .into_iter()
+                .map(|a| Box::new(a) as Box<dyn ToSql>)
+                .collect();
+            if many {
+                c.push(
+                    &format!("EXISTS (SELECT 1 FROM {from} AND a.comment_id = c.id)"),
+                    boxed,
+                );
+            } else {
+                c.push(&format!("c.id IN (SELECT a.comment_id FROM {from})"), boxed);
             }
         }
         if let Some(l) = &f.language {
@@ -625,6 +726,8 @@ impl Store {
             c.push("c.created_at < ?", vec![Box::new(t)]);
         }
         if let Some(q) = f.search.as_deref().and_then(fts_query) {
+            // Always read as a list: FTS5 does not narrow a prefix query to
+            // one row id, so a row-by-row check costs a full match per row.
             c.push(
                 "c.id IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?)",
                 vec![Box::new(q)],
@@ -655,6 +758,17 @@ impl Store {
             rows: self.comments_by_ids(&ids, None)?,
             has_more,
         })
+    }
+
+    /// True when `sql` (a `SELECT` with `?` placeholders for `args`) yields
+    /// at least `n` rows; reads at most `n`.
+    fn at_least(&self, sql: &str, args: &[String], n: u32) -> Result<bool, StoreError> {
+        let found: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM ({sql} LIMIT {n})"))
+            .and_then(|mut st| st.query_row(params_from_iter(args.iter()), |r| r.get(0)))
+            .map_err(|e| self.page_sql(e))?;
+        Ok(found >= i64::from(n))
     }
 
     /// The comments with these row ids, in the given order, with their flags

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/003_annotations.sql"),
     include_str!("../migrations/004_coding.sql"),
     include_str!("../migrations/005_team.sql"),
+    include_str!("../migrations/006_web_indexes.sql"),
 ];
 
 /// The schema version this build writes.

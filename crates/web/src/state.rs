@@ -4,6 +4,7 @@
 
 use crate::config::WebConfig;
 use crate::error::WebError;
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -11,6 +12,17 @@ use uptake_store::Store;
 
 /// Idle connections kept for reuse; more are opened under load and closed after.
 const MAX_IDLE: usize = 16;
+
+/// Database tasks running at once. More would only queue inside SQLite and
+/// the kernel (the pages are CPU-bound) while each held a connection and its
+/// page cache: 50 concurrent clients opened 50 connections.
+const MAX_DB_TASKS: usize = 8;
+
+/// Values kept by [`AppState::memo`] before the oldest are dropped.
+const MAX_MEMO: usize = 64;
+
+/// A value kept by [`AppState::memo`], of the type its key implies.
+type MemoValue = Arc<dyn Any + Send + Sync>;
 
 /// The state every handler sees (cheap to clone).
 #[derive(Clone)]
@@ -26,6 +38,13 @@ pub(crate) struct Inner {
     pub(crate) cache: Mutex<HashMap<String, (i64, Arc<String>)>>,
     /// One computation of a cached fragment at a time.
     pub(crate) cache_build: tokio::sync::Mutex<()>,
+    /// Values derived from the database (a list's order, a count), keyed by
+    /// what they answer, with the `data_version` they were read at.
+    memo: Mutex<HashMap<String, (i64, MemoValue)>>,
+    /// One computation of a memo value at a time (on a blocking thread).
+    memo_build: Mutex<()>,
+    /// Bounds the database tasks running at once ([`MAX_DB_TASKS`]).
+    db_tasks: tokio::sync::Semaphore,
     /// A connection used only to read `data_version` (it must never write,
     /// or it would not see its own changes).
     version_conn: Mutex<Option<Store>>,
@@ -52,6 +71,9 @@ impl AppState {
                 idle: Mutex::new(vec![first]),
                 cache: Mutex::new(HashMap::new()),
                 cache_build: tokio::sync::Mutex::new(()),
+                memo: Mutex::new(HashMap::new()),
+                memo_build: Mutex::new(()),
+                db_tasks: tokio::sync::Semaphore::new(MAX_DB_TASKS),
                 version_conn: Mutex::new(None),
                 limiter: Mutex::new(RateLimiter::default()),
                 jobs: Mutex::new(Vec::new()),
@@ -72,6 +94,12 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
     {
+        let _permit = self
+            .inner
+            .db_tasks
+            .acquire()
+            .await
+            .map_err(|e| WebError::Internal(format!("the database pool is closed: {e}")))?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut store = state.checkout()?;
@@ -107,6 +135,37 @@ impl AppState {
             Some(s) => Ok(s.data_version()?),
             None => Err(WebError::Internal("no version connection".into())),
         }
+    }
+
+    /// A value derived from the database (blocking; call inside `db`),
+    /// rebuilt by `build` when the database changed since it was made.
+    /// Concurrent misses build it once.
+    pub(crate) fn memo<T, F>(&self, store: &Store, key: &str, build: F) -> Result<Arc<T>, WebError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&Store) -> Result<T, WebError>,
+    {
+        let lookup = |v: i64| -> Option<Arc<T>> {
+            lock(&self.inner.memo)
+                .get(key)
+                .filter(|(at, _)| *at == v)
+                .and_then(|(_, value)| value.clone().downcast::<T>().ok())
+        };
+        if let Some(hit) = lookup(self.data_version()?) {
+            return Ok(hit);
+        }
+        let _one = lock(&self.inner.memo_build);
+        let v = self.data_version()?;
+        if let Some(hit) = lookup(v) {
+            return Ok(hit);
+        }
+        let value = Arc::new(build(store)?);
+        let mut memo = lock(&self.inner.memo);
+        if memo.len() >= MAX_MEMO {
+            memo.clear();
+        }
+        memo.insert(key.to_string(), (v, value.clone()));
+        Ok(value)
     }
 
     /// A cached HTML fragment, rebuilt by `build` (on a blocking thread)

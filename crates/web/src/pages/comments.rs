@@ -76,11 +76,16 @@ pub async fn list(
         offset: (page_no - 1) * PAGE_SIZE,
     };
     let labels_of = scheme.clone();
+    let st = state.clone();
     let (comments, labels) = state
         .db(move |store| {
+            // Counting every flag of a scheme reads 100,000+ index entries:
+            // kept until the database changes.
             let labels = match &labels_of {
-                Some(s) => store.scheme_labels(s)?,
-                None => Vec::new(),
+                Some(s) => st.memo(store, &format!("comments:labels:{s}"), |store| {
+                    Ok(store.scheme_labels(s)?)
+                })?,
+                None => std::sync::Arc::new(Vec::new()),
             };
             Ok((store.comment_page(&filter)?, labels))
         })
@@ -107,7 +112,7 @@ pub async fn list(
                 label { "Label "
                     select name="label" {
                         option value="" { "Any" }
-                        @for (l, n) in &labels { option value=(l) selected[label.as_deref() == Some(l.as_str())] { (l) " (" (n) ")" } }
+                        @for (l, n) in labels.iter() { option value=(l) selected[label.as_deref() == Some(l.as_str())] { (l) " (" (n) ")" } }
                     }
                 }
             }

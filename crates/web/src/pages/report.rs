@@ -49,11 +49,16 @@ pub async fn download(
     }
     let hook = state.config().report.clone();
     let scope = campaign.clone();
+    // Built once per database change (it reads every video), then served
+    // from memory.
     let html = state
-        .db(move |store| {
-            let data = hook(store, scope.as_deref()).map_err(WebError::Internal)?;
-            Ok(uptake_report::html::render_html(&data))
-        })
+        .cached(
+            format!("report:{}", campaign.clone().unwrap_or_default()),
+            move |store| {
+                let data = hook(store, scope.as_deref()).map_err(WebError::Internal)?;
+                Ok(uptake_report::html::render_html(&data))
+            },
+        )
         .await?;
     // Only safe characters reach the header.
     let suffix: String = campaign
@@ -79,7 +84,7 @@ pub async fn download(
             ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
-        html,
+        html.as_str().to_owned(),
     )
         .into_response())
 }

@@ -88,11 +88,34 @@ pub async fn list(
         limit: PAGE_SIZE,
         offset: (page_no - 1) * PAGE_SIZE,
     };
+    let st = state.clone();
     let (rows, has_more, total) = state
         .db(move |store| {
+            let unfiltered = filter.videos.is_none()
+                && filter.search.is_none()
+                && filter.posted_from.is_none()
+                && filter.posted_to.is_none();
+            if unfiltered {
+                // The whole order is kept until the database changes: any
+                // page is a slice of it, with no `OFFSET` walk or count.
+                let key = format!("videos:order:{}:{}", filter.sort.key(), filter.descending);
+                let order = st.memo(store, &key, |s| {
+                    Ok(s.video_order(filter.sort, filter.descending)?)
+                })?;
+                let start = (filter.offset as usize).min(order.len());
+                let end = (start + filter.limit as usize).min(order.len());
+                let rows = store.videos_by_ids(&order[start..end])?;
+                return Ok((rows, end < order.len(), order.len() as i64));
+            }
             let page = store.video_page(&filter)?;
-            let total = store.video_count(&filter)?;
-            Ok((page.rows, page.has_more, total))
+            // Counting a search reads every title and caption: kept per
+            // filter until the database changes, so paging does not repeat it.
+            let key = format!(
+                "videos:count:{:?}:{:?}:{:?}:{:?}",
+                filter.videos, filter.search, filter.posted_from, filter.posted_to
+            );
+            let total = st.memo(store, &key, |s| Ok(s.video_count(&filter)?))?;
+            Ok((page.rows, page.has_more, *total))
         })
         .await?;
     let pairs: Vec<(Video, Metrics)> = rows
