@@ -55,6 +55,21 @@ const EXAMPLE_FILES: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// Two invented coders' filled DISCERN sheets for the sample that
+/// `uptake code sample --codebook discern --units videos --n 13 --coders
+/// ana,ben --overlap 8 --seed 2026` draws from the demo's videos
+/// (synthetic; examples/kmb-demo/coding/README.md says how they were made).
+const CODING_SHEETS: &[(&str, &[u8])] = &[
+    (
+        "discern-ana.csv",
+        include_bytes!("../../../../examples/kmb-demo/coding/discern-ana.csv"),
+    ),
+    (
+        "discern-ben.csv",
+        include_bytes!("../../../../examples/kmb-demo/coding/discern-ben.csv"),
+    ),
+];
+
 /// Build a project from the bundled synthetic example and print its table.
 ///
 /// Creates DIR (default `uptake-demo`) as an uptake project, writes the
@@ -143,9 +158,71 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     );
     log.push('\n');
     log.push_str(&render(&table, OutputFormat::Table)?);
+    super::print(&log)?;
+    code_demo_videos(&root, &store, &data_dir)?;
+    let mut log = String::new();
     log.push_str(&format!(
-        "\nThe demo project is in {root}\n  uptake.toml              settings\n  .uptake/uptake.db        the SQLite database\n  example-data/            the synthetic input files (see example-data/README.md)\nTry, from that folder (or with --project {root}):\n  uptake videos --format md     the table above as Markdown\n  uptake account                the account's daily series and its gaps\n  uptake status                 imports, coverage and warnings\n  uptake comments --video 7574563522674195709   a video's comments as threads (pseudonymised)\n  uptake coverage               comments held vs the platform's counts\n  uptake review                 the moderation queue (rule, matched words, severity)\n  uptake report                 the offline HTML report (uptake-report.html)\n",
+        "\nThe demo project is in {root}\n  uptake.toml              settings\n  .uptake/uptake.db        the SQLite database\n  example-data/            the synthetic input files (see example-data/README.md)\nTry, from that folder (or with --project {root}):\n  uptake videos --format md     the table above as Markdown\n  uptake account                the account's daily series and its gaps\n  uptake status                 imports, coverage and warnings\n  uptake comments --video 7574563522674195709   a video's comments as threads (pseudonymised)\n  uptake coverage               comments held vs the platform's counts\n  uptake review                 the moderation queue (rule, matched words, severity)\n  uptake report                 the offline HTML report (uptake-report.html)\n  uptake reliability --codebook discern      two synthetic coders' agreement\n  uptake stats compare views --by discern.q16  views by DISCERN overall rating\n  uptake serve                  the team web app on http://127.0.0.1:8080\n",
         root = root.display()
     ));
     super::print(&log)
+}
+
+/// Codes the demo's videos with DISCERN by two synthetic coders: draws the
+/// sample (once), imports their filled sheets and fills the final codes, by
+/// running `uptake code` as a user would.
+fn code_demo_videos(
+    root: &std::path::Path,
+    store: &uptake_store::Store,
+    data_dir: &std::path::Path,
+) -> Result<()> {
+    use super::code::{self, Action};
+    let ctx = Ctx {
+        project_dir: Some(root.to_path_buf()),
+        cwd: root.to_path_buf(),
+    };
+    let sampled = match store.stored_codebook("discern", None)? {
+        Some(cb) => !store.assignments(cb.id, None)?.is_empty(),
+        None => false,
+    };
+    println!("\nContent coding (two synthetic coders, DISCERN):");
+    if !sampled {
+        code::run(
+            code::Args {
+                action: Action::Sample {
+                    codebook: "discern".into(),
+                    units: "videos".into(),
+                    n: 13,
+                    stratify_by: None,
+                    seed: Some(2026),
+                    coders: vec!["ana".into(), "ben".into()],
+                    overlap: "8".into(),
+                },
+            },
+            &ctx,
+        )?;
+    }
+    let dir = data_dir.join("coding");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let mut files = Vec::new();
+    for (name, bytes) in CODING_SHEETS {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        files.push(path);
+    }
+    code::run(
+        code::Args {
+            action: Action::Import { files, coder: None },
+        },
+        &ctx,
+    )?;
+    code::run(
+        code::Args {
+            action: Action::Finalize {
+                codebook: "discern".into(),
+            },
+        },
+        &ctx,
+    )
 }
