@@ -6,7 +6,8 @@
 //   node e2e/run.mjs --uptake target/debug/uptake [--chromium /usr/bin/chromium] [--keep]
 //
 // Builds a demo project in a fresh temporary folder, imports a hostile
-// comment, adds an owner, a moderator and a coder with passwords, starts
+// comment, adds an owner, a moderator and two coders with passwords, draws a coding
+// round for the coders, starts
 // `uptake serve --addr 127.0.0.1:0`, and runs the scenarios below. Exits 0
 // when every scenario passed (skips are printed as SKIP with their reason),
 // 1 otherwise. See e2e/README.md.
@@ -59,7 +60,10 @@ const PASSWORDS = {
   sam: "owner passphrase for e2e",
   mo: "moderator passphrase e2e",
   cora: "coder passphrase for e2e",
+  ben: "second coder passphrase e2e",
 };
+/** The codebook coded in the browser: five yes/no items, score `total`. */
+const CODEBOOK = "mdiscern-5";
 
 // ---------------------------------------------------------------- reporting
 
@@ -117,6 +121,10 @@ function setUp() {
   uptake(["user", "add", "sam", "--role", "owner"], { input: PASSWORDS.sam + "\n" });
   uptake(["user", "add", "mo", "--role", "moderator"], { input: PASSWORDS.mo + "\n" });
   uptake(["user", "add", "cora", "--role", "coder"], { input: PASSWORDS.cora + "\n" });
+  uptake(["user", "add", "ben", "--role", "coder"], { input: PASSWORDS.ben + "\n" });
+  // Two videos, both coded by cora and ben (the overlap set), so that the
+  // reliability page has something to compute once both have coded.
+  uptake(["code", "sample", "--codebook", CODEBOOK, "--units", "videos", "--n", "2", "--coders", "cora,ben", "--overlap", "2", "--seed", "7"]);
   const zip = join(work, "Content_e2e_upload.zip");
   writeFileSync(zip, contentZip());
   return { zip };
@@ -284,6 +292,8 @@ async function main() {
         ["comments", "/comments"],
         ["review", "/review"],
         ["claims", "/claims"],
+        ["coding", "/coding"],
+        ["reliability", "/reliability"],
         ["imports", "/imports"],
         ["report", "/report"],
         ["settings", "/settings"],
@@ -396,16 +406,58 @@ async function main() {
       await page.context().close();
     });
 
-    await scenario("code a video", async () => {
-      const res = await owner.request.get(base + "/coding");
-      if (res.status() === 404) {
-        return {
-          skip: "the web app has no coding page yet (GET /coding is 404; docs/web.md: \"The coding and reliability pages will sit between Claims and Imports\"). Coding is done with `uptake code` on the command line.",
-        };
-      }
-      return {
-        skip: `GET /coding answers ${res.status()}: the coding page has landed, but this scenario is not written yet (e2e/README.md, "Not covered")`,
+    await scenario("code a video: two coders code on /coding, progress moves, reliability appears", async () => {
+      /** Codes every remaining unit of `name` with the form, clicking radio
+       * buttons (`answers[unit][item]` is "Yes" or "No"). */
+      const codeAll = async (name, answers, axeLabel) => {
+        const page = await signIn(browser, base, name);
+        watch(page);
+        await page.goto(base + "/coding");
+        await page.getByRole("link", { name: /Modified DISCERN/ }).click();
+        await page.waitForURL(/\/coding\?codebook=mdiscern-5/);
+        const progress = async () => (await page.locator("p.progress label").innerText()).trim();
+        check((await progress()) === "Your progress: 0 of 2 units coded", `${name}: ${await progress()}`);
+        if (axeLabel) await axe(page, axeLabel);
+        // Blind: the page names no other coder and pre-selects nothing.
+        check((await page.locator("input[type=radio]:checked").count()) === 0, `${name}: answers are pre-selected`);
+        for (let unit = 0; unit < 2; unit++) {
+          const groups = page.locator("form.coding fieldset.item");
+          const n = await groups.count();
+          check(n === 5, `${name}: ${n} items on the form, expected 5`);
+          for (let i = 0; i < n; i++) {
+            await groups.nth(i).getByLabel(answers[unit][i], { exact: true }).click();
+          }
+          await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Save" }).click()]);
+          check(/saved=1/.test(page.url()), `${name}: after Save the browser is on ${page.url()}`);
+          await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+          const now = await progress();
+          check(now === `Your progress: ${unit + 1} of 2 units coded`, `${name} after saving unit ${unit + 1}: ${now}`);
+          check(Number(await page.locator("progress#coded").getAttribute("value")) === unit + 1, `${name}: the progress bar did not move`);
+        }
+        await page.getByText("Every unit assigned to you is coded.").waitFor();
+        if (axeLabel) await axe(page, `${axeLabel}, all coded`);
+        return page;
       };
+      const cora = await codeAll("cora", [["Yes", "No", "Yes", "No", "Yes"], ["No", "No", "Yes", "Yes", "No"]], "coding (coder, form)");
+      // cora is done, ben is not: the reliability stays hidden from cora.
+      const hidden = await cora.goto(`${base}/reliability?codebook=${CODEBOOK}`);
+      check(hidden.status() === 403, `a coder read reliability while coding was in progress: HTTP ${hidden.status()}`);
+      await cora.context().close();
+      const ben = await codeAll("ben", [["Yes", "No", "Yes", "No", "Yes"], ["No", "Yes", "Yes", "Yes", "No"]]);
+      await ben.context().close();
+      await owner.goto(base + "/coding");
+      const team = owner.locator("table", { hasText: CODEBOOK });
+      check((await team.locator("tr", { hasText: "cora" }).innerText()).replace(/\s+/g, " ").includes("cora 2 2 2"), "the team table does not count cora's 2 coded units");
+      await axe(owner, "coding (owner, team progress)");
+      const res = await owner.goto(`${base}/reliability?codebook=${CODEBOOK}`);
+      check(res.status() === 200, `/reliability?codebook=${CODEBOOK}: HTTP ${res.status()}`);
+      await owner.getByText("2 units coded by two or more of 2 coders (ben, cora)").waitFor();
+      check((await owner.locator("tbody tr", { hasText: "score: total" }).count()) === 1, "no row for the score total");
+      await axe(owner, "reliability (table)");
+      await owner.getByRole("link", { name: "total", exact: true }).click();
+      await owner.waitForURL(`${base}/reliability?codebook=${CODEBOOK}&icc=total`);
+      check((await owner.locator("tbody tr").count()) === 10, "the ICC page does not list ten forms");
+      await axe(owner, "reliability (ICC forms)");
     });
 
     await scenario("download the report: HTML with the synthetic-data notice", async () => {

@@ -266,6 +266,52 @@ pub struct CodingProgress {
     pub values: i64,
 }
 
+/// The `file_name` stored with values saved in the web app (`uptake
+/// serve`'s coding page) instead of a sheet; their `file_sha256` is empty.
+pub const WEB_PROVENANCE: &str = "web";
+
+/// One unit assigned to one coder, with the items that coder has answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoderUnit {
+    /// The assignment's row id.
+    pub assignment_id: i64,
+    /// Its round.
+    pub round_id: i64,
+    /// `video` or `comment`.
+    pub unit_kind: String,
+    /// Platform id.
+    pub unit_id: String,
+    /// True for the overlap (reliability) set.
+    pub overlap: bool,
+    /// Item ids this coder has a value for, sorted.
+    pub items: Vec<String>,
+}
+
+/// What a unit's coding context shows: a video's title, caption and link,
+/// or a comment's text. Every field is untrusted text from the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnitContext {
+    /// The video's title.
+    pub title: Option<String>,
+    /// The video's caption.
+    pub caption: Option<String>,
+    /// The video's link, as stored (check the scheme before showing it).
+    pub url: Option<String>,
+    /// The comment's text.
+    pub text: Option<String>,
+}
+
+/// What [`Store::save_unit_values`] changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnitSaved {
+    /// Values stored.
+    pub values: usize,
+    /// Earlier values of this coder for the unit removed.
+    pub replaced: usize,
+    /// Non-adjudicated final codes of the unit cleared (run finalize again).
+    pub finals_cleared: usize,
+}
+
 fn kind_ok(kind: &str) -> bool {
     matches!(kind, "video" | "comment")
 }
@@ -823,6 +869,212 @@ impl Store {
         Ok(out)
     }
 
+    /// The units assigned to `coder` in a codebook (all its rounds), in
+    /// assignment order, each with the items the coder has answered. Never
+    /// another coder's values: the web app's coding page reads only this.
+    pub fn coder_units(&self, codebook_id: i64, coder: &str) -> Result<Vec<CoderUnit>, StoreError> {
+        let sql = |e| StoreError::sql(&self.path, e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT a.id, a.round_id, a.unit_kind, a.unit_id, a.overlap, v.item
+                 FROM coding_assignments a JOIN coding_rounds r ON r.id = a.round_id
+                 LEFT JOIN coder_values v ON v.assignment_id = a.id
+                 WHERE r.codebook_id = ?1 AND a.coder = ?2
+                 ORDER BY a.round_id, a.id, v.item",
+            )
+            .map_err(sql)?;
+        let rows = st
+            .query_map(params![codebook_id, coder], |r| {
+                Ok((
+                    CoderUnit {
+                        assignment_id: r.get(0)?,
+                        round_id: r.get(1)?,
+                        unit_kind: r.get(2)?,
+                        unit_id: r.get(3)?,
+                        overlap: r.get(4)?,
+                        items: Vec::new(),
+                    },
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(sql)?;
+        let mut out: Vec<CoderUnit> = Vec::new();
+        for (unit, item) in rows {
+            if out.last().map(|u| u.assignment_id) != Some(unit.assignment_id) {
+                out.push(unit);
+            }
+            if let (Some(item), Some(last)) = (item, out.last_mut()) {
+                last.items.push(item);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `coder`'s own values (item id → canonical text) for one unit, or
+    /// `None` when the unit is not assigned to that coder in this codebook.
+    pub fn coder_unit_values(
+        &self,
+        codebook_id: i64,
+        coder: &str,
+        unit_kind: &str,
+        unit_id: &str,
+    ) -> Result<Option<BTreeMap<String, String>>, StoreError> {
+        let sql = |e| StoreError::sql(&self.path, e);
+        let Some(assignment) = self
+            .conn
+            .query_row(
+                "SELECT a.id FROM coding_assignments a JOIN coding_rounds r ON r.id = a.round_id
+                 WHERE r.codebook_id = ?1 AND a.coder = ?2 AND a.unit_kind = ?3 AND a.unit_id = ?4
+                 ORDER BY a.id LIMIT 1",
+                params![codebook_id, coder, unit_kind, unit_id],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+            .map_err(sql)?
+        else {
+            return Ok(None);
+        };
+        let mut st = self
+            .conn
+            .prepare("SELECT item, value_text FROM coder_values WHERE assignment_id = ?1")
+            .map_err(sql)?;
+        let values = st
+            .query_map(params![assignment], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<Result<BTreeMap<String, String>, _>>())
+            .map_err(sql)?;
+        Ok(Some(values))
+    }
+
+    /// What a coder needs to see of a unit: a video's title, caption and
+    /// link, or a comment's text. `None` when the unit is not in the
+    /// project (any more).
+    pub fn unit_context(
+        &self,
+        unit_kind: &str,
+        unit_id: &str,
+    ) -> Result<Option<UnitContext>, StoreError> {
+        let sql = |e| StoreError::sql(&self.path, e);
+        match unit_kind {
+            "video" => self
+                .conn
+                .query_row(
+                    "SELECT title, caption, url FROM videos WHERE platform_id = ?1
+                     ORDER BY id LIMIT 1",
+                    params![unit_id],
+                    |r| {
+                        Ok(UnitContext {
+                            title: r.get(0)?,
+                            caption: r.get(1)?,
+                            url: r.get(2)?,
+                            text: None,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(sql),
+            "comment" => self
+                .conn
+                .query_row(
+                    "SELECT text FROM comments WHERE platform_id = ?1 ORDER BY id LIMIT 1",
+                    params![unit_id],
+                    |r| {
+                        Ok(UnitContext {
+                            text: r.get(0)?,
+                            ..UnitContext::default()
+                        })
+                    },
+                )
+                .optional()
+                .map_err(sql),
+            _ => Ok(None),
+        }
+    }
+
+    /// Stores one coder's values for one unit, entered in the web app, as a
+    /// sheet import of that one unit does: the coder's earlier values of the
+    /// unit are replaced, and the unit's final codes that were not
+    /// adjudicated are cleared (finalise again); adjudicated codes are never
+    /// touched. The values are stored with `file_name` [`WEB_PROVENANCE`],
+    /// an empty `file_sha256` and `at` as their import time, so reliability,
+    /// disagreements and finalising read them exactly like a sheet's.
+    ///
+    /// Returns `None`, writing nothing, when the unit is not assigned to
+    /// `coder` in this codebook. Values must have been validated against the
+    /// codebook first. Runs in one savepoint, so it can sit inside
+    /// [`Store::audited`].
+    pub fn save_unit_values(
+        &mut self,
+        codebook_id: i64,
+        coder: &str,
+        unit: (&str, &str),
+        values: &[NewValue],
+        at: i64,
+    ) -> Result<Option<UnitSaved>, StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sql(&path, e);
+        let (kind, unit_id) = unit;
+        let sp = self.conn.savepoint().map_err(sql)?;
+        let assignments: Vec<i64> = {
+            let mut find = sp
+                .prepare_cached(
+                    "SELECT a.id FROM coding_assignments a JOIN coding_rounds r ON r.id = a.round_id
+                     WHERE r.codebook_id = ?1 AND a.coder = ?2 AND a.unit_kind = ?3 AND a.unit_id = ?4
+                     ORDER BY a.id",
+                )
+                .map_err(sql)?;
+            let rows = find
+                .query_map(params![codebook_id, coder, kind, unit_id], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+                .map_err(sql)?;
+            rows
+        };
+        // A unit drawn in two rounds for the same coder keeps its values on
+        // the first assignment, as a sheet import (which finds the first) does.
+        let Some(&assignment) = assignments.first() else {
+            return Ok(None);
+        };
+        let mut out = UnitSaved {
+            replaced: sp
+                .execute(
+                    "DELETE FROM coder_values WHERE assignment_id = ?1",
+                    params![assignment],
+                )
+                .map_err(sql)?,
+            finals_cleared: sp
+                .execute(
+                    "DELETE FROM final_codes WHERE codebook_id = ?1 AND unit_kind = ?2
+                     AND unit_id = ?3 AND provenance <> 'adjudicated'",
+                    params![codebook_id, kind, unit_id],
+                )
+                .map_err(sql)?,
+            values: 0,
+        };
+        {
+            let mut ins = sp
+                .prepare_cached(
+                    "INSERT INTO coder_values (assignment_id, item, value_text, value_number,
+                       file_name, file_sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6)",
+                )
+                .map_err(sql)?;
+            for v in values {
+                ins.execute(params![
+                    assignment,
+                    v.item,
+                    v.text,
+                    v.number,
+                    WEB_PROVENANCE,
+                    at
+                ])
+                .map_err(sql)?;
+                out.values += 1;
+            }
+        }
+        sp.commit().map_err(sql)?;
+        Ok(Some(out))
+    }
+
     /// Progress per codebook and coder.
     pub fn coding_progress(&self) -> Result<Vec<CodingProgress>, StoreError> {
         let sql = |e| StoreError::sql(&self.path, e);
@@ -1069,5 +1321,103 @@ mod tests {
             ),
             ("ana", 2, 2, 3)
         );
+    }
+
+    #[test]
+    fn web_saves_replace_one_units_values_like_a_sheet() {
+        let (_d, mut store) = fresh();
+        let id = setup(&mut store);
+        let items = vec!["q1".to_string(), "q2".to_string()];
+        store
+            .import_sheet(&sheet(
+                id,
+                "ben",
+                vec![("v1", vec![value("q1", "yes", Some(1.0))])],
+            ))
+            .unwrap();
+        assert!(store
+            .adjudicate(
+                id,
+                "video",
+                "v1",
+                &value("q2", "4", Some(4.0)),
+                "chi",
+                None,
+                3
+            )
+            .unwrap());
+        // Not assigned to ben: refused, nothing written.
+        let before = store.coder_values(id).unwrap();
+        assert_eq!(
+            store
+                .save_unit_values(
+                    id,
+                    "ben",
+                    ("video", "v2"),
+                    &[value("q1", "no", Some(0.0))],
+                    4
+                )
+                .unwrap(),
+            None
+        );
+        assert_eq!(store.coder_values(id).unwrap(), before);
+        assert_eq!(
+            store.coder_unit_values(id, "ben", "video", "v2").unwrap(),
+            None
+        );
+        let saved = store
+            .save_unit_values(
+                id,
+                "ana",
+                ("video", "v1"),
+                &[value("q1", "yes", Some(1.0)), value("q2", "3", Some(3.0))],
+                5,
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!((saved.values, saved.replaced), (2, 0));
+        // Saving again replaces.
+        let saved = store
+            .save_unit_values(
+                id,
+                "ana",
+                ("video", "v1"),
+                &[value("q1", "no", Some(0.0))],
+                6,
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!((saved.values, saved.replaced), (1, 2));
+        let ana: Vec<_> = store
+            .coder_values(id)
+            .unwrap()
+            .into_iter()
+            .filter(|v| v.coder == "ana")
+            .collect();
+        assert_eq!(ana.len(), 1);
+        assert_eq!((ana[0].text.as_str(), ana[0].number), ("no", Some(0.0)));
+        assert_eq!(
+            store.coder_unit_values(id, "ana", "video", "v1").unwrap(),
+            Some(BTreeMap::from([("q1".to_string(), "no".to_string())]))
+        );
+        let units = store.coder_units(id, "ana").unwrap();
+        assert_eq!(units.len(), 2);
+        assert_eq!(units[0].items, vec!["q1".to_string()]);
+        assert!(units[1].items.is_empty());
+        // The disagreement on q1 is seen as for sheets; the adjudicated q2 stays.
+        assert_eq!(store.disagreements(id, &items).unwrap().len(), 1);
+        let finals = store.final_codes(id).unwrap();
+        assert_eq!(finals.len(), 1);
+        assert_eq!(finals[0].provenance, Provenance::Adjudicated);
+        let file: String = store
+            .conn
+            .query_row(
+                "SELECT DISTINCT file_name FROM coder_values v JOIN coding_assignments a
+                 ON a.id = v.assignment_id WHERE a.coder = 'ana'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(file, WEB_PROVENANCE);
     }
 }

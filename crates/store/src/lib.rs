@@ -24,9 +24,9 @@ pub mod team;
 
 pub use annotations::{Decision, FlaggedComment, NewAnnotation, PendingComment};
 pub use coding::{
-    AssignmentRow, CodebookStored, CoderValue, CodingProgress, Disagreement, FinalCode, Finalized,
-    NewAssignment, NewRound, NewValue, Provenance, SheetImport, SheetImported, StoredCodebook,
-    UnitCodes,
+    AssignmentRow, CodebookStored, CoderUnit, CoderValue, CodingProgress, Disagreement, FinalCode,
+    Finalized, NewAssignment, NewRound, NewValue, Provenance, SheetImport, SheetImported,
+    StoredCodebook, UnitCodes, UnitContext, UnitSaved, WEB_PROVENANCE,
 };
 pub use comments::{CommentRow, CoverageRow};
 pub use erase::Erased;

@@ -126,6 +126,26 @@ pub mod can {
     pub fn see_handles(role: Role) -> bool {
         matches!(role, Role::Owner | Role::Analyst)
     }
+
+    /// Code one's own assignments on the coding page (the account's name is
+    /// the coder's name in the coding round).
+    pub fn code(role: Role) -> bool {
+        matches!(role, Role::Owner | Role::Analyst | Role::Coder)
+    }
+
+    /// See every coder's progress (counts only) and the disagreement
+    /// summary on the coding page.
+    pub fn oversee_coding(role: Role) -> bool {
+        matches!(role, Role::Owner | Role::Analyst)
+    }
+
+    /// Read the reliability of a codebook whose coding is still in progress.
+    /// Coders read it only once every unit is coded, so that they stay
+    /// blind; an account named as a coder of an unfinished codebook is
+    /// refused whatever its role (see `pages::reliability`).
+    pub fn read_reliability(role: Role) -> bool {
+        role != Role::Coder
+    }
 }
 
 /// The person making a request.

@@ -60,7 +60,7 @@ impl IntoResponse for WebError {
             ),
             WebError::Store(_) | WebError::Internal(_) => {
                 // The details can hold paths and SQL: the log gets them, the page does not.
-                eprintln!("uptake serve: error: {self}");
+                crate::log_line!("uptake serve: error: {self}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Something went wrong. The details are in the server's log.".into(),

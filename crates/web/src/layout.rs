@@ -15,9 +15,7 @@ pub(crate) struct NavItem {
     pub(crate) label: &'static str,
 }
 
-/// The navigation, in order. The coding and reliability pages (another
-/// piece of work) get their entries here, between Claims and Imports, when
-/// their routes are added to `crate::router`.
+/// The navigation, in order.
 pub(crate) const NAV: &[NavItem] = &[
     NavItem {
         path: "/",
@@ -38,6 +36,14 @@ pub(crate) const NAV: &[NavItem] = &[
     NavItem {
         path: "/claims",
         label: "Claims",
+    },
+    NavItem {
+        path: "/coding",
+        label: "Coding",
+    },
+    NavItem {
+        path: "/reliability",
+        label: "Reliability",
     },
     NavItem {
         path: "/imports",

@@ -3,7 +3,8 @@
 //! Server-rendered HTML pages over the project database: a dashboard of the
 //! KMb indicators and the report's charts (per campaign), the paper's video
 //! table, each video's observations and comments, the comment list with
-//! full-text search, the review queue, claim prevalence, imports (history and
+//! full-text search, the review queue, claim prevalence, blind coding of
+//! one's own assignments, inter-rater reliability, imports (history and
 //! upload), the report download, and settings (accounts and roles). Pages
 //! read well without JavaScript; the one small script only adds table
 //! sorting and the review queue's keyboard shortcuts.
@@ -22,6 +23,19 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+
+/// Writes one line to the server's log (stderr), ignoring a closed stderr:
+/// `eprintln!` panics when nobody reads the log any more, which would reset
+/// the connection being served.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! log_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod layout;
 pub mod pages;
 pub mod state;
@@ -56,9 +70,9 @@ pub fn router(state: AppState) -> Router {
         .route("/review", get(pages::review::queue))
         .route("/review/decide", post(pages::review::decide))
         .route("/claims", get(pages::claims::show))
-        // The coding and reliability pages (`/coding`, `/reliability`,
-        // pages/coding.rs and pages/reliability.rs) are routed here when
-        // they land, with their entries in `layout::NAV`.
+        .route("/coding", get(pages::coding::show))
+        .route("/coding/save", post(pages::coding::save))
+        .route("/reliability", get(pages::reliability::show))
         .route("/imports", get(pages::imports::list))
         .route(
             "/imports/upload",

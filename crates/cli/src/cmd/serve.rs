@@ -96,8 +96,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     project.open_store()?;
     let config = web_config(project, &args)?;
     uptake_web::run(config, |startup| {
-        eprintln!("{}", startup.message);
-        eprintln!("Press Ctrl-C to stop.");
+        // One write, and a closed stderr (a supervisor that stopped reading)
+        // must not stop the server: `eprintln!` would panic.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("{}\nPress Ctrl-C to stop.\n", startup.message).as_bytes(),
+        );
     })
     .map_err(|e| anyhow!("{e}"))
 }

@@ -40,6 +40,9 @@ fn start(sb: &Sandbox, project: &str) -> Server {
         .unwrap_or_else(|| panic!("no address in `{first}`"))
         .to_string();
     assert!(first.contains("only programs on this computer"), "{first}");
+    // Keep reading the log, as a terminal would, so the server never
+    // writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
     Server { child, addr }
 }
 

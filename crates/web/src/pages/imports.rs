@@ -247,7 +247,7 @@ pub async fn upload(
                 detail: Some(&detail),
             };
             if let Err(e) = store.audit(&entry) {
-                eprintln!("uptake serve: error: cannot write the audit log: {e}");
+                crate::log_line!("uptake serve: error: cannot write the audit log: {e}");
             }
         }
         remove_upload(&dir);
@@ -265,7 +265,7 @@ fn run_import(db: &Path, file: &Path, hook: &crate::config::ImportHook) -> Resul
 
 fn remove_upload(dir: &PathBuf) {
     if let Err(e) = std::fs::remove_dir_all(dir) {
-        eprintln!("uptake serve: cannot remove `{}`: {e}", dir.display());
+        crate::log_line!("uptake serve: cannot remove `{}`: {e}", dir.display());
     }
 }
 

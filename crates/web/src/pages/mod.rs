@@ -2,10 +2,12 @@
 
 pub mod assets;
 pub mod claims;
+pub mod coding;
 pub mod comments;
 pub mod dashboard;
 pub mod imports;
 pub mod login;
+pub mod reliability;
 pub mod report;
 pub mod review;
 pub mod settings;
