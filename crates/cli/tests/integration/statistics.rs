@@ -157,7 +157,7 @@ fn bad_requests_say_what_to_do() {
         .stderr;
     assert!(err.contains("is categorical"), "{err}");
     let err = sb
-        .run_in("p", &["reliability", "--codebook", "discern"])
+        .run_in("p", &["reliability", "--codebook", "gqs"])
         .fails_with(1)
         .stderr;
     assert!(err.contains("uptake code sample"), "{err}");
@@ -191,7 +191,7 @@ fn reliability_reports_the_coders_own_agreement() {
             "code",
             "sample",
             "--codebook",
-            "discern",
+            "discern-reliability-8",
             "--units",
             "videos",
             "--n",
@@ -211,7 +211,7 @@ fn reliability_reports_the_coders_own_agreement() {
             "code",
             "sheets",
             "--codebook",
-            "discern",
+            "discern-reliability-8",
             "--out",
             "sheets",
             "--format",
@@ -221,7 +221,9 @@ fn reliability_reports_the_coders_own_agreement() {
     .ok();
     let mut q2: BTreeMap<String, [Option<f64>; 2]> = BTreeMap::new();
     for (c, coder) in ["ana", "ben"].iter().enumerate() {
-        let path = sb.path().join(format!("p/sheets/discern-{coder}.csv"));
+        let path = sb
+            .path()
+            .join(format!("p/sheets/discern-reliability-8-{coder}.csv"));
         let mut sheet = read_csv(&path);
         let header = sheet[0].clone();
         for row in sheet.iter_mut().skip(1) {
@@ -243,8 +245,8 @@ fn reliability_reports_the_coders_own_agreement() {
         &[
             "code",
             "import",
-            "sheets/discern-ana.csv",
-            "sheets/discern-ben.csv",
+            "sheets/discern-reliability-8-ana.csv",
+            "sheets/discern-reliability-8-ben.csv",
         ],
     )
     .ok();
@@ -255,7 +257,7 @@ fn reliability_reports_the_coders_own_agreement() {
             &[
                 "reliability",
                 "--codebook",
-                "discern",
+                "discern-reliability-8",
                 "--format",
                 "json",
                 "--bootstrap",
@@ -287,7 +289,7 @@ fn reliability_reports_the_coders_own_agreement() {
     );
     assert!(lo <= got && got <= hi, "{lo} {got} {hi}");
     // Instrument scores get an ICC and a reading with its source.
-    let total = by_item["score: total"];
+    let total = by_item["score: reliability"];
     assert!(total["icc_a1"].as_f64().is_some(), "{total}");
     assert!(total["interpretation"]
         .as_str()
@@ -301,9 +303,9 @@ fn reliability_reports_the_coders_own_agreement() {
             &[
                 "reliability",
                 "--codebook",
-                "discern",
+                "discern-reliability-8",
                 "--icc",
-                "total",
+                "reliability",
                 "--format",
                 "json",
             ],
@@ -314,26 +316,43 @@ fn reliability_reports_the_coders_own_agreement() {
     assert_eq!(rows(&icc).len(), 10);
 
     // Final codes become fields for statistics.
-    sb.run_in("p", &["code", "finalize", "--codebook", "discern"])
-        .ok();
+    sb.run_in(
+        "p",
+        &["code", "finalize", "--codebook", "discern-reliability-8"],
+    )
+    .ok();
     let fields = sb.run_in("p", &["stats", "fields"]).ok().stdout;
-    assert!(fields.contains("discern.total"), "{fields}");
-    assert!(fields.contains("discern.q1"), "{fields}");
+    assert!(
+        fields.contains("discern-reliability-8.reliability"),
+        "{fields}"
+    );
+    assert!(fields.contains("discern-reliability-8.q1"), "{fields}");
     let out = json(
         &sb.run_in(
             "p",
-            &["stats", "describe", "discern.q1", "--format", "json"],
+            &[
+                "stats",
+                "describe",
+                "discern-reliability-8.reliability",
+                "--format",
+                "json",
+            ],
         )
         .ok()
         .stdout,
     );
-    // q1 agreed on every unit, so all ten are final; q2 disagreements are not.
-    assert_eq!(rows(&out)[0]["n"].as_i64(), Some(10));
-    // An item id used by one codebook only also answers to its bare name.
+    // q2 disagreements are not final, so the score exists only where the
+    // coders agreed on every item.
+    let scored = rows(&out)[0]["n"].as_i64().unwrap();
+    assert!((1..10).contains(&scored), "{out}");
+    // A score id used by one codebook only also answers to its bare name.
     let bare = json(
-        &sb.run_in("p", &["stats", "describe", "q1", "--format", "json"])
-            .ok()
-            .stdout,
+        &sb.run_in(
+            "p",
+            &["stats", "describe", "reliability", "--format", "json"],
+        )
+        .ok()
+        .stdout,
     );
     assert_eq!(rows(&bare)[0]["median"], rows(&out)[0]["median"]);
 }
