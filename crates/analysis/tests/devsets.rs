@@ -97,34 +97,40 @@ fn check(scheme: Scheme, min_precision: f64, min_recall: f64) {
 
 #[test]
 fn kmb_signals_keep_their_floor() {
-    // measured: P 0.904, R 0.598
-    check(Scheme::Kmb, 0.85, 0.55);
+    // measured: P 0.904, R 0.598 (kmb-2026.11.1, 436 comments);
+    // P 0.958, R 0.746 (kmb-2026.11.2, 536 comments)
+    check(Scheme::Kmb, 0.90, 0.70);
 }
 
 #[test]
 fn safety_keeps_its_floor_and_spares_hard_negatives() {
-    // measured: P 0.977, R 0.813; 4 of 197 unlabelled comments flagged
-    check(Scheme::Safety, 0.93, 0.75);
+    // measured: P 0.977, R 0.813; 4 of 197 unlabelled comments flagged (safety-2026.11.1);
+    // P 0.987, R 0.949; 3 of 224 unlabelled comments flagged (safety-2026.11.2, 538 comments)
+    check(Scheme::Safety, 0.95, 0.90);
     assert!(run(Scheme::Safety).false_alarm_comments <= 8);
 }
 
 #[test]
 fn claims_keep_their_floor() {
-    // measured: P 0.994, R 0.829 (recall on the held-out h-rows is far lower: docs/claims.md)
-    check(Scheme::Claims, 0.95, 0.75);
+    // measured: P 0.994, R 0.829 (claims-gac-2026.11.1); P 0.996, R 0.887
+    // (claims-gac-2026.11.2, 515 comments). Recall on the held-out h-rows is
+    // far lower: docs/claims.md
+    check(Scheme::Claims, 0.96, 0.84);
 }
 
 /// Held-out floors. First measured on 2026-11-27 (rules kmb-2026.11.1,
 /// safety-2026.11.1, claims-gac-2026.11.1), before anyone looked at the
 /// set's errors: kmb P 0.900 R 0.520; safety P 0.903 R 0.618 (threat recall
-/// 0.19); claims P 0.844 R 0.428. These, not the development-set scores, are
-/// the figures to quote for generalisation (docs/safety.md, docs/claims.md).
+/// 0.19); claims P 0.844 R 0.428. After rules 2026.11.2 (written without
+/// opening this set): kmb P 0.936 R 0.582; safety P 0.922 R 0.699; claims
+/// P 0.863 R 0.539. These, not the development-set scores, are the figures
+/// to quote for generalisation (docs/safety.md, docs/claims.md).
 #[test]
 fn heldout_sets_keep_their_floors() {
     for (scheme, min_p, min_r) in [
-        (Scheme::Kmb, 0.85, 0.48),
-        (Scheme::Safety, 0.85, 0.57),
-        (Scheme::Claims, 0.78, 0.39),
+        (Scheme::Kmb, 0.90, 0.55),
+        (Scheme::Safety, 0.88, 0.66),
+        (Scheme::Claims, 0.82, 0.50),
     ] {
         let e = run_heldout(scheme);
         let (p, r) = (
