@@ -137,8 +137,164 @@ pub struct CommentFilter {
     pub search: Option<String>,
     /// Page size.
     pub limit: u32,
-    /// Rows skipped.
+    /// Rows skipped (when `seek` is not given).
     pub offset: u32,
+    /// Where the page starts: after or before a comment of the list.
+    pub seek: Option<CommentSeek>,
+}
+
+/// A place in the comment list (newest first): a comment's posting time and
+/// row id, the list's sort key. The pager's links carry it, so that the
+/// next page is an index seek rather than an `OFFSET` walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommentKey {
+    /// Posted, UTC seconds (`None` sorts after every posting time).
+    pub created_at: Option<i64>,
+    /// Row id (ties on time, newest row first).
+    pub id: i64,
+}
+
+impl CommentKey {
+    /// The key of a listed comment.
+    pub fn of(row: &CommentListRow) -> CommentKey {
+        CommentKey {
+            created_at: row.created_at,
+            id: row.id,
+        }
+    }
+
+    /// Reads a key written by [`CommentKey::encode`] (`1712345678.42`, or
+    /// `n.42` without a posting time).
+    pub fn parse(text: &str) -> Option<CommentKey> {
+        let (t, id) = text.split_once('.')?;
+        Some(CommentKey {
+            created_at: match t {
+                "n" => None,
+                t => Some(t.parse().ok()?),
+            },
+            id: id.parse().ok()?,
+        })
+    }
+
+    /// The key as a URL-safe value.
+    pub fn encode(&self) -> String {
+        match self.created_at {
+            Some(t) => format!("{t}.{}", self.id),
+            None => format!("n.{}", self.id),
+        }
+    }
+}
+
+/// Where a page of comments starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentSeek {
+    /// The comments older than this one (the next page).
+    After(CommentKey),
+    /// The comments newer than this one (the previous page).
+    Before(CommentKey),
+}
+
+/// One page of the comment list, and whether pages exist either side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentWindow {
+    /// The comments, newest first.
+    pub rows: Vec<CommentListRow>,
+    /// Newer matching comments exist (a previous page).
+    pub has_newer: bool,
+    /// Older matching comments exist (a next page).
+    pub has_older: bool,
+}
+
+/// Every comment's row id in the comment list's order (newest first, those
+/// without a posting time last), with each id's place in it; see
+/// [`Store::comment_order`].
+#[derive(Debug, Clone, Default)]
+pub struct CommentOrder {
+    order: Vec<i64>,
+    rank: Rank,
+}
+
+/// An id's place in a [`CommentOrder`].
+#[derive(Debug, Clone)]
+enum Rank {
+    /// Indexed by row id (`u32::MAX`: absent); for ids from 0 to a few
+    /// times the number of comments.
+    Dense(Vec<u32>),
+    /// Sparse ids.
+    Sparse(HashMap<i64, u32>),
+}
+
+impl Default for Rank {
+    fn default() -> Rank {
+        Rank::Dense(Vec::new())
+    }
+}
+
+impl CommentOrder {
+    /// The order `order` (ids newest first).
+    pub fn new(order: Vec<i64>) -> CommentOrder {
+        let max = order.iter().copied().max().unwrap_or(0);
+        let min = order.iter().copied().min().unwrap_or(0);
+        let rank = if min >= 0
+            && (max as u64) < 4 * order.len() as u64 + 1024
+            && order.len() < u32::MAX as usize
+        {
+            let mut r = vec![u32::MAX; max as usize + 1];
+            for (i, id) in order.iter().enumerate() {
+                r[*id as usize] = i as u32;
+            }
+            Rank::Dense(r)
+        } else {
+            Rank::Sparse(
+                order
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| (*id, i.min(u32::MAX as usize - 1) as u32))
+                    .collect(),
+            )
+        };
+        CommentOrder { order, rank }
+    }
+
+    /// The ids, newest first.
+    pub fn ids(&self) -> &[i64] {
+        &self.order
+    }
+
+    /// The place of `id` in the order, if it is there.
+    pub fn rank(&self, id: i64) -> Option<u32> {
+        match &self.rank {
+            Rank::Dense(r) => usize::try_from(id)
+                .ok()
+                .and_then(|i| r.get(i))
+                .copied()
+                .filter(|r| *r != u32::MAX),
+            Rank::Sparse(m) => m.get(&id).copied(),
+        }
+    }
+
+    /// `ids` in the order, each once; ids not in it (comments added since
+    /// it was read) last, newest row first.
+    pub fn sort(&self, mut ids: Vec<i64>) -> Vec<i64> {
+        ids.sort_unstable_by_key(|id| (self.rank(*id).unwrap_or(u32::MAX), std::cmp::Reverse(*id)));
+        ids.dedup();
+        ids
+    }
+
+    /// The position in `list` (sorted by [`CommentOrder::sort`]) of the
+    /// first entry placed after `rank`.
+    pub fn position_after(&self, list: &[i64], rank: u32) -> usize {
+        list.partition_point(|id| self.rank(*id).is_some_and(|r| r <= rank))
+    }
+
+    /// Bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.order.capacity() * 8
+            + match &self.rank {
+                Rank::Dense(r) => r.capacity() * 4,
+                Rank::Sparse(m) => m.capacity() * 16,
+            }
+    }
 }
 
 /// One flag on a comment, with the latest review decision on its scheme.
@@ -266,6 +422,50 @@ pub struct ImportWarningRow {
     pub message: String,
 }
 
+/// Comment counts the report shows for a set of videos; see
+/// [`Store::comment_signal_counts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommentSignalCounts {
+    /// Comments held on the videos.
+    pub held: i64,
+    /// Per scheme asked, in the order asked.
+    pub schemes: Vec<SchemeSignalCounts>,
+}
+
+/// One scheme's counts in [`CommentSignalCounts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemeSignalCounts {
+    /// Comments the scheme analysed (as [`Store::label_counts`]).
+    pub analysed: i64,
+    /// Per label, by label: distinct comments flagged whose latest decision
+    /// (highest decision id) is not `dismiss` (as [`Store::label_counts`]).
+    pub labels: Vec<(String, i64)>,
+    /// Distinct comments with any flag whose latest decision (latest
+    /// `decided_at`, then highest id) is not `dismiss` (as
+    /// [`Store::flagged`] keeps them).
+    pub flagged_not_dismissed: i64,
+}
+
+/// Which comments are on the videos in scope.
+enum CommentScope {
+    /// Bit per row id.
+    Bits(Vec<u64>),
+    /// Sparse ids.
+    Set(HashSet<i64>),
+}
+
+impl CommentScope {
+    fn contains(&self, id: i64) -> bool {
+        match self {
+            CommentScope::Bits(b) => usize::try_from(id)
+                .ok()
+                .and_then(|i| b.get(i / 64))
+                .is_some_and(|w| w & (1u64 << (id % 64)) != 0),
+            CommentScope::Set(s) => s.contains(&id),
+        }
+    }
+}
+
 /// Builds the FTS5 query for `text`: every word (letters and digits only)
 /// must appear, as a prefix. `None` when no word is left.
 pub fn fts_query(text: &str) -> Option<String> {
@@ -281,6 +481,9 @@ pub fn fts_query(text: &str) -> Option<String> {
 /// Matches above which a comment filter is checked row by row while walking
 /// the comments newest first, rather than read whole and sorted.
 const MANY_MATCHES: u32 = 2_000;
+
+/// Most ids checked by one query when filtering a list of ids in SQL.
+const FILTER_CHUNK: usize = 2_000;
 
 const VIDEO_COLUMNS: &str = "v.id, v.platform_id, v.author_handle, v.author_key, v.created_at, \
     v.posted_on, v.title, v.caption, v.duration_s, v.url, l.observations, l.newest_at, \
@@ -668,8 +871,30 @@ impl Store {
         Ok(rows)
     }
 
-    /// One page of comments, newest first, with their flags and decisions.
+    /// One page of comments, newest first, with their flags and decisions
+    /// (`has_more`: older comments follow). See [`Store::comment_window`].
     pub fn comment_page(&self, f: &CommentFilter) -> Result<Page<CommentListRow>, StoreError> {
+        let w = self.comment_window(f)?;
+        Ok(Page {
+            rows: w.rows,
+            has_more: w.has_older,
+        })
+    }
+
+    /// One page of comments, newest first, with their flags and decisions,
+    /// walked in SQL: from [`CommentFilter::seek`] when given (an index seek
+    /// on `(created_at, id)`), else from [`CommentFilter::offset`].
+    pub fn comment_window(&self, f: &CommentFilter) -> Result<CommentWindow, StoreError> {
+        let (ids, has_newer, has_older) = self.comment_ids(f, f.seek, f.limit)?;
+        Ok(CommentWindow {
+            rows: self.comments_by_ids(&ids, None)?,
+            has_newer,
+            has_older,
+        })
+    }
+
+    /// The SQL conditions of a comment filter.
+    fn comment_conditions(&self, f: &CommentFilter) -> Result<Conditions, StoreError> {
         let mut c = Conditions::default();
         if let Some(v) = &f.video {
             // Resolved first: with a constant, SQLite walks
@@ -693,7 +918,8 @@ impl Store {
         // A flag filter matching many comments is checked row by row
         // while walking the comments newest first (a page is found after a
         // few hundred rows); one matching few is read as a list and sorted.
-        // Reading a list of 100,000+ matches per request was the slow part.
+        // (The web app reads a scheme's flagged comments once per database
+        // change instead: [`Store::flagged_comment_ids`].)
         if let Some(s) = &f.scheme {
             let (from, args): (&str, Vec<String>) = match &f.label {
                 Some(l) => (
@@ -716,6 +942,20 @@ impl Store {
                 c.push(&format!("c.id IN (SELECT a.comment_id FROM {from})"), boxed);
             }
         }
+        self.push_plain_conditions(&mut c, f);
+        if let Some(q) = f.search.as_deref().and_then(fts_query) {
+            // Read as a list: FTS5 does not narrow a prefix query to one
+            // row id, so a row-by-row check costs a full match per row.
+            c.push(
+                "c.id IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?)",
+                vec![Box::new(q)],
+            );
+        }
+        Ok(c)
+    }
+
+    /// The language and date conditions of a comment filter.
+    fn push_plain_conditions(&self, c: &mut Conditions, f: &CommentFilter) {
         if let Some(l) = &f.language {
             c.push("c.language = ?", vec![Box::new(l.clone())]);
         }
@@ -725,22 +965,30 @@ impl Store {
         if let Some(t) = f.to {
             c.push("c.created_at < ?", vec![Box::new(t)]);
         }
-        if let Some(q) = f.search.as_deref().and_then(fts_query) {
-            // Always read as a list: FTS5 does not narrow a prefix query to
-            // one row id, so a row-by-row check costs a full match per row.
-            c.push(
-                "c.id IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?)",
-                vec![Box::new(q)],
-            );
+    }
+
+    /// Runs `SELECT c.id FROM comments c WHERE <conditions of f> AND
+    /// <extra> ORDER BY <order> LIMIT n` and returns the ids.
+    fn comment_id_query(
+        &self,
+        f: &CommentFilter,
+        extra: Option<(&str, Vec<Box<dyn ToSql>>)>,
+        order: &str,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut c = self.comment_conditions(f)?;
+        if let Some((sql, args)) = extra {
+            c.push(sql, args);
         }
         let n = c.next();
         let sql = format!(
-            "SELECT c.id FROM comments c {} ORDER BY c.created_at DESC, c.id DESC LIMIT ?{n} OFFSET ?{}",
+            "SELECT c.id FROM comments c {} ORDER BY {order} LIMIT ?{n} OFFSET ?{}",
             c.where_clause(&[]),
             n + 1
         );
-        let limit = f.limit as i64 + 1;
-        let offset = f.offset as i64;
+        let limit = limit as i64;
+        let offset = offset as i64;
         let args: Vec<&dyn ToSql> = c
             .args
             .iter()
@@ -748,16 +996,305 @@ impl Store {
             .chain([&limit as &dyn ToSql, &offset as &dyn ToSql])
             .collect();
         let mut st = self.conn.prepare(&sql).map_err(|e| self.page_sql(e))?;
-        let mut ids: Vec<i64> = st
+        let ids = st
             .query_map(args.as_slice(), |r| r.get(0))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
             .map_err(|e| self.page_sql(e))?;
-        let has_more = ids.len() > f.limit as usize;
-        ids.truncate(f.limit as usize);
-        Ok(Page {
+        Ok(ids)
+    }
+
+    /// Up to `limit` ids of the comments matching `f`, newest first, from
+    /// `seek` (or `f.offset`), and whether newer and older ones exist.
+    ///
+    /// Comments without a posting time come last (by id, newest first), as
+    /// `ORDER BY created_at DESC, id DESC` puts them; a seek crosses from
+    /// one part to the other with a second query.
+    fn comment_ids(
+        &self,
+        f: &CommentFilter,
+        seek: Option<CommentSeek>,
+        limit: u32,
+    ) -> Result<(Vec<i64>, bool, bool), StoreError> {
+        const DESC: &str = "c.created_at DESC, c.id DESC";
+        const ASC: &str = "c.created_at ASC, c.id ASC";
+        let want = limit as usize + 1;
+        let undated = |id: i64, op: &str| -> Option<(&'static str, Vec<Box<dyn ToSql>>)> {
+            Some((
+                if op == "<" {
+                    "c.created_at IS NULL AND c.id < ?"
+                } else {
+                    "c.created_at IS NULL AND c.id > ?"
+                },
+                vec![Box::new(id)],
+            ))
+        };
+        let limit = limit as usize;
+        match seek {
+            None => {
+                let mut ids = self.comment_id_query(f, None, DESC, want, f.offset as usize)?;
+                let has_older = ids.len() > limit;
+                ids.truncate(limit);
+                Ok((ids, f.offset > 0, has_older))
+            }
+            Some(CommentSeek::After(k)) => {
+                let mut ids = match k.created_at {
+                    Some(t) => {
+                        let mut ids = self.comment_id_query(
+                            f,
+                            Some((
+                                "(c.created_at, c.id) < (?, ?)",
+                                vec![Box::new(t), Box::new(k.id)],
+                            )),
+                            DESC,
+                            want,
+                            0,
+                        )?;
+                        if ids.len() < want {
+                            ids.extend(self.comment_id_query(
+                                f,
+                                Some(("c.created_at IS NULL", Vec::new())),
+                                "c.id DESC",
+                                want - ids.len(),
+                                0,
+                            )?);
+                        }
+                        ids
+                    }
+                    None => self.comment_id_query(f, undated(k.id, "<"), "c.id DESC", want, 0)?,
+                };
+                let has_older = ids.len() > limit;
+                ids.truncate(limit);
+                Ok((ids, true, has_older))
+            }
+            Some(CommentSeek::Before(k)) => {
+                let mut ids = match k.created_at {
+                    Some(t) => self.comment_id_query(
+                        f,
+                        Some((
+                            "(c.created_at, c.id) > (?, ?)",
+                            vec![Box::new(t), Box::new(k.id)],
+                        )),
+                        ASC,
+                        want,
+                        0,
+                    )?,
+                    None => {
+                        let mut ids =
+                            self.comment_id_query(f, undated(k.id, ">"), "c.id ASC", want, 0)?;
+                        if ids.len() < want {
+                            ids.extend(self.comment_id_query(
+                                f,
+                                Some(("c.created_at IS NOT NULL", Vec::new())),
+                                ASC,
+                                want - ids.len(),
+                                0,
+                            )?);
+                        }
+                        ids
+                    }
+                };
+                let has_newer = ids.len() > limit;
+                ids.truncate(limit);
+                ids.reverse();
+                Ok((ids, has_newer, true))
+            }
+        }
+    }
+
+    /// Every comment's row id in the comment list's order (newest first,
+    /// those without a posting time last), read from the
+    /// `comments(created_at)` index: 8 bytes per comment, kept by the web
+    /// app until the database changes, so that any page of the unfiltered
+    /// list, and any list of matches sorted by it, costs no walk.
+    pub fn comment_order(&self) -> Result<CommentOrder, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id FROM comments ORDER BY created_at DESC, id DESC")
+            .map_err(|e| self.page_sql(e))?;
+        let mut rows = st.query([]).map_err(|e| self.page_sql(e))?;
+        let mut order = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| self.page_sql(e))? {
+            order.push(r.get::<_, i64>(0).map_err(|e| self.page_sql(e))?);
+        }
+        Ok(CommentOrder::new(order))
+    }
+
+    /// The row ids of the comments whose text matches the words of
+    /// `search` (as [`fts_query`]), in no particular order: one read of the
+    /// full-text index.
+    pub fn search_comment_ids(&self, search: &str) -> Result<Vec<i64>, StoreError> {
+        let Some(q) = fts_query(search) else {
+            return Ok(Vec::new());
+        };
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?1")
+            .map_err(|e| self.page_sql(e))?;
+        let ids = st
+            .query_map(params![q], |r| r.get(0))
+            .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+            .map_err(|e| self.page_sql(e))?;
+        Ok(ids)
+    }
+
+    /// The row ids of the comments flagged by `scheme` (with `label`, when
+    /// given; dismissed flags included), possibly repeated, in no order.
+    pub fn flagged_comment_ids(
+        &self,
+        scheme: &str,
+        label: Option<&str>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut st = match label {
+            Some(_) => self.conn.prepare_cached(
+                "SELECT comment_id FROM annotations WHERE scheme = ?1 AND label = ?2",
+            ),
+            None => self
+                .conn
+                .prepare_cached("SELECT comment_id FROM annotations WHERE scheme = ?1"),
+        }
+        .map_err(|e| self.page_sql(e))?;
+        let rows = match label {
+            Some(l) => st
+                .query_map(params![scheme, l], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>()),
+            None => st
+                .query_map(params![scheme], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>()),
+        }
+        .map_err(|e| self.page_sql(e))?;
+        Ok(rows)
+    }
+
+    /// The id that follows `key` in the unfiltered comment list (the next
+    /// older comment), if any: where a link's place is when its comment is
+    /// gone.
+    pub fn comment_after(&self, key: CommentKey) -> Result<Option<i64>, StoreError> {
+        let (ids, _, _) =
+            self.comment_ids(&CommentFilter::default(), Some(CommentSeek::After(key)), 1)?;
+        Ok(ids.first().copied())
+    }
+
+    /// One page of `list` (comment row ids in the list's order, newest
+    /// first) with their flags and decisions: the `f.limit` entries after
+    /// position `at`, past the first `skip` (`backward`: the `f.limit`
+    /// entries before `at`) that pass `f`'s language and date conditions
+    /// and video. The list already holds the word and flag filters; the
+    /// remaining conditions, when any, are checked in SQL a chunk of ids at
+    /// a time.
+    pub fn comment_window_in(
+        &self,
+        list: &[i64],
+        at: usize,
+        skip: usize,
+        backward: bool,
+        f: &CommentFilter,
+    ) -> Result<CommentWindow, StoreError> {
+        let at = at.min(list.len());
+        let limit = f.limit as usize;
+        let (ids, has_newer, has_older) = if backward {
+            let found = self.filter_list(list, at, true, limit + 1, f)?;
+            let has_newer = found.len() > limit;
+            let mut ids: Vec<i64> = found.into_iter().take(limit).map(|(_, id)| id).collect();
+            ids.reverse();
+            (
+                ids,
+                has_newer,
+                !self.filter_list(list, at, false, 1, f)?.is_empty(),
+            )
+        } else {
+            let found = self.filter_list(list, at, false, skip + limit + 1, f)?;
+            let has_older = found.len() > skip + limit;
+            let has_newer = match found.get(skip) {
+                _ if skip > 0 => true,
+                Some((first, _)) => !self.filter_list(list, *first, true, 1, f)?.is_empty(),
+                None => !self.filter_list(list, at, true, 1, f)?.is_empty(),
+            };
+            let ids: Vec<i64> = found
+                .into_iter()
+                .skip(skip)
+                .take(limit)
+                .map(|(_, id)| id)
+                .collect();
+            (ids, has_newer, has_older)
+        };
+        Ok(CommentWindow {
             rows: self.comments_by_ids(&ids, None)?,
-            has_more,
+            has_newer,
+            has_older,
         })
+    }
+
+    /// How many entries of `list` pass `f`'s language, date and video
+    /// conditions, reading at most `cap` of them.
+    pub fn count_in_list(
+        &self,
+        list: &[i64],
+        f: &CommentFilter,
+        cap: usize,
+    ) -> Result<usize, StoreError> {
+        Ok(self.filter_list(list, 0, false, cap, f)?.len())
+    }
+
+    /// Up to `want` (position, id) entries of `list` that pass `f`'s
+    /// language, date and video conditions, walking from `at` toward the
+    /// end (or, `backward`, from `at - 1` toward the start).
+    fn filter_list(
+        &self,
+        list: &[i64],
+        at: usize,
+        backward: bool,
+        want: usize,
+        f: &CommentFilter,
+    ) -> Result<Vec<(usize, i64)>, StoreError> {
+        let plain = CommentFilter {
+            video: f.video.clone(),
+            language: f.language.clone(),
+            from: f.from,
+            to: f.to,
+            ..CommentFilter::default()
+        };
+        let mut c = self.comment_conditions(&plain)?;
+        let positions: Box<dyn Iterator<Item = usize>> = if backward {
+            Box::new((0..at.min(list.len())).rev())
+        } else {
+            Box::new(at..list.len())
+        };
+        if c.sql.is_empty() {
+            return Ok(positions.take(want).map(|i| (i, list[i])).collect());
+        }
+        c.push("c.id IN (SELECT value FROM json_each(?))", Vec::new());
+        let sql = format!("SELECT c.id FROM comments c {}", c.where_clause(&[]));
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.page_sql(e))?;
+        let mut found = Vec::new();
+        let mut chunk: Vec<(usize, i64)> = Vec::with_capacity(FILTER_CHUNK);
+        let mut positions = positions.peekable();
+        // Chunks grow while little matches, so that a rare filter does not
+        // cost a query per few rows.
+        let mut size = 64;
+        while found.len() < want && positions.peek().is_some() {
+            chunk.clear();
+            chunk.extend(positions.by_ref().take(size).map(|i| (i, list[i])));
+            size = (size * 2).min(FILTER_CHUNK);
+            let ids: Vec<i64> = chunk.iter().map(|(_, id)| *id).collect();
+            let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+            let args: Vec<&dyn ToSql> = c
+                .args
+                .iter()
+                .map(|a| a.as_ref() as &dyn ToSql)
+                .chain([&json as &dyn ToSql])
+                .collect();
+            let hits: HashSet<i64> = st
+                .query_map(args.as_slice(), |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+                .map_err(|e| self.page_sql(e))?;
+            found.extend(
+                chunk
+                    .iter()
+                    .filter(|(_, id)| hits.contains(id))
+                    .take(want - found.len()),
+            );
+        }
+        Ok(found)
     }
 
     /// True when `sql` (a `SELECT` with `?` placeholders for `args`) yields
@@ -977,6 +1514,203 @@ impl Store {
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.page_sql(e))?;
         self.comments_by_ids(&ids, Some(scheme))
+    }
+
+    /// True when any per-video observation is stored.
+    pub fn has_observations(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM observations)", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.page_sql(e))
+    }
+
+    /// For the report (and the dashboard built from it): the comments held
+    /// on `videos` (platform ids; `None`: every video), and per scheme of
+    /// `schemes` the counts [`Store::label_counts`] and [`Store::flagged`]
+    /// give, restricted to those videos.
+    ///
+    /// One sequential read of each table (comments by their video index,
+    /// analysis runs, flags, decisions), counted here: joining each of a
+    /// million flags and runs to its comment took 8 s (bench/web.sh).
+    pub fn comment_signal_counts(
+        &self,
+        videos: Option<&[String]>,
+        schemes: &[&str],
+    ) -> Result<CommentSignalCounts, StoreError> {
+        let sql = |e| self.page_sql(e);
+        // The video rows in scope.
+        let video_rows: Option<HashSet<i64>> = match videos {
+            None => None,
+            Some(ids) => {
+                let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+                let mut st = self
+                    .conn
+                    .prepare("SELECT id, platform_id FROM videos")
+                    .map_err(sql)?;
+                let mut rows = st.query([]).map_err(sql)?;
+                let mut set = HashSet::new();
+                while let Some(r) = rows.next().map_err(sql)? {
+                    let keep = match r.get_ref(1).map_err(sql)? {
+                        ValueRef::Text(t) => std::str::from_utf8(t)
+                            .map(|t| wanted.contains(t))
+                            .unwrap_or(false),
+                        _ => false,
+                    };
+                    if keep {
+                        set.insert(r.get::<_, i64>(0).map_err(sql)?);
+                    }
+                }
+                Some(set)
+            }
+        };
+        // The comments on them.
+        let mut held = 0i64;
+        let mut in_scope: Vec<i64> = Vec::new();
+        {
+            let mut st = self
+                .conn
+                .prepare("SELECT id, video_id FROM comments INDEXED BY comments_video")
+                .map_err(sql)?;
+            let mut rows = st.query([]).map_err(sql)?;
+            while let Some(r) = rows.next().map_err(sql)? {
+                let video: i64 = r.get(1).map_err(sql)?;
+                if video_rows.as_ref().is_none_or(|s| s.contains(&video)) {
+                    held += 1;
+                    in_scope.push(r.get(0).map_err(sql)?);
+                }
+            }
+        }
+        let max = in_scope.iter().copied().max().unwrap_or(0);
+        let min = in_scope.iter().copied().min().unwrap_or(0);
+        let scope = if min >= 0 && max < (1i64 << 32) {
+            let mut bits = vec![0u64; max as usize / 64 + 1];
+            for id in &in_scope {
+                bits[*id as usize / 64] |= 1u64 << (id % 64);
+            }
+            CommentScope::Bits(bits)
+        } else {
+            CommentScope::Set(in_scope.iter().copied().collect())
+        };
+        drop(in_scope);
+        let scheme_index = |name: &[u8]| schemes.iter().position(|s| s.as_bytes() == name);
+        // Comments analysed per scheme.
+        let mut analysed = vec![0i64; schemes.len()];
+        {
+            let mut st = self
+                .conn
+                .prepare("SELECT comment_id, scheme FROM analysis_runs")
+                .map_err(sql)?;
+            let mut rows = st.query([]).map_err(sql)?;
+            while let Some(r) = rows.next().map_err(sql)? {
+                let ValueRef::Text(name) = r.get_ref(1).map_err(sql)? else {
+                    continue;
+                };
+                if let Some(i) = scheme_index(name) {
+                    if scope.contains(r.get(0).map_err(sql)?) {
+                        analysed[i] += 1;
+                    }
+                }
+            }
+        }
+        // Latest decision per (comment, scheme): by id (label counts) and by
+        // time then id (the flag list).
+        let mut by_id: HashMap<(i64, usize), (i64, bool)> = HashMap::new();
+        let mut by_time: HashMap<(i64, usize), ((i64, i64), bool)> = HashMap::new();
+        {
+            let mut st = self
+                .conn
+                .prepare(
+                    "SELECT id, comment_id, scheme, decision, decided_at FROM review_decisions",
+                )
+                .map_err(sql)?;
+            let mut rows = st.query([]).map_err(sql)?;
+            while let Some(r) = rows.next().map_err(sql)? {
+                let ValueRef::Text(name) = r.get_ref(2).map_err(sql)? else {
+                    continue;
+                };
+                let Some(i) = scheme_index(name) else {
+                    continue;
+                };
+                let id: i64 = r.get(0).map_err(sql)?;
+                let comment: i64 = r.get(1).map_err(sql)?;
+                let dismiss = matches!(r.get_ref(3).map_err(sql)?, ValueRef::Text(b"dismiss"));
+                let at: i64 = r.get(4).map_err(sql)?;
+                let e = by_id.entry((comment, i)).or_insert((id, dismiss));
+                if id >= e.0 {
+                    *e = (id, dismiss);
+                }
+                let e = by_time.entry((comment, i)).or_insert(((at, id), dismiss));
+                if (at, id) >= e.0 {
+                    *e = ((at, id), dismiss);
+                }
+            }
+        }
+        // Flags: distinct comments per label, and per scheme.
+        let mut labels: Vec<Vec<String>> = vec![Vec::new(); schemes.len()];
+        let mut per_label: Vec<Vec<(u32, i64)>> = vec![Vec::new(); schemes.len()];
+        let mut kept: Vec<Vec<i64>> = vec![Vec::new(); schemes.len()];
+        {
+            let mut st = self
+                .conn
+                .prepare("SELECT comment_id, scheme, label FROM annotations")
+                .map_err(sql)?;
+            let mut rows = st.query([]).map_err(sql)?;
+            while let Some(r) = rows.next().map_err(sql)? {
+                let ValueRef::Text(name) = r.get_ref(1).map_err(sql)? else {
+                    continue;
+                };
+                let Some(i) = scheme_index(name) else {
+                    continue;
+                };
+                let comment: i64 = r.get(0).map_err(sql)?;
+                if !scope.contains(comment) {
+                    continue;
+                }
+                if !by_id.get(&(comment, i)).is_some_and(|d| d.1) {
+                    let label = match r.get_ref(2).map_err(sql)? {
+                        ValueRef::Text(t) => String::from_utf8_lossy(t),
+                        _ => continue,
+                    };
+                    let l = match labels[i].iter().position(|x| *x == label) {
+                        Some(l) => l,
+                        None => {
+                            labels[i].push(label.into_owned());
+                            labels[i].len() - 1
+                        }
+                    };
+                    per_label[i].push((l as u32, comment));
+                }
+                if !by_time.get(&(comment, i)).is_some_and(|d| d.1) {
+                    kept[i].push(comment);
+                }
+            }
+        }
+        let schemes = (0..schemes.len())
+            .map(|i| {
+                let pairs = &mut per_label[i];
+                pairs.sort_unstable();
+                pairs.dedup();
+                let mut counts = vec![0i64; labels[i].len()];
+                for (l, _) in pairs.iter() {
+                    counts[*l as usize] += 1;
+                }
+                let mut by_label: Vec<(String, i64)> = std::mem::take(&mut labels[i])
+                    .into_iter()
+                    .zip(counts)
+                    .collect();
+                by_label.sort();
+                let ids = &mut kept[i];
+                ids.sort_unstable();
+                ids.dedup();
+                SchemeSignalCounts {
+                    analysed: analysed[i],
+                    labels: by_label,
+                    flagged_not_dismissed: ids.len() as i64,
+                }
+            })
+            .collect();
+        Ok(CommentSignalCounts { held, schemes })
     }
 
     /// Up to `limit` warnings of one import, in the order recorded, and how many it has.

@@ -21,6 +21,11 @@ const MAX_DB_TASKS: usize = 8;
 /// Values kept by [`AppState::memo`] before the oldest are dropped.
 const MAX_MEMO: usize = 64;
 
+/// Comment ids kept by [`AppState::id_list`] in all (8 bytes each): the
+/// sorted matches of recent word searches and flag filters. The least
+/// recently used lists go first; a longer list is used but not kept.
+const MAX_LIST_IDS: usize = 3_000_000;
+
 /// A value kept by [`AppState::memo`], of the type its key implies.
 type MemoValue = Arc<dyn Any + Send + Sync>;
 
@@ -33,16 +38,21 @@ pub struct AppState {
 pub(crate) struct Inner {
     pub(crate) config: WebConfig,
     idle: Mutex<Vec<Store>>,
-    /// Rendered dashboard and claims fragments keyed by page and arguments,
-    /// with the database's `data_version` they were made from.
-    pub(crate) cache: Mutex<HashMap<String, (i64, Arc<String>)>>,
-    /// One computation of a cached fragment at a time.
+    /// Expensive pages' products (claims fragments, the report build)
+    /// keyed by page and arguments, with the database's `data_version` they
+    /// were made from.
+    pub(crate) cache: Mutex<HashMap<String, (i64, MemoValue)>>,
+    /// One computation of a cached product at a time.
     pub(crate) cache_build: tokio::sync::Mutex<()>,
     /// Values derived from the database (a list's order, a count), keyed by
     /// what they answer, with the `data_version` they were read at.
     memo: Mutex<HashMap<String, (i64, MemoValue)>>,
-    /// One computation of a memo value at a time (on a blocking thread).
-    memo_build: Mutex<()>,
+    /// One computation per memo key at a time (on a blocking thread);
+    /// different keys build side by side.
+    memo_build: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Sorted comment id lists ([`AppState::id_list`]), bounded by
+    /// [`MAX_LIST_IDS`].
+    lists: Mutex<ListCache>,
     /// Bounds the database tasks running at once ([`MAX_DB_TASKS`]).
     db_tasks: tokio::sync::Semaphore,
     /// A connection used only to read `data_version` (it must never write,
@@ -72,7 +82,8 @@ impl AppState {
                 cache: Mutex::new(HashMap::new()),
                 cache_build: tokio::sync::Mutex::new(()),
                 memo: Mutex::new(HashMap::new()),
-                memo_build: Mutex::new(()),
+                memo_build: Mutex::new(HashMap::new()),
+                lists: Mutex::new(ListCache::default()),
                 db_tasks: tokio::sync::Semaphore::new(MAX_DB_TASKS),
                 version_conn: Mutex::new(None),
                 limiter: Mutex::new(RateLimiter::default()),
@@ -154,7 +165,8 @@ impl AppState {
         if let Some(hit) = lookup(self.data_version()?) {
             return Ok(hit);
         }
-        let _one = lock(&self.inner.memo_build);
+        let one = self.build_lock(key);
+        let _one = lock(&one);
         let v = self.data_version()?;
         if let Some(hit) = lookup(v) {
             return Ok(hit);
@@ -168,6 +180,39 @@ impl AppState {
         Ok(value)
     }
 
+    /// The lock that lets one thread at a time build the memo value `key`.
+    fn build_lock(&self, key: &str) -> Arc<Mutex<()>> {
+        let mut locks = lock(&self.inner.memo_build);
+        if locks.len() > 4 * MAX_MEMO {
+            // Locks in use stay alive in their holders.
+            locks.clear();
+        }
+        locks.entry(key.to_string()).or_default().clone()
+    }
+
+    /// A sorted list of comment ids (blocking; call inside `db`), rebuilt
+    /// by `build` when the database changed since it was made. Kept while
+    /// all lists hold at most [`MAX_LIST_IDS`] ids, least recently used
+    /// dropped first; concurrent misses build it once.
+    pub(crate) fn id_list<F>(&self, key: &str, build: F) -> Result<Arc<Vec<i64>>, WebError>
+    where
+        F: FnOnce() -> Result<Vec<i64>, WebError>,
+    {
+        let lookup = |v: i64| -> Option<Arc<Vec<i64>>> { lock(&self.inner.lists).get(key, v) };
+        if let Some(hit) = lookup(self.data_version()?) {
+            return Ok(hit);
+        }
+        let one = self.build_lock(&format!("list:{key}"));
+        let _one = lock(&one);
+        let v = self.data_version()?;
+        if let Some(hit) = lookup(v) {
+            return Ok(hit);
+        }
+        let list = Arc::new(build()?);
+        lock(&self.inner.lists).put(key, v, list.clone());
+        Ok(list)
+    }
+
     /// A cached HTML fragment, rebuilt by `build` (on a blocking thread)
     /// when the database changed since it was made. Concurrent misses build
     /// it once.
@@ -175,40 +220,97 @@ impl AppState {
     where
         F: Fn(&mut Store) -> Result<String, WebError> + Send + Sync + 'static,
     {
-        let build = Arc::new(build);
+        self.cached_value(key, build).await
+    }
+
+    /// A cached value, rebuilt by `build` (on a blocking thread) when the
+    /// database changed since it was made. Concurrent misses build it once.
+    pub(crate) async fn cached_value<T, F>(&self, key: String, build: F) -> Result<Arc<T>, WebError>
+    where
+        T: Send + Sync + 'static,
+        F: Fn(&mut Store) -> Result<T, WebError> + Send + Sync + 'static,
+    {
+        let find = |state: &AppState, key: &str, v: i64| -> Option<Arc<T>> {
+            lock(&state.inner.cache)
+                .get(key)
+                .filter(|(at, _)| *at == v)
+                .and_then(|(_, value)| value.clone().downcast::<T>().ok())
+        };
         let state = self.clone();
         let probe = key.clone();
         let hit = self
             .db(move |_| {
                 let v = state.data_version()?;
-                let cache = lock(&state.inner.cache);
-                Ok(cache
-                    .get(&probe)
-                    .filter(|(at, _)| *at == v)
-                    .map(|(_, html)| html.clone()))
+                Ok(find(&state, &probe, v))
             })
             .await?;
-        if let Some(html) = hit {
-            return Ok(html);
+        if let Some(value) = hit {
+            return Ok(value);
         }
         let _one = self.inner.cache_build.lock().await;
         let state = self.clone();
         self.db(move |store| {
             let v = state.data_version()?;
-            if let Some((at, html)) = lock(&state.inner.cache).get(&key) {
-                if *at == v {
-                    return Ok(html.clone());
-                }
+            if let Some(value) = find(&state, &key, v) {
+                return Ok(value);
             }
-            let html = Arc::new(build(store)?);
+            // The stale value goes before the new one is made, so that two
+            // are never held at once.
+            lock(&state.inner.cache).remove(&key);
+            let value = Arc::new(build(store)?);
             let mut cache = lock(&state.inner.cache);
             if cache.len() > 64 {
                 cache.clear();
             }
-            cache.insert(key, (v, html.clone()));
-            Ok(html)
+            cache.insert(key, (v, value.clone()));
+            Ok(value)
         })
         .await
+    }
+}
+
+/// Sorted comment id lists by key, with the `data_version` they were read
+/// at, bounded by [`MAX_LIST_IDS`] ids in all.
+#[derive(Default)]
+struct ListCache {
+    lists: HashMap<String, (i64, Arc<Vec<i64>>, u64)>,
+    ids: usize,
+    clock: u64,
+}
+
+impl ListCache {
+    fn get(&mut self, key: &str, version: i64) -> Option<Arc<Vec<i64>>> {
+        self.clock += 1;
+        let now = self.clock;
+        let entry = self.lists.get_mut(key).filter(|(v, _, _)| *v == version)?;
+        entry.2 = now;
+        Some(entry.1.clone())
+    }
+
+    fn put(&mut self, key: &str, version: i64, list: Arc<Vec<i64>>) {
+        if let Some((_, old, _)) = self.lists.remove(key) {
+            self.ids -= old.len();
+        }
+        if list.len() > MAX_LIST_IDS {
+            return;
+        }
+        while self.ids + list.len() > MAX_LIST_IDS {
+            let Some(oldest) = self
+                .lists
+                .iter()
+                .min_by_key(|(_, (_, _, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((_, old, _)) = self.lists.remove(&oldest) {
+                self.ids -= old.len();
+            }
+        }
+        self.clock += 1;
+        self.ids += list.len();
+        self.lists
+            .insert(key.to_string(), (version, list, self.clock));
     }
 }
 

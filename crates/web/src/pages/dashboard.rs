@@ -1,6 +1,7 @@
 //! `GET /`: the KMb indicators and the report's charts, for the project or
 //! one campaign. Built from the same [`ReportData`] as `uptake report` and
-//! drawn by the same chart functions; cached until the database changes.
+//! drawn by the same chart functions, in the same build as the report
+//! download ([`super::report::built`]); cached until the database changes.
 
 use crate::auth::Viewer;
 use crate::error::WebError;
@@ -31,17 +32,7 @@ pub async fn show(
             return Err(WebError::NotFound);
         }
     }
-    let hook = state.config().report.clone();
-    let scope = campaign.clone();
-    let body = state
-        .cached(
-            format!("dashboard:{}", campaign.clone().unwrap_or_default()),
-            move |store| {
-                let data = hook(store, scope.as_deref()).map_err(WebError::Internal)?;
-                Ok(render(&data).into_string())
-            },
-        )
-        .await?;
+    let build = super::report::built(&state, campaign.clone()).await?;
     let config = state.config();
     let markup = html! {
         form.filters method="get" action="/" {
@@ -57,13 +48,13 @@ pub async fn show(
             }
             button type="submit" { "Show" }
         }
-        (PreEscaped(body.as_str()))
+        (PreEscaped(build.dashboard.as_str()))
     };
     Ok(respond(page(config, &viewer, "/", "Dashboard", markup)))
 }
 
 /// The dashboard's content for one scope.
-fn render(data: &ReportData) -> Markup {
+pub(crate) fn render(data: &ReportData) -> Markup {
     let curves = select_growth_curves(&data.growth_curves);
     let growth_desc = format!(
         "Cumulative views of each video by days since it was posted. {}",

@@ -1,14 +1,88 @@
 //! `GET /report` and `GET /report/download`: the offline HTML report, the
 //! same file `uptake report` writes, for the project or one campaign.
+//!
+//! The report's data are built once per database change and scope, for
+//! the dashboard and the download together ([`built`]): the dashboard keeps
+//! its fragment, the report is written to a cache file under the project's
+//! `.uptake/cache/` and streamed from there, so that neither the data
+//! (100 MB for 100,000 videos) nor the rendered file stay in memory.
 
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::layout::{given, page, respond};
 use crate::state::AppState;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::html;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::io::AsyncReadExt;
+
+/// What one build of the report data leaves behind.
+pub(crate) struct ReportBuild {
+    /// The dashboard's content (HTML fragment).
+    pub(crate) dashboard: String,
+    /// The rendered report, written whole.
+    file: PathBuf,
+    /// Its size.
+    bytes: u64,
+}
+
+/// Chunk size of the download stream.
+const CHUNK: usize = 256 * 1024;
+
+/// The report data of `campaign` (whole project when `None`), built once
+/// per database change: the dashboard fragment and the report file.
+pub(crate) async fn built(
+    state: &AppState,
+    campaign: Option<String>,
+) -> Result<Arc<ReportBuild>, WebError> {
+    let config = state.config();
+    let hook = config.report.clone();
+    // One file per scope; the name holds no user text.
+    let slot = match &campaign {
+        None => 0,
+        Some(c) => config
+            .campaigns
+            .iter()
+            .position(|x| &x.name == c)
+            .map_or(0, |i| i + 1),
+    };
+    let dir = config
+        .db_path
+        .parent()
+        .map(|p| p.join("cache"))
+        .unwrap_or_else(|| PathBuf::from("cache"));
+    let key = format!("report:{}", campaign.clone().unwrap_or_default());
+    state
+        .cached_value(key, move |store| {
+            let data = hook(store, campaign.as_deref()).map_err(WebError::Internal)?;
+            let dashboard = super::dashboard::render(&data).into_string();
+            let html = uptake_report::html::render_html(&data);
+            drop(data);
+            let fail = |e: std::io::Error| {
+                WebError::Internal(format!(
+                    "cannot write the report cache in `{}`: {e}",
+                    dir.display()
+                ))
+            };
+            std::fs::create_dir_all(&dir).map_err(fail)?;
+            let file = dir.join(format!("report-{slot}.html"));
+            // Written aside, then renamed: a download streaming the previous
+            // file keeps reading it.
+            let tmp = dir.join(format!("report-{slot}.html.{}.tmp", std::process::id()));
+            std::fs::write(&tmp, html.as_bytes()).map_err(fail)?;
+            std::fs::rename(&tmp, &file).map_err(fail)?;
+            Ok(ReportBuild {
+                dashboard,
+                file,
+                bytes: html.len() as u64,
+            })
+        })
+        .await
+}
 
 /// Query of the report pages.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -47,19 +121,19 @@ pub async fn download(
             return Err(WebError::NotFound);
         }
     }
-    let hook = state.config().report.clone();
-    let scope = campaign.clone();
-    // Built once per database change (it reads every video), then served
-    // from memory.
-    let html = state
-        .cached(
-            format!("report:{}", campaign.clone().unwrap_or_default()),
-            move |store| {
-                let data = hook(store, scope.as_deref()).map_err(WebError::Internal)?;
-                Ok(uptake_report::html::render_html(&data))
-            },
-        )
-        .await?;
+    let build = built(&state, campaign.clone()).await?;
+    let file = tokio::fs::File::open(&build.file)
+        .await
+        .map_err(|e| WebError::Internal(format!("cannot read `{}`: {e}", build.file.display())))?;
+    let stream = futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut buf = Vec::with_capacity(CHUNK);
+        match (&mut file).take(CHUNK as u64).read_to_end(&mut buf).await {
+            Ok(0) => None,
+            Ok(_) => Some((Ok::<_, std::io::Error>(Bytes::from(buf)), Some(file))),
+            Err(e) => Some((Err(e), None)),
+        }
+    });
     // Only safe characters reach the header.
     let suffix: String = campaign
         .map(|c| {
@@ -83,8 +157,9 @@ pub async fn download(
                 format!("attachment; filename=\"uptake-report{suffix}.html\""),
             ),
             (header::CACHE_CONTROL, "no-store".to_string()),
+            (header::CONTENT_LENGTH, build.bytes.to_string()),
         ],
-        html.as_str().to_owned(),
+        Body::from_stream(stream),
     )
         .into_response())
 }
