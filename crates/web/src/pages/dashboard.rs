@@ -1,7 +1,7 @@
 //! `GET /`: the KMb indicators and the report's charts, for the project or
 //! one campaign. Built from the same [`ReportData`] as `uptake report` and
 //! drawn by the same chart functions, in the same build as the report
-//! download ([`super::report::built`]); cached until the database changes.
+//! download (`report::built`); cached until the database changes.
 
 use crate::auth::Viewer;
 use crate::error::WebError;

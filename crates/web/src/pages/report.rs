@@ -2,7 +2,7 @@
 //! same file `uptake report` writes, for the project or one campaign.
 //!
 //! The report's data are built once per database change and scope, for
-//! the dashboard and the download together ([`built`]): the dashboard keeps
+//! the dashboard and the download together (`built`): the dashboard keeps
 //! its fragment, the report is written to a cache file under the project's
 //! `.uptake/cache/` and streamed from there, so that neither the data
 //! (100 MB for 100,000 videos) nor the rendered file stay in memory.
