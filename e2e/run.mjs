@@ -127,7 +127,7 @@ function setUp() {
   uptake(["code", "sample", "--codebook", CODEBOOK, "--units", "videos", "--n", "2", "--coders", "cora,ben", "--overlap", "2", "--seed", "7"]);
   const zip = join(work, "Content_e2e_upload.zip");
   writeFileSync(zip, contentZip());
-  return { zip };
+  return { zip, capture };
 }
 
 /** Starts `uptake serve` on a free loopback port; resolves with its base URL
@@ -252,7 +252,7 @@ async function main() {
     throw new Error(`playwright-core is not installed: run \`npm ci\` in e2e/ (${e.message})`);
   }
   log(`uptake e2e: ${UPTAKE}, ${CHROMIUM}, work folder ${work}`);
-  const { zip } = setUp();
+  const { zip, capture } = setUp();
   const server = await serve();
   const { base } = server;
   log(`server: ${base}`);
@@ -312,27 +312,67 @@ async function main() {
       check(errors.length === 0, errors.join("\n"));
     });
 
-    await scenario("upload a Studio ZIP on /imports; the video table gains its row", async () => {
+    await scenario("drop two files on /imports: two jobs, live progress to done; the video table gains its row", async () => {
       const before = await videoCount(owner, base);
       check((await owner.getByRole("link", { name: NEW_TITLE }).count()) === 0, "the new video is already listed");
       await owner.goto(base + "/imports");
-      await owner.getByLabel("File").setInputFiles(zip);
-      await Promise.all([
-        owner.waitForURL(base + "/imports"),
-        owner.getByRole("button", { name: "Upload and import" }).click(),
-      ]);
-      const row = owner.locator("table tr", { hasText: "Content_e2e_upload.zip" });
-      const deadline = Date.now() + 60_000;
-      let status = "";
-      for (;;) {
-        status = (await row.first().locator("td").last().innerText()).trim();
-        if (!status.startsWith("importing")) break;
-        check(Date.now() < deadline, "the upload is still importing after 60 s");
-        await owner.waitForTimeout(250);
-        await owner.reload();
+      // The drop zone holds the labelled file input, which still takes several files.
+      const input = owner.getByLabel("Files");
+      check((await input.getAttribute("multiple")) !== null, "the file input does not take several files");
+      // Drop the Studio ZIP and the hostile capture (imported before: unchanged) as a real DataTransfer.
+      const files = [
+        { name: "Content_e2e_upload.zip", type: "application/zip", b64: readFileSync(zip).toString("base64") },
+        { name: "hostile_comments.ndjson", type: "application/x-ndjson", b64: readFileSync(capture).toString("base64") },
+      ];
+      const dataTransfer = await owner.evaluateHandle((list) => {
+        const dt = new DataTransfer();
+        for (const f of list) {
+          const bin = atob(f.b64);
+          const bytes = new Uint8Array(bin.length);
+          for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+          dt.items.add(new File([bytes], f.name, { type: f.type }));
+        }
+        return dt;
+      }, files);
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        await owner.dispatchEvent(".dropzone", type, { dataTransfer });
       }
+      const picked = (await owner.locator("ul.picked li").allInnerTexts()).map((t) => t.trim());
+      check(picked.length === 2, `the drop zone lists ${picked.length} files: ${picked.join("; ")}`);
+      check(/^Content_e2e_upload\.zip \(\d+(\.\d)? (B|KB)\)$/.test(picked[0]), `the drop zone shows ${picked[0]}`);
+      check(picked[1].startsWith("hostile_comments.ndjson ("), `the drop zone shows ${picked[1]}`);
+      check((await input.evaluate((el) => el.files.length)) === 2, "the dropped files are not in the file input");
+      await axe(owner, "imports (files dropped)");
+      await owner.getByRole("button", { name: "Upload and import" }).click();
+      // The script sends each file on its own, then opens the list: one job per file.
+      const row = (name) => owner.locator("tr[data-job]", { hasText: name });
+      await row("Content_e2e_upload.zip").waitFor();
+      await row("hostile_comments.ndjson").waitFor();
+      const states = await owner.locator("tr[data-job]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-state")));
+      log(`  jobs when the list opened: ${states.join(", ")}`);
+      // The script polls /imports/jobs/{id}; no reload here.
+      for (const name of ["Content_e2e_upload.zip", "hostile_comments.ndjson"]) {
+        await owner.locator(`tr[data-job][data-state="done"]`, { hasText: name }).waitFor({ timeout: 60_000 });
+      }
+      const zipRow = row("Content_e2e_upload.zip");
+      const status = (await zipRow.locator(".status-text").innerText()).trim();
       check(status.startsWith("done:") && status.includes("1 new videos"), `upload status: ${status}`);
+      const bar = zipRow.locator("progress");
+      const [value, max] = [Number(await bar.getAttribute("value")), Number(await bar.getAttribute("max"))];
+      check(max === readFileSync(zip).length && value === max, `the progress bar ends at ${value} of ${max}`);
+      const again = (await row("hostile_comments.ndjson").locator(".status-text").innerText()).trim();
+      check(again.startsWith("done: unchanged `hostile_comments.ndjson`"), `second upload status: ${again}`);
+      // The job endpoint answers the script under the page's Content-Security-Policy.
+      const id = await zipRow.getAttribute("data-job");
+      const json = await owner.evaluate(async (u) => (await fetch(u, { headers: { Accept: "application/json" } })).json(), `/imports/jobs/${id}`);
+      check(json.state === "done" && json.percent === 100 && json.bytes_read === json.total_bytes && json.records >= 1, `job JSON: ${JSON.stringify(json)}`);
       await axe(owner, "imports (after an upload)");
+      // The history names the file as uploaded, not its temporary path.
+      await owner.goto(base + "/imports");
+      const history = owner.locator("article.import h3", { hasText: "Content_e2e_upload.zip" });
+      check((await history.count()) === 1, "the import history does not name the uploaded file");
+      const heading = (await history.innerText()).trim();
+      check(/^#\d+ Content_e2e_upload\.zip$/.test(heading), `the history records ${heading}`);
       const after = await videoCount(owner, base);
       check(after === before + 1, `/videos counted ${before} videos before the upload and ${after} after`);
       const link = owner.getByRole("link", { name: NEW_TITLE });

@@ -2,6 +2,8 @@
 //! that writes every record into the import's transaction. Handles in file
 //! names (pyktok names files after people) are removed from what is stored.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use uptake_ingest::privacy::scrub_handles_in_text;
 use uptake_ingest::{Item, Record, Sink, SinkError, Warning};
 use uptake_store::{ImportTx, StoreError};
@@ -17,6 +19,9 @@ pub struct StoreSink<'a, 'b> {
     format: &'static str,
     /// The project's own handle, the one handle kept in stored locations.
     own: Option<String>,
+    /// Items received so far, shared with the progress report (which runs
+    /// while the reader holds the sink).
+    records: Rc<Cell<u64>>,
 }
 
 impl<'a, 'b> StoreSink<'a, 'b> {
@@ -28,7 +33,14 @@ impl<'a, 'b> StoreSink<'a, 'b> {
             deferred: None,
             format: "unknown",
             own,
+            records: Rc::new(Cell::new(0)),
         }
+    }
+
+    /// The number of items received so far, readable while a reader holds
+    /// the sink (for progress reports).
+    pub fn record_counter(&self) -> Rc<Cell<u64>> {
+        self.records.clone()
     }
 
     /// Fails if recording a warning failed.
@@ -50,6 +62,7 @@ impl Sink for StoreSink<'_, '_> {
             return Err(Box::new(e));
         }
         self.tx.count_item();
+        self.records.set(self.records.get() + 1);
         let raw_id = match &item.raw {
             Some(raw) => {
                 let location =

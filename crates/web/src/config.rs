@@ -12,9 +12,44 @@ use uptake_store::Store;
 pub type ReportHook = Arc<dyn Fn(&Store, Option<&str>) -> Result<ReportData, String> + Send + Sync>;
 
 /// Imports one file through the same path as `uptake import` and returns
-/// its one-line summary. Runs on a blocking thread; the file lies in the
-/// project's upload folder.
-pub type ImportHook = Arc<dyn Fn(&mut Store, &Path) -> Result<String, String> + Send + Sync>;
+/// its one-line summary. Runs on a blocking thread, one import at a time;
+/// the file lies in the project's upload folder.
+pub type ImportHook =
+    Arc<dyn Fn(&mut Store, ImportRequest<'_>) -> Result<String, String> + Send + Sync>;
+
+/// How far an import has got, reported while it runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// Bytes of the file read so far (never decreasing, at most
+    /// `total_bytes`; the last report of a finished read equals it).
+    pub bytes_read: u64,
+    /// The file's size in bytes.
+    pub total_bytes: u64,
+    /// Records (rows, items, objects) read so far.
+    pub records: u64,
+}
+
+/// One file for the [`ImportHook`] to import.
+#[derive(Clone, Copy)]
+pub struct ImportRequest<'a> {
+    /// The uploaded file, in the project's upload folder.
+    pub path: &'a Path,
+    /// The name to record in the import history and show in messages: the
+    /// browser's file name reduced to a safe base name (the path is a
+    /// temporary one).
+    pub display_name: &'a str,
+    /// Called as the import advances; cheap, so it may be called often.
+    pub progress: &'a (dyn Fn(ImportProgress) + Sync),
+}
+
+impl std::fmt::Debug for ImportRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportRequest")
+            .field("path", &self.path)
+            .field("display_name", &self.display_name)
+            .finish_non_exhaustive()
+    }
+}
 
 /// A campaign: videos grouped by the research output they disseminate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -55,9 +55,10 @@ use axum::Router;
 pub const FORM_BODY_LIMIT: usize = 64 * 1024;
 
 /// The content security policy of every response: nothing from elsewhere,
-/// no inline script, no framing, forms only to this site.
+/// no inline script, no framing, forms only to this site; the script may
+/// call this site only (the imports page polls its jobs' progress).
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The whole app. Every route, with its body limits and security checks.
 pub fn router(state: AppState) -> Router {
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/coding/save", post(pages::coding::save))
         .route("/reliability", get(pages::reliability::show))
         .route("/imports", get(pages::imports::list))
+        .route("/imports/jobs/{id}", get(pages::imports::job))
         .route(
             "/imports/upload",
             post(pages::imports::upload).layer(DefaultBodyLimit::max(upload_limit)),

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use uptake_ingest::Options;
 use uptake_model::{SourceFormat, PLATFORM_TIKTOK};
 use uptake_store::{NewImport, Store};
+/// How far an import has got: the web app's type, so that `uptake serve`
+/// hands the same reports to its jobs.
+pub use uptake_web::config::ImportProgress;
 
 /// Import files, folders or ZIPs; the format is detected from the content.
 ///
@@ -161,12 +164,55 @@ pub enum Outcome {
     Unchanged(String),
 }
 
-/// Imports one file in one transaction. Public so that `uptake demo` uses
-/// exactly the same path as `uptake import`.
+/// Imports one file in one transaction, with a progress bar on a terminal.
+/// Public so that `uptake demo` uses exactly the same path as `uptake import`.
 pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<Outcome> {
     let shown = path.display().to_string();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let bar = if std::io::stderr().is_terminal() && size > 4 << 20 {
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:40} {bytes}/{total_bytes} ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(shown.clone());
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut records = 0;
+    let outcome = import_file_with(store, path, options, None, &mut |p| {
+        bar.set_length(p.total_bytes);
+        bar.set_position(p.bytes_read);
+        if p.records != records {
+            records = p.records;
+            bar.set_message(format!("{shown}: {records} records"));
+        }
+    });
+    bar.finish_and_clear();
+    outcome
+}
+
+/// Imports one file in one transaction, calling `progress` as reading
+/// advances: bytes read of the file's size (never decreasing, ending at the
+/// size once the file is read) and records so far. `display_name` is the
+/// name recorded in the import history and shown in messages (an upload's
+/// own name rather than its temporary path); `None` uses the path.
+pub fn import_file_with(
+    store: &mut Store,
+    path: &Path,
+    options: &Options,
+    display_name: Option<&str>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Outcome> {
+    let shown = display_name.map_or_else(|| path.display().to_string(), str::to_string);
     let (sha256, size) = sha256_file(path)?;
     if let Some(prev) = store.find_import(&sha256)? {
+        progress(ImportProgress {
+            bytes_read: size,
+            total_bytes: size,
+            records: 0,
+        });
         return Ok(Outcome::Unchanged(format!(
             "unchanged `{shown}`: the same bytes were imported on {} as import #{} (`{}`); nothing changed",
             super::format_time(prev.imported_at),
@@ -194,22 +240,28 @@ pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<
         imported_at: chrono::Utc::now().timestamp(),
         options_json,
     };
-    let bar = if std::io::stderr().is_terminal() && size > 4 << 20 {
-        let bar = indicatif::ProgressBar::new(size);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} {bar:40} {bytes}/{total_bytes} ({eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar.set_message(shown.clone());
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
     let mut tx = store.begin_import(&new, PLATFORM_TIKTOK)?;
     let mut sink = StoreSink::new(&mut tx, options.account.clone());
-    let read = uptake_ingest::read_path(path, options, &mut sink, &mut |pos| bar.set_position(pos));
-    bar.finish_and_clear();
-    let summary = read?;
+    let records = sink.record_counter();
+    // The reader reports its position in the file, which goes back when it
+    // seeks (a ZIP's directory is at its end): report the furthest point.
+    let mut furthest = 0u64;
+    let summary = uptake_ingest::read_path(path, options, &mut sink, &mut |pos| {
+        let pos = pos.min(size);
+        if pos > furthest {
+            furthest = pos;
+            progress(ImportProgress {
+                bytes_read: pos,
+                total_bytes: size,
+                records: records.get(),
+            });
+        }
+    })?;
+    progress(ImportProgress {
+        bytes_read: size,
+        total_bytes: size,
+        records: records.get(),
+    });
     let warnings = sink.finish()?;
     let formats: Vec<String> = summary
         .formats()
@@ -373,4 +425,119 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+
+    use super::{import_file_with, ImportProgress, Outcome};
+    use std::path::{Path, PathBuf};
+    use uptake_ingest::Options;
+    use uptake_model::PseudonymSecret;
+    use uptake_store::Store;
+
+    fn example(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/kmb-demo")
+            .join(name)
+    }
+
+    fn options() -> Options {
+        Options {
+            secret: Some(PseudonymSecret::from_bytes([7; 32])),
+            account: Some("synthetic_kmb_lab".into()),
+            ..Options::default()
+        }
+    }
+
+    /// Imports `name` into a fresh database, returning every progress report.
+    fn reports(name: &str, display: Option<&str>) -> (Vec<ImportProgress>, u64, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("uptake.db")).unwrap();
+        let path = example(name);
+        let size = std::fs::metadata(&path).unwrap().len();
+        let mut seen = Vec::new();
+        let outcome = import_file_with(&mut store, &path, &options(), display, &mut |p| {
+            seen.push(p)
+        })
+        .unwrap();
+        assert!(matches!(outcome, Outcome::Imported(_)));
+        (seen, size, store)
+    }
+
+    fn check_monotonic(seen: &[ImportProgress], size: u64) {
+        assert!(!seen.is_empty(), "progress was reported");
+        for pair in seen.windows(2) {
+            assert!(
+                pair[1].bytes_read >= pair[0].bytes_read,
+                "bytes went back: {pair:?}"
+            );
+            assert!(
+                pair[1].records >= pair[0].records,
+                "records went back: {pair:?}"
+            );
+        }
+        assert!(seen.iter().all(|p| p.total_bytes == size));
+        assert!(seen.iter().all(|p| p.bytes_read <= size));
+        assert_eq!(seen.last().map(|p| p.bytes_read), Some(size));
+    }
+
+    #[test]
+    fn progress_rises_to_the_file_size_with_the_records_read() {
+        let (seen, size, store) = reports("zeeschuimer_comments.ndjson", None);
+        check_monotonic(&seen, size);
+        assert!(seen.len() > 3, "a large file reports as it goes: {seen:?}");
+        assert!(seen[0].bytes_read < size, "the first report is not the end");
+        let last = seen.last().map_or(0, |p| p.records);
+        assert!(
+            seen.iter().any(|p| p.records > 0 && p.records < last),
+            "records are counted while reading: {seen:?}"
+        );
+        let imports = store.imports().unwrap();
+        assert_eq!(
+            seen.last().map(|p| p.records),
+            Some(imports[0].items as u64),
+            "the last report counts every record stored"
+        );
+    }
+
+    #[test]
+    fn progress_never_goes_back_when_a_zip_is_read_out_of_order() {
+        let (seen, size, _) = reports("Viewers_synthetic_kmb_lab.zip", None);
+        check_monotonic(&seen, size);
+    }
+
+    #[test]
+    fn the_history_records_the_display_name_not_the_path() {
+        let (_, _, store) = reports("manual_observations.csv", Some("my observations.csv"));
+        let imports = store.imports().unwrap();
+        assert_eq!(imports[0].file_name, "my observations.csv");
+        let (_, _, store) = reports("manual_observations.csv", None);
+        assert!(store.imports().unwrap()[0]
+            .file_name
+            .ends_with("manual_observations.csv"));
+    }
+
+    #[test]
+    fn an_unchanged_file_reports_itself_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("uptake.db")).unwrap();
+        let path = example("manual_observations.csv");
+        let size = std::fs::metadata(&path).unwrap().len();
+        import_file_with(&mut store, &path, &options(), Some("a.csv"), &mut |_| {}).unwrap();
+        let mut seen = Vec::new();
+        let outcome = import_file_with(&mut store, &path, &options(), Some("b.csv"), &mut |p| {
+            seen.push(p)
+        })
+        .unwrap();
+        let Outcome::Unchanged(line) = outcome else {
+            panic!("the same bytes again are unchanged")
+        };
+        assert!(
+            line.starts_with("unchanged `b.csv`") && line.contains("(`a.csv`)"),
+            "{line}"
+        );
+        assert_eq!(seen.last().map(|p| p.bytes_read), Some(size));
+    }
 }

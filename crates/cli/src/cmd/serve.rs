@@ -50,10 +50,16 @@ pub fn web_config(project: Project, args: &Args) -> Result<WebConfig> {
         super::report::report_data(&report_project, store, campaign).map_err(|e| format!("{e:#}"))
     });
     let import_project = project.clone();
-    let import: uptake_web::ImportHook = Arc::new(move |store, path| {
+    let import: uptake_web::ImportHook = Arc::new(move |store, request| {
         let options = super::import::options(None, None, None, None, &import_project)
             .map_err(|e| format!("{e:#}"))?;
-        match super::import::import_file(store, path, &options) {
+        match super::import::import_file_with(
+            store,
+            request.path,
+            &options,
+            Some(request.display_name),
+            &mut |p| (request.progress)(p),
+        ) {
             Ok(super::import::Outcome::Imported(line))
             | Ok(super::import::Outcome::Unchanged(line)) => Ok(line),
             Err(e) => Err(format!("{e:#}")),

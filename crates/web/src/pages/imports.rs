@@ -1,23 +1,37 @@
-//! `GET /imports` and `POST /imports/upload`: import history with warnings,
-//! and uploads imported in the background through the same code path as
-//! `uptake import` (the binary's import hook).
+//! `GET /imports`, `POST /imports/upload` and `GET /imports/jobs/{id}`:
+//! import history with warnings, and uploads imported in the background
+//! through the same code path as `uptake import` (the binary's import hook),
+//! with their progress.
 //!
 //! An upload is streamed to a fresh folder under the project's upload
 //! directory, named by the server (the browser's file name is reduced to a
-//! safe base name), imported on a blocking thread with its own connection
-//! (pages keep answering: SQLite in WAL mode lets them read meanwhile), and
-//! deleted afterwards: the database keeps what the import stored.
+//! safe base name, which is also the name the history records), imported on
+//! a blocking thread with its own connection (pages keep answering: SQLite
+//! in WAL mode lets them read meanwhile), and deleted afterwards: the
+//! database keeps what the import stored. One request may carry several
+//! files; each becomes its own job. Jobs run one after another, oldest first,
+//! because SQLite has one write lock: two imports at once would make the
+//! second wait for the first and give up after the busy timeout.
+//!
+//! The import reports its progress (bytes read of the file, records so far)
+//! into the job; the page shows it in a `<progress>` element and the script
+//! polls `/imports/jobs/{id}` (JSON) to move it without reloading. Without
+//! the script, the page's Refresh link shows the latest state.
 
 use crate::auth::{can, Viewer};
+use crate::config::{ImportHook, ImportProgress, ImportRequest};
 use crate::error::WebError;
 use crate::layout::{csrf_field, minute, page, respond};
 use crate::state::{lock, AppState};
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path as UrlPath, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use maud::html;
+use maud::{html, Markup};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use tokio::io::AsyncWriteExt;
+use uptake_report::cell::group_thousands;
 use uptake_store::NewAuditEntry;
 
 /// Warnings shown per import.
@@ -30,12 +44,67 @@ const JOBS_KEPT: usize = 50;
 /// Where a background import is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobState {
+    /// Waiting for the imports before it to finish (one runs at a time).
+    Queued,
     /// Importing.
     Running,
     /// Done, with the import's one-line summary.
     Done(String),
     /// Failed; nothing from the file was stored.
     Failed(String),
+}
+
+impl JobState {
+    /// The state's name in the job endpoint's JSON and the page's
+    /// `data-state` attribute.
+    pub fn name(&self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done(_) => "done",
+            JobState::Failed(_) => "failed",
+        }
+    }
+
+    /// True once the job has finished, well or not.
+    pub fn finished(&self) -> bool {
+        matches!(self, JobState::Done(_) | JobState::Failed(_))
+    }
+}
+
+/// A running import's progress, written by the import's thread and read by
+/// pages without a lock.
+#[derive(Debug, Default)]
+pub struct JobProgress {
+    bytes_read: AtomicU64,
+    total_bytes: AtomicU64,
+    records: AtomicU64,
+}
+
+impl JobProgress {
+    /// Progress of a file of `total_bytes` not yet read.
+    pub fn new(total_bytes: u64) -> JobProgress {
+        JobProgress {
+            total_bytes: AtomicU64::new(total_bytes),
+            ..JobProgress::default()
+        }
+    }
+
+    /// Records what the import reported.
+    pub fn set(&self, p: ImportProgress) {
+        self.total_bytes.store(p.total_bytes, Ordering::Relaxed);
+        self.records.store(p.records, Ordering::Relaxed);
+        self.bytes_read.store(p.bytes_read, Ordering::Relaxed);
+    }
+
+    /// The latest report.
+    pub fn get(&self) -> ImportProgress {
+        ImportProgress {
+            bytes_read: self.bytes_read.load(Ordering::Relaxed),
+            total_bytes: self.total_bytes.load(Ordering::Relaxed),
+            records: self.records.load(Ordering::Relaxed),
+        }
+    }
 }
 
 /// A background import started from the browser.
@@ -53,6 +122,67 @@ pub struct Job {
     pub started_at: i64,
     /// Where it is.
     pub state: JobState,
+    /// How far the import has read.
+    pub progress: Arc<JobProgress>,
+    /// The upload's own folder (deleted after the import).
+    pub(crate) dir: PathBuf,
+}
+
+impl Job {
+    /// Percentage of the file read (100 once done).
+    pub fn percent(&self) -> u64 {
+        let p = self.progress.get();
+        match self.state {
+            JobState::Done(_) => 100,
+            _ if p.total_bytes == 0 => 0,
+            _ => {
+                (u128::from(p.bytes_read.min(p.total_bytes)) * 100 / u128::from(p.total_bytes))
+                    as u64
+            }
+        }
+    }
+}
+
+/// What the status cell says about a job (the script shows the same text).
+fn status_text(job: &Job) -> String {
+    match &job.state {
+        JobState::Queued => "queued: waits for the import before it".into(),
+        JobState::Running => {
+            let p = job.progress.get();
+            format!(
+                "importing… {}% · {} records",
+                job.percent(),
+                group_thousands(i64::try_from(p.records).unwrap_or(i64::MAX))
+            )
+        }
+        JobState::Done(s) => format!("done: {s}"),
+        JobState::Failed(e) => format!("failed: {e} (nothing from the file was stored)"),
+    }
+}
+
+/// A job's status cell: a progress bar (full once done, gone if it
+/// failed), then what the job is doing or how it ended.
+fn status_cell(job: &Job) -> Markup {
+    let p = job.progress.get();
+    let max = p.total_bytes.max(1);
+    let value = match job.state {
+        JobState::Done(_) => max,
+        _ => p.bytes_read.min(p.total_bytes),
+    };
+    html! {
+        td.status {
+            @if !matches!(job.state, JobState::Failed(_)) {
+                progress value=(value) max=(max) aria-label={ "Import of " (job.file) } { (job.percent()) "%" }
+                " "
+            }
+            span.status-text {
+                @match &job.state {
+                    JobState::Failed(e) => { strong { "failed" } ": " (e) " (nothing from the file was stored)" },
+                    _ => { (status_text(job)) },
+                }
+            }
+        }
+    }
 }
 
 /// `GET /imports`.
@@ -80,30 +210,36 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     let body = html! {
         @if may_upload {
             section.upload {
-                h2 { "Upload a file" }
+                h2 { "Upload files" }
                 p { "Any file " code { "uptake import" } " reads: TikTok Studio CSV/XLSX/ZIP, API responses (JSON/NDJSON), captures, the manual template. The format is detected from the content. At most "
-                    (config.max_upload_bytes >> 20) " MB. Imports run in the background; other pages keep working." }
-                form method="post" action="/imports/upload" enctype="multipart/form-data" {
+                    (config.max_upload_bytes >> 20) " MB per upload. Imports run in the background, one after another; other pages keep working." }
+                form #upload method="post" action="/imports/upload" enctype="multipart/form-data" {
                     (csrf_field(&viewer))
-                    label { "File " input type="file" name="file" required; }
+                    div.dropzone {
+                        label for="upload-files" { "Files" }
+                        " "
+                        input #upload-files type="file" name="file" multiple required aria-describedby="upload-hint";
+                        p #upload-hint .hint { "Choose one or more files; each is imported on its own." }
+                        ul.picked hidden {}
+                    }
                     button type="submit" { "Upload and import" }
+                    p.upload-status role="status" {}
                 }
             }
         }
         @if !jobs.is_empty() {
-            section {
+            section.jobs {
                 h2 { "Uploads since the server started" }
-                p { a href="/imports" { "Refresh" } " to see progress." }
+                p { a href="/imports" { "Refresh" } " to see the latest progress and the history." }
+                p.job-news role="status" {}
                 table {
                     thead { tr { th scope="col" { "File" } th scope="col" { "By" } th scope="col" { "Started (UTC)" } th.num scope="col" { "Bytes" } th scope="col" { "Status" } } }
-                    tbody { @for j in &jobs { tr {
-                        td { (j.file) } td { (j.user) } td { (minute(j.started_at)) } td.num { (j.bytes) }
-                        td { @match &j.state {
-                            JobState::Running => { "importing…" },
-                            JobState::Done(s) => { "done: " (s) },
-                            JobState::Failed(e) => { strong { "failed" } ": " (e) " (nothing from the file was stored)" },
-                        } }
-                    } } }
+                    tbody { @for j in &jobs {
+                        tr id=(format!("job-{}", j.id)) data-job=(j.id) data-state=(j.state.name()) {
+                            td { (j.file) } td { (j.user) } td { (minute(j.started_at)) } td.num { (j.bytes) }
+                            (status_cell(j))
+                        }
+                    } }
                 }
             }
         }
@@ -124,6 +260,45 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     Ok(respond(page(config, &viewer, "/imports", "Imports", body)))
 }
 
+/// `GET /imports/jobs/{id}`: one job's state and progress as JSON, for the
+/// page's script. Readable by every signed-in account, like the page.
+pub async fn job(
+    State(state): State<AppState>,
+    _viewer: Viewer,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Response, WebError> {
+    let id: u64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let job = lock(&state.inner.jobs)
+        .iter()
+        .find(|j| j.id == id)
+        .cloned()
+        .ok_or(WebError::NotFound)?;
+    let p = job.progress.get();
+    let message = match &job.state {
+        JobState::Done(s) | JobState::Failed(s) => Some(s.as_str()),
+        JobState::Queued | JobState::Running => None,
+    };
+    let body = serde_json::json!({
+        "id": job.id,
+        "file": job.file,
+        "state": job.state.name(),
+        "message": message,
+        "text": status_text(&job),
+        "bytes_read": p.bytes_read,
+        "total_bytes": p.total_bytes,
+        "records": p.records,
+        "percent": job.percent(),
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body.to_string(),
+    )
+        .into_response())
+}
+
 /// Reduces a browser-supplied file name to a safe base name: no folders, no
 /// leading dot, only letters, digits, `.`, `-`, `_` and spaces.
 pub fn safe_file_name(name: &str) -> String {
@@ -141,15 +316,21 @@ pub fn safe_file_name(name: &str) -> String {
     }
 }
 
-/// `POST /imports/upload` (multipart: `csrf` first, then `file`).
+/// A file received and written to its own upload folder, not yet queued.
+struct Received {
+    name: String,
+    dir: PathBuf,
+    bytes: u64,
+}
+
+/// `POST /imports/upload` (multipart: `csrf` first, then one or more `file`
+/// fields). Every file is written before any is queued: a request that fails
+/// half-way (too large, cut off) leaves nothing behind and imports nothing.
 pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
     mut form: Multipart,
 ) -> Result<Response, WebError> {
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        WebError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
-    };
     // The token must come first, so that nothing is written for a forged request.
     let Some(first) = form.next_field().await.map_err(bad)? else {
         return Err(WebError::Csrf);
@@ -159,37 +340,94 @@ pub async fn upload(
     }
     viewer.check_csrf(&first.text().await.map_err(bad)?)?;
     viewer.require(can::upload(viewer.role), "upload files")?;
-    let Some(hook) = state.config().import.clone() else {
+    if state.config().import.is_none() {
         return Err(WebError::Forbidden(
             "upload files (uploads are off on this server)",
         ));
-    };
-    let Some(mut field) = form.next_field().await.map_err(bad)? else {
-        return Err(WebError::BadRequest("no file in the upload".into()));
-    };
-    if field.name() != Some("file") {
+    }
+    let mut received: Vec<Received> = Vec::new();
+    if let Err(e) = receive(&state, &mut form, &mut received).await {
+        for r in &received {
+            remove_upload(&r.dir);
+        }
+        return Err(e);
+    }
+    if received.is_empty() {
         return Err(WebError::BadRequest("no file in the upload".into()));
     }
-    let name = safe_file_name(field.file_name().unwrap_or("upload"));
-    let dir = state
-        .config()
-        .upload_dir
-        .join(crate::auth::random_token()?.get(..16).unwrap_or("upload"));
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| WebError::Internal(format!("cannot create `{}`: {e}", dir.display())))?;
-    let path = dir.join(&name);
+    {
+        let mut jobs = lock(&state.inner.jobs);
+        for r in received {
+            let id = jobs.last().map_or(1, |j| j.id + 1);
+            while jobs.len() >= JOBS_KEPT {
+                match jobs.iter().position(|j| j.state.finished()) {
+                    Some(pos) => {
+                        jobs.remove(pos);
+                    }
+                    None => break,
+                }
+            }
+            jobs.push(Job {
+                id,
+                file: r.name,
+                bytes: r.bytes,
+                user: viewer.name.clone(),
+                started_at: chrono::Utc::now().timestamp(),
+                state: JobState::Queued,
+                progress: Arc::new(JobProgress::new(r.bytes)),
+                dir: r.dir,
+            });
+        }
+    }
+    start_next(&state);
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/imports")]).into_response())
+}
+
+fn bad(e: axum::extract::multipart::MultipartError) -> WebError {
+    WebError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
+}
+
+/// Writes every `file` field of the form to its own upload folder, adding
+/// each to `received` as soon as its folder exists (so that the caller can
+/// remove it on failure). The files together may not exceed the upload limit.
+async fn receive(
+    state: &AppState,
+    form: &mut Multipart,
+    received: &mut Vec<Received>,
+) -> Result<(), WebError> {
     let limit = state.config().max_upload_bytes;
-    let written: Result<u64, WebError> = async {
+    let mut total = 0u64;
+    while let Some(mut field) = form.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            return Err(WebError::BadRequest(
+                "the upload holds a field other than files".into(),
+            ));
+        }
+        let given = field.file_name().unwrap_or("").to_string();
+        let name = safe_file_name(&given);
+        let dir = state
+            .config()
+            .upload_dir
+            .join(crate::auth::random_token()?.get(..16).unwrap_or("upload"));
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| WebError::Internal(format!("cannot create `{}`: {e}", dir.display())))?;
+        received.push(Received {
+            name: name.clone(),
+            dir: dir.clone(),
+            bytes: 0,
+        });
+        let path = dir.join(&name);
         let mut file = tokio::fs::File::create(&path)
             .await
             .map_err(|e| WebError::Internal(format!("cannot create `{}`: {e}", path.display())))?;
         let mut bytes = 0u64;
         while let Some(chunk) = field.chunk().await.map_err(bad)? {
             bytes += chunk.len() as u64;
-            if bytes > limit {
+            total += chunk.len() as u64;
+            if total > limit {
                 return Err(WebError::BadRequest(format!(
-                    "the file is larger than {} MB",
+                    "the upload is larger than {} MB",
                     limit >> 20
                 )));
             }
@@ -200,70 +438,101 @@ pub async fn upload(
         file.flush()
             .await
             .map_err(|e| WebError::Internal(format!("cannot write `{}`: {e}", path.display())))?;
-        Ok(bytes)
-    }
-    .await;
-    let bytes = match written {
-        Ok(b) => b,
-        Err(e) => {
-            remove_upload(&dir);
-            return Err(e);
-        }
-    };
-    let id = {
-        let mut jobs = lock(&state.inner.jobs);
-        let id = jobs.last().map_or(1, |j| j.id + 1);
-        if jobs.len() >= JOBS_KEPT {
-            if let Some(pos) = jobs.iter().position(|j| j.state != JobState::Running) {
-                jobs.remove(pos);
+        if given.is_empty() && bytes == 0 {
+            // A form sent with no file chosen has one empty, nameless part.
+            if let Some(r) = received.pop() {
+                remove_upload(&r.dir);
             }
+            continue;
         }
-        jobs.push(Job {
-            id,
-            file: name.clone(),
-            bytes,
-            user: viewer.name.clone(),
-            started_at: chrono::Utc::now().timestamp(),
-            state: JobState::Running,
-        });
-        id
+        if let Some(r) = received.last_mut() {
+            r.bytes = bytes;
+        }
+    }
+    Ok(())
+}
+
+/// Marks the oldest queued job running and returns it, unless a job is
+/// running already (imports go one at a time).
+fn claim_next(jobs: &mut [Job]) -> Option<Job> {
+    if jobs.iter().any(|j| j.state == JobState::Running) {
+        return None;
+    }
+    let job = jobs.iter_mut().find(|j| j.state == JobState::Queued)?;
+    job.state = JobState::Running;
+    Some(job.clone())
+}
+
+/// Starts a worker for the queued jobs unless one is at work. Not awaited:
+/// the imports run on their own while the browser goes back to the list.
+fn start_next(state: &AppState) {
+    let Some(job) = claim_next(&mut lock(&state.inner.jobs)) else {
+        return;
     };
     let st = state.clone();
-    let db_path = state.config().db_path.clone();
-    let user = viewer.name.clone();
-    // Not awaited: the import runs on its own while the browser goes back to the list.
-    drop(tokio::task::spawn_blocking(move || {
-        let outcome = run_import(&db_path, &path, &hook);
+    drop(tokio::task::spawn_blocking(move || work(&st, job)));
+}
+
+/// Imports `job`, then every job queued meanwhile, one at a time.
+fn work(state: &AppState, mut job: Job) {
+    loop {
+        let outcome = run_import(state, &job);
         let (job_state, action, detail) = match outcome {
             Ok(summary) => (JobState::Done(summary.clone()), "import.upload", summary),
             Err(e) => (JobState::Failed(e.clone()), "import.upload.failed", e),
         };
-        if let Ok(mut store) = uptake_store::Store::open(&db_path) {
+        if let Ok(mut store) = uptake_store::Store::open(&state.config().db_path) {
             let entry = NewAuditEntry {
                 at: chrono::Utc::now().timestamp(),
-                actor: &user,
+                actor: &job.user,
                 action,
-                target: Some(&name),
+                target: Some(&job.file),
                 detail: Some(&detail),
             };
             if let Err(e) = store.audit(&entry) {
                 crate::log_line!("uptake serve: error: cannot write the audit log: {e}");
             }
         }
-        remove_upload(&dir);
-        if let Some(job) = lock(&st.inner.jobs).iter_mut().find(|j| j.id == id) {
-            job.state = job_state;
+        remove_upload(&job.dir);
+        let mut jobs = lock(&state.inner.jobs);
+        if let Some(j) = jobs.iter_mut().find(|j| j.id == job.id) {
+            j.state = job_state;
         }
-    }));
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/imports")]).into_response())
+        match claim_next(&mut jobs) {
+            Some(next) => job = next,
+            None => return,
+        }
+    }
 }
 
-fn run_import(db: &Path, file: &Path, hook: &crate::config::ImportHook) -> Result<String, String> {
-    let mut store = uptake_store::Store::open(db).map_err(|e| e.to_string())?;
-    hook(&mut store, file)
+/// Runs the import hook on one job's file, reporting progress into the job.
+fn run_import(state: &AppState, job: &Job) -> Result<String, String> {
+    let Some(hook): Option<ImportHook> = state.config().import.clone() else {
+        return Err("uploads are off on this server".into());
+    };
+    let path = job.dir.join(&job.file);
+    let progress = job.progress.clone();
+    let report = move |p: ImportProgress| progress.set(p);
+    let db = state.config().db_path.clone();
+    // A bug in the import must not leave the queue stuck behind a job that
+    // never finishes.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut store = uptake_store::Store::open(&db).map_err(|e| e.to_string())?;
+        hook(
+            &mut store,
+            ImportRequest {
+                path: &path,
+                display_name: &job.file,
+                progress: &report,
+            },
+        )
+    }))
+    .unwrap_or_else(|_| {
+        Err("the import stopped unexpectedly; this is a bug in uptake (details in the server's log)".into())
+    })
 }
 
-fn remove_upload(dir: &PathBuf) {
+fn remove_upload(dir: &Path) {
     if let Err(e) = std::fs::remove_dir_all(dir) {
         crate::log_line!("uptake serve: cannot remove `{}`: {e}", dir.display());
     }
@@ -271,7 +540,8 @@ fn remove_upload(dir: &PathBuf) {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_file_name;
+    use super::{claim_next, safe_file_name, Job, JobProgress, JobState};
+    use std::sync::Arc;
 
     #[test]
     fn file_names_are_reduced_to_safe_base_names() {
@@ -280,5 +550,57 @@ mod tests {
         assert_eq!(safe_file_name(".htaccess"), "htaccess");
         assert_eq!(safe_file_name("..."), "upload");
         assert_eq!(safe_file_name("a<script>.csv"), "ascript.csv");
+    }
+
+    fn job(id: u64, state: JobState) -> Job {
+        Job {
+            id,
+            file: format!("{id}.csv"),
+            bytes: 10,
+            user: "sam".into(),
+            started_at: 0,
+            state,
+            progress: Arc::new(JobProgress::new(10)),
+            dir: std::path::PathBuf::new(),
+        }
+    }
+
+    #[test]
+    fn queued_jobs_run_one_at_a_time_oldest_first() {
+        let mut jobs = vec![
+            job(1, JobState::Done("ok".into())),
+            job(2, JobState::Queued),
+            job(3, JobState::Queued),
+        ];
+        assert_eq!(claim_next(&mut jobs).map(|j| j.id), Some(2));
+        assert_eq!(jobs[1].state, JobState::Running);
+        assert!(claim_next(&mut jobs).is_none(), "job 2 is still running");
+        jobs[1].state = JobState::Failed("bad".into());
+        assert_eq!(claim_next(&mut jobs).map(|j| j.id), Some(3));
+        jobs[2].state = JobState::Done("ok".into());
+        assert!(claim_next(&mut jobs).is_none(), "nothing left");
+    }
+
+    #[test]
+    fn percent_is_bounded_and_done_is_full() {
+        let j = job(1, JobState::Running);
+        j.progress.set(reported(5, 10, 3));
+        assert_eq!(j.percent(), 50);
+        j.progress.set(reported(20, 10, 3));
+        assert_eq!(j.percent(), 100);
+        let empty = Job {
+            progress: Arc::new(JobProgress::new(0)),
+            ..job(2, JobState::Running)
+        };
+        assert_eq!(empty.percent(), 0);
+        assert_eq!(job(3, JobState::Done("ok".into())).percent(), 100);
+    }
+
+    fn reported(bytes_read: u64, total_bytes: u64, records: u64) -> crate::config::ImportProgress {
+        crate::config::ImportProgress {
+            bytes_read,
+            total_bytes,
+            records,
+        }
     }
 }

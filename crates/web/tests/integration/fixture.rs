@@ -150,10 +150,18 @@ pub fn config(dir: &Path, store_handles: bool) -> WebConfig {
         secure_cookies: false,
         max_upload_bytes: 1 << 20,
         report: report_hook(),
-        import: Some(Arc::new(|_store: &mut Store, path: &Path| {
-            let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-            Ok(format!("read {} bytes", bytes.len()))
-        })),
+        import: Some(Arc::new(
+            |_store: &mut Store, request: uptake_web::config::ImportRequest<'_>| {
+                let bytes = std::fs::read(request.path).map_err(|e| e.to_string())?;
+                let total = bytes.len() as u64;
+                (request.progress)(uptake_web::config::ImportProgress {
+                    bytes_read: total,
+                    total_bytes: total,
+                    records: 1,
+                });
+                Ok(format!("read {total} bytes"))
+            },
+        )),
     }
 }
 

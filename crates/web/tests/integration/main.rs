@@ -5,5 +5,6 @@
 
 mod coding;
 mod fixture;
+mod imports;
 mod pages;
 mod security;
