@@ -14,7 +14,8 @@
 #   with curl, and prints the server's peak RSS (VmHWM) at the end.
 #
 # Env: VIDEOS (100000), COMMENTS (1000000), DURATION (10s), CONNS (50),
-#      PORT (18080), UPTAKE (a prebuilt binary; default: build release).
+#      RUNS (wrk runs per page, 1), PORT (18080),
+#      UPTAKE (a prebuilt binary; default: build release).
 # Needs: a Rust toolchain, python3, wrk, curl, taskset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ VIDEOS=${VIDEOS:-100000}
 COMMENTS=${COMMENTS:-1000000}
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-50}
+RUNS=${RUNS:-1}
 PORT=${PORT:-18080}
 if [ -z "${UPTAKE:-}" ]; then
   cargo build --release --quiet -p uptake
@@ -110,12 +112,14 @@ read -r code t < <(ms "$BASE/report/download"); echo "  warm: $code $t ms"
 echo "== wrk -t1 -c$CONNS -d$DURATION --latency, server on core 0, wrk on core 1"
 printf '%-48s %9s %9s %9s %7s\n' page p50_ms p99_ms req/s errors
 for p in "${PAGES[@]}"; do
-  r=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"$DURATION" --timeout 30s --latency "$BASE$p")
-  echo "$r" | awk -v page="$p" '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }
-    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
-    /Non-2xx/ { err += $NF } /Socket errors/ { err += $NF }
-    END { printf "%-48s %9.2f %9.2f %9.0f %7d\n", page, p50, p99, rps, err }'
+  for _ in $(seq 1 "$RUNS"); do
+    r=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"$DURATION" --timeout 30s --latency "$BASE$p")
+    echo "$r" | awk -v page="$p" '
+      function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }
+      /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
+      /Non-2xx/ { err += $NF } /Socket errors/ { err += $NF }
+      END { printf "%-48s %9.2f %9.2f %9.0f %7d\n", page, p50, p99, rps, err }'
+  done
 done
 echo "== server memory"
 grep -E 'VmHWM|VmRSS' "/proc/$PID/status" | sed 's/^/  /'

@@ -557,6 +557,64 @@ fn video_row(r: &Row) -> rusqlite::Result<(i64, LatestMetrics)> {
     ))
 }
 
+/// The row ids of the videos a search matches ([`VideoFilter::search`]);
+/// see [`Store::video_matches`]. A bit per row id (12.5 KB per 100,000
+/// videos), so that the web app can keep one per recent search and walk
+/// its cached video order with it.
+#[derive(Debug, Clone, Default)]
+pub struct VideoMatches {
+    bits: Vec<u64>,
+    /// Ids too large (or negative) for the bits.
+    other: HashSet<i64>,
+    len: usize,
+}
+
+/// Row ids below this go into [`VideoMatches`]' bits (at most 8 MB).
+const MATCH_BITS: i64 = 1 << 26;
+
+impl VideoMatches {
+    /// The set of these ids.
+    pub fn new(ids: impl IntoIterator<Item = i64>) -> VideoMatches {
+        let mut m = VideoMatches::default();
+        for id in ids {
+            if (0..MATCH_BITS).contains(&id) {
+                let (word, bit) = (id as usize / 64, id % 64);
+                if m.bits.len() <= word {
+                    m.bits.resize(word + 1, 0);
+                }
+                if m.bits[word] & (1u64 << bit) == 0 {
+                    m.bits[word] |= 1u64 << bit;
+                    m.len += 1;
+                }
+            } else if m.other.insert(id) {
+                m.len += 1;
+            }
+        }
+        m
+    }
+
+    /// True when the video with this row id matches.
+    pub fn contains(&self, id: i64) -> bool {
+        if (0..MATCH_BITS).contains(&id) {
+            self.bits
+                .get(id as usize / 64)
+                .is_some_and(|w| w & (1u64 << (id % 64)) != 0)
+        } else {
+            self.other.contains(&id)
+        }
+    }
+
+    /// How many videos match.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when no video matches.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// SQL conditions and their parameters, built up one filter at a time.
 #[derive(Default)]
 struct Conditions {
@@ -807,6 +865,28 @@ impl Store {
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.page_sql(e))?;
         Ok(rows)
+    }
+
+    /// The videos whose title or caption contains `search`, or whose id
+    /// is `search`: the matches of [`VideoFilter::search`] alone (one read
+    /// of every title and caption).
+    pub fn video_matches(&self, search: &str) -> Result<VideoMatches, StoreError> {
+        let c = self.video_conditions(&VideoFilter {
+            search: Some(search.to_string()),
+            ..VideoFilter::default()
+        });
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT v.id FROM videos v {}",
+                c.where_clause(&[])
+            ))
+            .map_err(|e| self.page_sql(e))?;
+        let ids = st
+            .query_map(params_from_iter(c.args.iter()), |r| r.get::<_, i64>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.page_sql(e))?;
+        Ok(VideoMatches::new(ids))
     }
 
     /// How many videos match the filter (page and sort ignored).
@@ -1761,6 +1841,19 @@ mod tests {
             Some("\"OR\"* \"1\"* \"1\"*")
         );
         assert_eq!(fts_query("  *^\"  "), None);
+    }
+
+    #[test]
+    fn video_matches_hold_each_id_once() {
+        let m = VideoMatches::new([3, 64, 3, -1, MATCH_BITS + 5]);
+        assert_eq!(m.len(), 4);
+        for id in [3, 64, -1, MATCH_BITS + 5] {
+            assert!(m.contains(id), "{id}");
+        }
+        for id in [0, 2, 65, 1_000_000, -2] {
+            assert!(!m.contains(id), "{id}");
+        }
+        assert!(VideoMatches::new([]).is_empty());
     }
 
     #[test]

@@ -21,6 +21,11 @@ const MAX_DB_TASKS: usize = 8;
 /// Values kept by [`AppState::memo`] before the oldest are dropped.
 const MAX_MEMO: usize = 64;
 
+/// Pages' database reads kept by [`AppState::page_memo`] before the least
+/// recently used is dropped (each a few tens of kilobytes: one page of
+/// comments or one video's rows).
+const MAX_PAGES: usize = 128;
+
 /// Comment ids kept by [`AppState::id_list`] in all (8 bytes each): the
 /// sorted matches of recent word searches and flag filters. The least
 /// recently used lists go first; a longer list is used but not kept.
@@ -50,6 +55,10 @@ pub(crate) struct Inner {
     /// One computation per memo key at a time (on a blocking thread);
     /// different keys build side by side.
     memo_build: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// One page's database reads ([`AppState::page_memo`]), keyed by page
+    /// and arguments, with the `data_version` they were read at and when
+    /// last used; bounded by [`MAX_PAGES`].
+    pages: Mutex<PageCache>,
     /// Sorted comment id lists ([`AppState::id_list`]), bounded by
     /// [`MAX_LIST_IDS`].
     lists: Mutex<ListCache>,
@@ -83,6 +92,7 @@ impl AppState {
                 cache_build: tokio::sync::Mutex::new(()),
                 memo: Mutex::new(HashMap::new()),
                 memo_build: Mutex::new(HashMap::new()),
+                pages: Mutex::new(PageCache::default()),
                 lists: Mutex::new(ListCache::default()),
                 db_tasks: tokio::sync::Semaphore::new(MAX_DB_TASKS),
                 version_conn: Mutex::new(None),
@@ -180,6 +190,40 @@ impl AppState {
         Ok(value)
     }
 
+    /// What one page reads from the database (blocking; call inside `db`),
+    /// kept until the database changes among the [`MAX_PAGES`] most
+    /// recently used, apart from [`AppState::memo`] so that browsing many
+    /// pages never pushes out the lists' orders. Concurrent misses read it
+    /// once. Keep viewer-dependent rendering out of `build`.
+    pub(crate) fn page_memo<T, F>(
+        &self,
+        store: &Store,
+        key: &str,
+        build: F,
+    ) -> Result<Arc<T>, WebError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&Store) -> Result<T, WebError>,
+    {
+        let lookup = |v: i64| -> Option<Arc<T>> {
+            lock(&self.inner.pages)
+                .get(key, v)
+                .and_then(|value| value.downcast::<T>().ok())
+        };
+        if let Some(hit) = lookup(self.data_version()?) {
+            return Ok(hit);
+        }
+        let one = self.build_lock(&format!("page:{key}"));
+        let _one = lock(&one);
+        let v = self.data_version()?;
+        if let Some(hit) = lookup(v) {
+            return Ok(hit);
+        }
+        let value = Arc::new(build(store)?);
+        lock(&self.inner.pages).put(key, v, value.clone());
+        Ok(value)
+    }
+
     /// The lock that lets one thread at a time build the memo value `key`.
     fn build_lock(&self, key: &str) -> Arc<Mutex<()>> {
         let mut locks = lock(&self.inner.memo_build);
@@ -266,6 +310,44 @@ impl AppState {
             Ok(value)
         })
         .await
+    }
+}
+
+/// Pages' reads by key, with the `data_version` they were read at and a
+/// use stamp; at most [`MAX_PAGES`], least recently used dropped first.
+#[derive(Default)]
+struct PageCache {
+    pages: HashMap<String, (i64, MemoValue, u64)>,
+    clock: u64,
+}
+
+impl PageCache {
+    fn get(&mut self, key: &str, version: i64) -> Option<MemoValue> {
+        self.clock += 1;
+        let now = self.clock;
+        let entry = self.pages.get_mut(key).filter(|(v, _, _)| *v == version)?;
+        entry.2 = now;
+        Some(entry.1.clone())
+    }
+
+    fn put(&mut self, key: &str, version: i64, value: MemoValue) {
+        self.pages.remove(key);
+        // Stale pages go first, then the least recently used.
+        self.pages.retain(|_, (v, _, _)| *v == version);
+        while self.pages.len() >= MAX_PAGES {
+            let Some(oldest) = self
+                .pages
+                .iter()
+                .min_by_key(|(_, (_, _, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            self.pages.remove(&oldest);
+        }
+        self.clock += 1;
+        self.pages
+            .insert(key.to_string(), (version, value, self.clock));
     }
 }
 

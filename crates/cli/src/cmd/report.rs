@@ -3,11 +3,12 @@
 use super::Ctx;
 use crate::project::Project;
 use anyhow::{Context as _, Result};
+use std::io::Write as _;
 use std::path::PathBuf;
 use uptake_analysis::metrics::account::summarise_account;
 use uptake_analysis::metrics::kmb::{kmb_indicators, KmbInputs};
 use uptake_model::{AccountDay, Metrics, Video};
-use uptake_report::html::{render_html, CampaignInfo, ReportData};
+use uptake_report::html::{render_html, render_html_to, CampaignInfo, ReportData};
 use uptake_report::kmb_report::{build_report, render_markdown_report, ReportInputs};
 use uptake_store::Store;
 
@@ -235,26 +236,41 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     }
     let store = project.open_store()?;
     let data = report_data(&project, &store, args.campaign.as_deref())?;
-    let (text, default) = match args.format.as_str() {
-        "md" => (render_markdown_report(&data)?, None),
-        _ => (
-            render_html(&data),
-            Some(project.root.join("uptake-report.html")),
-        ),
+    let markdown = match args.format.as_str() {
+        "md" => Some(render_markdown_report(&data)?),
+        _ => None,
     };
-    match args.output.or(default) {
-        Some(path) => {
+    let default = markdown
+        .is_none()
+        .then(|| project.root.join("uptake-report.html"));
+    match (args.output.or(default), markdown) {
+        (Some(path), markdown) => {
             let path = if path.is_absolute() {
                 path
             } else {
                 ctx.cwd.join(path)
             };
-            std::fs::write(&path, &text)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            let cannot = || format!("cannot write `{}`", path.display());
+            let bytes = match markdown {
+                Some(text) => {
+                    std::fs::write(&path, &text).with_context(cannot)?;
+                    text.len() as u64
+                }
+                None => {
+                    // Rendered straight into the file: the whole report
+                    // (116 MB for 100,000 videos) is never held in memory.
+                    let file = std::fs::File::create(&path).with_context(cannot)?;
+                    let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+                    render_html_to(&data, &mut out)
+                        .and_then(|()| out.flush())
+                        .with_context(cannot)?;
+                    out.get_ref().metadata().with_context(cannot)?.len()
+                }
+            };
             super::print(&format!(
                 "wrote {} ({} KB){}\n",
                 path.display(),
-                text.len().div_ceil(1024),
+                bytes.div_ceil(1024),
                 if data.synthetic {
                     "; SYNTHETIC example data"
                 } else {
@@ -262,6 +278,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 }
             ))
         }
-        None => super::print(&text),
+        (None, Some(text)) => super::print(&text),
+        // HTML always has a default path.
+        (None, None) => super::print(&render_html(&data)),
     }
 }

@@ -21,12 +21,19 @@ pub(crate) const MISSING_HTML: &str =
 /// the row header. All text is escaped.
 pub fn render_html_table(table: &Table, id: &str, caption: &str) -> String {
     let mut out = String::with_capacity(256 + table.rows.len() * table.columns.len() * 40);
-    write_html_table(&mut out, table, id, caption);
+    write_html_table(&mut out, table, id, caption, &mut |_: &mut String| {});
     out
 }
 
-/// [`render_html_table`], appending to `out`.
-pub(crate) fn write_html_table(out: &mut String, table: &Table, id: &str, caption: &str) {
+/// [`render_html_table`], appending to `out`; `spill` is called after each
+/// body row (it may take the text gathered so far away).
+pub(crate) fn write_html_table(
+    out: &mut String,
+    table: &Table,
+    id: &str,
+    caption: &str,
+    spill: &mut dyn FnMut(&mut String),
+) {
     let id = crate::charts::sanitize_id(id);
     if table.columns.is_empty() {
         out.push_str("<p class=\"empty\">No rows to show.</p>");
@@ -56,6 +63,7 @@ pub(crate) fn write_html_table(out: &mut String, table: &Table, id: &str, captio
     out.push_str("</tr></thead><tbody>");
     for row in &table.rows {
         write_row(out, table, row, Some(header_col));
+        spill(out);
     }
     out.push_str("</tbody>");
     if !table.summary.is_empty() {

@@ -274,7 +274,11 @@ pub async fn list(
                 })?,
                 None => std::sync::Arc::new(Vec::new()),
             };
-            Ok((listing(&st, store, &filter, page_no)?, labels))
+            // A page is kept until the database changes (its rows and
+            // flags are three reads of 50 ids each).
+            let key = format!("comments:{filter:?}:{page_no}");
+            let found = st.page_memo(store, &key, |store| listing(&st, store, &filter, page_no))?;
+            Ok((found, labels))
         })
         .await?;
     let comments = &listing.window;

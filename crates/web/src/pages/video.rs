@@ -45,21 +45,27 @@ pub async fn show(
     }
     let page_no = page_number(q.page.as_deref());
     let vid = id.clone();
-    let (detail, observations, comments) = state
+    let st = state.clone();
+    // A video's rows are kept until the database changes: a video with
+    // 50,000 comments was read again for every visit (bench/web.sh).
+    let read = state
         .db(move |store| {
-            let Some((row_id, detail)) = store.video_detail(&vid)? else {
-                return Err(WebError::NotFound);
-            };
-            let observations = store.observations_of(row_id, MAX_OBSERVATIONS)?;
-            let comments = store.comment_page(&CommentFilter {
-                video: Some(vid),
-                limit: PAGE_SIZE,
-                offset: (page_no - 1) * PAGE_SIZE,
-                ..CommentFilter::default()
-            })?;
-            Ok((detail, observations, comments))
+            st.page_memo(store, &format!("video:{vid}:{page_no}"), |store| {
+                let Some((row_id, detail)) = store.video_detail(&vid)? else {
+                    return Err(WebError::NotFound);
+                };
+                let observations = store.observations_of(row_id, MAX_OBSERVATIONS)?;
+                let comments = store.comment_page(&CommentFilter {
+                    video: Some(vid.clone()),
+                    limit: PAGE_SIZE,
+                    offset: (page_no - 1) * PAGE_SIZE,
+                    ..CommentFilter::default()
+                })?;
+                Ok((detail, observations, comments))
+            })
         })
         .await?;
+    let (detail, observations, comments) = &*read;
     let config = state.config();
     let v = &detail.video;
     let m = &detail.metrics;
@@ -134,7 +140,7 @@ pub async fn show(
                 thead { tr { th scope="col" { "Observed (UTC)" } th scope="col" { "Source" } th scope="col" { "Import" }
                     th.num scope="col" { "Views" } th.num scope="col" { "Likes" } th.num scope="col" { "Comments" }
                     th.num scope="col" { "Shares" } th.num scope="col" { "Saves" } th.num scope="col" { "Avg watch (s)" } } }
-                tbody { @for o in &observations { tr {
+                tbody { @for o in observations { tr {
                     td data-v=(o.observed_at) { (minute(o.observed_at)) } td { (o.source) } td { "#" (o.import_id) }
                     td.num data-v=[o.views] { (count(o.views)) } td.num data-v=[o.likes] { (count(o.likes)) }
                     td.num data-v=[o.comments] { (count(o.comments)) } td.num data-v=[o.shares] { (count(o.shares)) }

@@ -107,6 +107,35 @@ pub async fn list(
                 let rows = store.videos_by_ids(&order[start..end])?;
                 return Ok((rows, end < order.len(), order.len() as i64));
             }
+            let search_only = filter.videos.is_none()
+                && filter.posted_from.is_none()
+                && filter.posted_to.is_none();
+            if let (true, Some(search)) = (search_only, filter.search.as_deref().map(str::trim)) {
+                // The matches of a search (a bit per video) and the
+                // unfiltered order are kept until the database changes:
+                // a page is a walk of the order, with no scan of every
+                // title and caption per request.
+                let key = format!("videos:order:{}:{}", filter.sort.key(), filter.descending);
+                let order = st.memo(store, &key, |s| {
+                    Ok(s.video_order(filter.sort, filter.descending)?)
+                })?;
+                // Kept with the pages' reads (least recently used out),
+                // so that many searches do not push out the orders.
+                let matches = st.page_memo(store, &format!("videos:matches:{search}"), |s| {
+                    Ok(s.video_matches(search)?)
+                })?;
+                let want = filter.limit as usize + 1;
+                let ids: Vec<i64> = order
+                    .iter()
+                    .copied()
+                    .filter(|id| matches.contains(*id))
+                    .skip(filter.offset as usize)
+                    .take(want)
+                    .collect();
+                let has_more = ids.len() == want;
+                let rows = store.videos_by_ids(&ids[..ids.len().min(filter.limit as usize)])?;
+                return Ok((rows, has_more, matches.len() as i64));
+            }
             let page = store.video_page(&filter)?;
             // Counting a search reads every title and caption: kept per
             // filter until the database changes, so paging does not repeat it.
