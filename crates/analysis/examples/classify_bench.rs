@@ -1,10 +1,15 @@
 //! Throughput of comment classification, for `bench/comments.sh`.
 //!
-//! Usage: `classify_bench RULES_DIR COMMENTS.tsv [N]`. Loads every `.toml`
-//! under `RULES_DIR` (all schemes together), reads `lang<TAB>text` lines,
-//! classifies the first N comments (cycling through the file if N is larger)
-//! and prints comments per second. Only classification is timed, not file
-//! reading. Run it pinned to one core (`taskset -c 0`).
+//! Usage: `classify_bench RULES_DIR COMMENTS.tsv [N] [--dump FILE]`. Loads
+//! every `.toml` under `RULES_DIR` (all schemes together), reads
+//! `lang<TAB>text` lines, classifies the first N comments (cycling through
+//! the file if N is larger) and prints comments per second. Only
+//! classification is timed, not file reading. Run it pinned to one core
+//! (`taskset -c 0`).
+//!
+//! `--dump FILE` also writes every flag on every comment of the file (once,
+//! untimed) as `index<TAB>rule id<TAB>start..end<TAB>matched` lines, so that
+//! an engine change can be checked to give byte-identical flags.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -24,9 +29,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let mut dump = None;
+    if let Some(i) = args.iter().position(|a| a == "--dump") {
+        if i + 1 >= args.len() {
+            return Err("--dump needs a FILE".into());
+        }
+        dump = Some(args.remove(i + 1));
+        args.remove(i);
+    }
     let (Some(rules_dir), Some(comments)) = (args.get(1), args.get(2)) else {
-        return Err("usage: classify_bench RULES_DIR COMMENTS.tsv [N]".into());
+        return Err("usage: classify_bench RULES_DIR COMMENTS.tsv [N] [--dump FILE]".into());
     };
     let n: usize = args
         .get(3)
@@ -71,6 +84,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         flags += f.len();
     }
     let secs = started.elapsed().as_secs_f64();
+    if let Some(path) = &dump {
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for (i, (lang, t)) in lines.iter().enumerate() {
+            for f in rules.classify_with(t, *lang, &mut scratch) {
+                let m = f.matched.replace(['\t', '\n'], " ");
+                writeln!(
+                    out,
+                    "{i}\t{}\t{}..{}\t{m}",
+                    f.rule_id, f.span.start, f.span.end
+                )?;
+            }
+        }
+        out.flush()?;
+    }
     if std::env::var_os("BENCH_TOP_RULES").is_some() {
         let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
         for (lang, t) in &lines {

@@ -126,10 +126,12 @@ pub(super) fn compile_one(pattern: &str) -> Result<Regex, regex::Error> {
 /// every match contains one literal of each set. At most 8 groups, best
 /// first; empty when there is none (the pattern then runs on every comment).
 ///
-/// Candidates are the prefixes and suffixes of the whole pattern and the
+/// Candidates are the prefixes and suffixes of the whole pattern, the
 /// prefixes of each part of a top-level concatenation (every match contains
 /// a match of each part, so it contains one of that part's prefixes: this
-/// finds `regret` in `\b(most|all)\b.{0,40}\bregret\w*`). A set is
+/// finds `regret` in `\b(most|all)\b.{0,40}\bregret\w*`), and the
+/// prefixes (suffixes) of the runs of parts that start (end) at each part,
+/// which span several words and so are rarer than any one part's. A set is
 /// usable when it is finite, not too large, and has no empty literal nor a
 /// one-byte letter, digit or space (which would open on every comment).
 /// Requiring all groups makes `\b\w+-(?:on|je|tu)\b.*\?` wait for a `-`,
@@ -157,6 +159,28 @@ fn gate_groups(pattern: &str) -> Vec<Vec<Vec<u8>>> {
         seq.optimize_for_prefix_by_preference();
         candidates.push(seq);
     }
+    // Every match also contains a match of each run of consecutive parts,
+    // so the prefixes of `parts[i..]` and the suffixes of `parts[..=i]`
+    // are gates too. They span several parts (`it's a thing`, not `it`),
+    // which makes them rarer than any one part's literals; cut to
+    // `GATE_BYTES` (still prefixes or suffixes) so the automaton stays small.
+    let ps = parts(&hir);
+    if ps.len() > 1 {
+        let mut ex = Extractor::new();
+        ex.limit_total(512);
+        let mut rev = Extractor::new();
+        rev.kind(ExtractKind::Suffix).limit_total(512);
+        for i in 0..ps.len() {
+            let mut seq = ex.extract(&Hir::concat(ps[i..].to_vec()));
+            seq.keep_first_bytes(GATE_BYTES);
+            seq.dedup();
+            candidates.push(seq);
+            let mut seq = rev.extract(&Hir::concat(ps[..=i].to_vec()));
+            seq.keep_last_bytes(GATE_BYTES);
+            seq.dedup();
+            candidates.push(seq);
+        }
+    }
     let mut groups: Vec<(usize, Vec<Vec<u8>>)> = candidates
         .iter()
         .filter_map(|seq| {
@@ -169,10 +193,22 @@ fn gate_groups(pattern: &str) -> Vec<Vec<Vec<u8>>> {
             if lits.is_empty() || lits.len() > 256 || !lits.iter().all(|l| usable(l.as_bytes())) {
                 return None;
             }
+            // (The pruning below keeps the rarest-scoring literal: one that
+            // contains another scores higher.)
             let min = lits.iter().map(|l| rarity(l.as_bytes())).min()?;
             let mut set: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
             set.sort();
-            Some((min, set))
+            set.dedup();
+            // A literal that contains another of the set adds nothing: any
+            // text with it has the shorter one too.
+            let all = set.clone();
+            set.retain(|l| {
+                !all.iter()
+                    .any(|k| k.len() < l.len() && l.windows(k.len()).any(|w| w == k.as_slice()))
+            });
+
+            // A large set is only a last resort (never an extra group).
+            Some((if set.len() > MAX_SET { 0 } else { min }, set))
         })
         .collect();
     groups.sort_by(|a, b| {
@@ -183,15 +219,27 @@ fn gate_groups(pattern: &str) -> Vec<Vec<Vec<u8>>> {
     groups.dedup_by(|a, b| a.1 == b.1);
     // Every literal found costs a little on every comment, so a group of
     // common short strings (`s `, `on`) is worth less than it saves: keep
-    // the best group, and up to two more only if they are rare enough.
+    // the best group, and up to three more only if they are rare enough.
+    // (2026.11.2 rules, 100k benchmark comments: from 4.7 to 2.7 patterns
+    // run per comment, and fewer automaton matches, 25.8 to 16.5.)
     let mut out: Vec<Vec<Vec<u8>>> = Vec::new();
     for (score, set) in groups {
-        if out.is_empty() || (score >= 4 && out.len() < 3) {
+        if out.is_empty() || (score >= MIN_EXTRA && out.len() < MAX_GROUPS) {
             out.push(set);
         }
     }
     out
 }
+
+/// Gate literals longer than this are cut (to a shorter prefix or
+/// suffix, still a gate): long ones make the automaton big for no gain.
+const GATE_BYTES: usize = 8;
+/// Most literals in a gate group chosen when there are others.
+const MAX_SET: usize = 64;
+/// Least rarity (see [`rarity`]) of a gate group beyond the best one.
+const MIN_EXTRA: usize = 5;
+/// Most gate groups per pattern.
+const MAX_GROUPS: usize = 4;
 
 /// A rough rarity of a literal in comment text, for choosing gates: common
 /// letters and space count 1, other letters 2, anything else 3 per byte.
