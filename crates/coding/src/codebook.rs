@@ -610,9 +610,11 @@ impl Codebook {
                         max: r.max,
                     }
                 }
-                other => return Err(bad(format!(
+                other => {
+                    return Err(bad(format!(
                     "`type`: expected binary, ordinal, nominal, numeric or text, found `{other}`"
-                ))),
+                )))
+                }
             };
             if r.na_rule.is_some() && !r.na_allowed {
                 return Err(bad("`na_rule` is given but `na_allowed` is false".into()));

@@ -22,8 +22,8 @@
 pub mod builtin;
 pub mod codebook;
 pub mod error;
-pub mod sample;
 pub mod reliability;
+pub mod sample;
 pub mod sheet;
 pub mod unit;
 
