@@ -504,68 +504,41 @@ impl Store {
     /// touched. A unit not assigned to the coder aborts the whole import.
     pub fn import_sheet(&mut self, sheet: &SheetImport) -> Result<SheetImported, StoreError> {
         let path = self.path.clone();
-        let sql = |e| StoreError::sql(&path, e);
-        let tx = self.conn.transaction().map_err(sql)?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sql(&path, e))?;
         let mut out = SheetImported::default();
-        {
-            let mut find = tx
-                .prepare_cached(
-                    "SELECT a.id FROM coding_assignments a JOIN coding_rounds r ON r.id = a.round_id
-                     WHERE r.codebook_id = ?1 AND a.coder = ?2 AND a.unit_kind = ?3 AND a.unit_id = ?4",
-                )
-                .map_err(sql)?;
-            let mut del = tx
-                .prepare_cached("DELETE FROM coder_values WHERE assignment_id = ?1")
-                .map_err(sql)?;
-            let mut clear = tx
-                .prepare_cached(
-                    "DELETE FROM final_codes WHERE codebook_id = ?1 AND unit_kind = ?2 AND unit_id = ?3
-                     AND provenance <> 'adjudicated'",
-                )
-                .map_err(sql)?;
-            let mut ins = tx
-                .prepare_cached(
-                    "INSERT INTO coder_values (assignment_id, item, value_text, value_number,
-                       file_name, file_sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .map_err(sql)?;
-            for (kind, unit, values) in &sheet.units {
-                let assignment: Option<i64> = find
-                    .query_row(params![sheet.codebook_id, sheet.coder, kind, unit], |r| {
-                        r.get(0)
-                    })
-                    .optional()
-                    .map_err(sql)?;
-                let Some(assignment) = assignment else {
-                    return Err(StoreError::Corrupt {
-                        path: path.clone(),
-                        what: format!(
-                            "{kind} `{unit}` is not assigned to coder `{}` (the sheet should have been checked first)",
-                            sheet.coder
-                        ),
-                    });
-                };
-                out.replaced += del.execute(params![assignment]).map_err(sql)?;
-                out.finals_cleared += clear
-                    .execute(params![sheet.codebook_id, kind, unit])
-                    .map_err(sql)?;
-                for v in values {
-                    ins.execute(params![
-                        assignment,
-                        v.item,
-                        v.text,
-                        v.number,
-                        sheet.file_name,
-                        sheet.file_sha256,
-                        sheet.imported_at
-                    ])
-                    .map_err(sql)?;
-                    out.values += 1;
-                }
-                out.units += 1;
-            }
+        for (kind, unit, values) in &sheet.units {
+            let source = ValueSource {
+                file_name: &sheet.file_name,
+                file_sha256: &sheet.file_sha256,
+                at: sheet.imported_at,
+            };
+            let Some(saved) = replace_unit_values(
+                &tx,
+                &path,
+                sheet.codebook_id,
+                &sheet.coder,
+                (kind, unit),
+                values,
+                &source,
+            )?
+            else {
+                return Err(StoreError::Corrupt {
+                    path: path.clone(),
+                    what: format!(
+                        "{kind} `{unit}` is not assigned to coder `{}` (the sheet should have been checked first)",
+                        sheet.coder
+                    ),
+                });
+            };
+            out.replaced += saved.replaced;
+            out.finals_cleared += saved.finals_cleared;
+            out.values += saved.values;
+            out.units += 1;
         }
-        tx.commit().map_err(sql)?;
+        tx.commit().map_err(|e| StoreError::sql(&path, e))?;
         Ok(out)
     }
 
@@ -1013,66 +986,20 @@ impl Store {
         at: i64,
     ) -> Result<Option<UnitSaved>, StoreError> {
         let path = self.path.clone();
-        let sql = |e| StoreError::sql(&path, e);
-        let (kind, unit_id) = unit;
-        let sp = self.conn.savepoint().map_err(sql)?;
-        let assignments: Vec<i64> = {
-            let mut find = sp
-                .prepare_cached(
-                    "SELECT a.id FROM coding_assignments a JOIN coding_rounds r ON r.id = a.round_id
-                     WHERE r.codebook_id = ?1 AND a.coder = ?2 AND a.unit_kind = ?3 AND a.unit_id = ?4
-                     ORDER BY a.id",
-                )
-                .map_err(sql)?;
-            let rows = find
-                .query_map(params![codebook_id, coder, kind, unit_id], |r| r.get(0))
-                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
-                .map_err(sql)?;
-            rows
+        let sp = self
+            .conn
+            .savepoint()
+            .map_err(|e| StoreError::sql(&path, e))?;
+        let source = ValueSource {
+            file_name: WEB_PROVENANCE,
+            file_sha256: "",
+            at,
         };
-        // A unit drawn in two rounds for the same coder keeps its values on
-        // the first assignment, as a sheet import (which finds the first) does.
-        let Some(&assignment) = assignments.first() else {
-            return Ok(None);
-        };
-        let mut out = UnitSaved {
-            replaced: sp
-                .execute(
-                    "DELETE FROM coder_values WHERE assignment_id = ?1",
-                    params![assignment],
-                )
-                .map_err(sql)?,
-            finals_cleared: sp
-                .execute(
-                    "DELETE FROM final_codes WHERE codebook_id = ?1 AND unit_kind = ?2
-                     AND unit_id = ?3 AND provenance <> 'adjudicated'",
-                    params![codebook_id, kind, unit_id],
-                )
-                .map_err(sql)?,
-            values: 0,
-        };
-        {
-            let mut ins = sp
-                .prepare_cached(
-                    "INSERT INTO coder_values (assignment_id, item, value_text, value_number,
-                       file_name, file_sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6)",
-                )
-                .map_err(sql)?;
-            for v in values {
-                ins.execute(params![
-                    assignment,
-                    v.item,
-                    v.text,
-                    v.number,
-                    WEB_PROVENANCE,
-                    at
-                ])
-                .map_err(sql)?;
-                out.values += 1;
-            }
+        let saved = replace_unit_values(&sp, &path, codebook_id, coder, unit, values, &source)?;
+        if saved.is_some() {
+            sp.commit().map_err(|e| StoreError::sql(&path, e))?;
         }
-        sp.commit().map_err(sql)?;
-        Ok(Some(out))
+        Ok(saved)
     }
 
     /// Progress per codebook and coder.
@@ -1105,6 +1032,80 @@ impl Store {
             .map_err(sql)?;
         Ok(rows)
     }
+}
+
+/// Where a coder's values came from: a sheet file (name and hash) or the
+/// web app, and when they were stored.
+struct ValueSource<'a> {
+    file_name: &'a str,
+    file_sha256: &'a str,
+    at: i64,
+}
+
+/// Replaces one coder's values for one unit, the step shared by sheet
+/// imports and the web app's saves: finds the coder's assignment of the unit
+/// (the first, when a unit was drawn in two rounds), deletes its old values
+/// and the unit's final codes that were not adjudicated, and inserts the new
+/// values. `None` (nothing written) when the unit is not assigned to the
+/// coder. Runs inside the caller's transaction or savepoint.
+fn replace_unit_values(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    codebook_id: i64,
+    coder: &str,
+    (kind, unit_id): (&str, &str),
+    values: &[NewValue],
+    source: &ValueSource,
+) -> Result<Option<UnitSaved>, StoreError> {
+    let sql = |e| StoreError::sql(path, e);
+    let assignment: Option<i64> = conn
+        .prepare_cached(
+            "SELECT a.id FROM coding_assignments a JOIN coding_rounds r ON r.id = a.round_id
+             WHERE r.codebook_id = ?1 AND a.coder = ?2 AND a.unit_kind = ?3 AND a.unit_id = ?4
+             ORDER BY a.id LIMIT 1",
+        )
+        .and_then(|mut st| {
+            st.query_row(params![codebook_id, coder, kind, unit_id], |r| r.get(0))
+                .optional()
+        })
+        .map_err(sql)?;
+    let Some(assignment) = assignment else {
+        return Ok(None);
+    };
+    let replaced = conn
+        .prepare_cached("DELETE FROM coder_values WHERE assignment_id = ?1")
+        .and_then(|mut st| st.execute(params![assignment]))
+        .map_err(sql)?;
+    let finals_cleared = conn
+        .prepare_cached(
+            "DELETE FROM final_codes WHERE codebook_id = ?1 AND unit_kind = ?2 AND unit_id = ?3
+             AND provenance <> 'adjudicated'",
+        )
+        .and_then(|mut st| st.execute(params![codebook_id, kind, unit_id]))
+        .map_err(sql)?;
+    let mut ins = conn
+        .prepare_cached(
+            "INSERT INTO coder_values (assignment_id, item, value_text, value_number,
+               file_name, file_sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .map_err(sql)?;
+    for v in values {
+        ins.execute(params![
+            assignment,
+            v.item,
+            v.text,
+            v.number,
+            source.file_name,
+            source.file_sha256,
+            source.at
+        ])
+        .map_err(sql)?;
+    }
+    Ok(Some(UnitSaved {
+        replaced,
+        finals_cleared,
+        values: values.len(),
+    }))
 }
 
 #[cfg(test)]
