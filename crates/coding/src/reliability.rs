@@ -19,6 +19,15 @@ use uptake_stats::reliability::{
 };
 use uptake_stats::StatsError;
 
+/// The bootstrap of alpha's interval unless asked otherwise: 1,000
+/// resamples, seed 2026, 95%. `uptake reliability` and the web app's
+/// reliability page both use it, so they print the same interval.
+pub const DEFAULT_BOOTSTRAP: BootstrapOptions = BootstrapOptions {
+    replicates: 1000,
+    seed: 2026,
+    confidence: 0.95,
+};
+
 /// Why reliability could not be computed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReliabilityError {

@@ -5,7 +5,9 @@ use super::Ctx;
 use crate::stats_table::{StatsTable, Val};
 use anyhow::Result;
 use std::io::Write;
-use uptake_coding::reliability::{icc_reading, reliability, score_icc, CodedValue, Reliability};
+use uptake_coding::reliability::{
+    icc_reading, reliability, score_icc, CodedValue, Reliability, DEFAULT_BOOTSTRAP,
+};
 use uptake_report::{render, OutputFormat};
 use uptake_stats::reliability::{
     BootstrapOptions, Icc, IccDefinition, IccModel, IccUnit, KappaWeights,
@@ -48,10 +50,10 @@ pub struct Args {
     #[arg(long, value_name = "SCORE")]
     pub icc: Option<String>,
     /// Bootstrap replicates for alpha's interval (0: no interval).
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_BOOTSTRAP.replicates, value_name = "N")]
     pub bootstrap: usize,
     /// Seed of the bootstrap, so the interval can be reproduced.
-    #[arg(long, default_value_t = 2026, value_name = "SEED")]
+    #[arg(long, default_value_t = DEFAULT_BOOTSTRAP.seed, value_name = "SEED")]
     pub seed: u64,
     /// Output format: table, csv, json or md (APA-style Markdown).
     #[arg(long, default_value = "table", value_name = "FORMAT")]
@@ -77,7 +79,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let options = BootstrapOptions {
         replicates: args.bootstrap,
         seed: args.seed,
-        ..BootstrapOptions::default()
+        ..DEFAULT_BOOTSTRAP
     };
     let (mut table, coders, units) = match &args.icc {
         Some(score) => {

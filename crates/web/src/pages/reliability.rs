@@ -32,13 +32,9 @@ pub struct ReliabilityQuery {
     pub icc: Option<String>,
 }
 
-/// The bootstrap of `uptake reliability`'s defaults (`--bootstrap 1000
-/// --seed 2026`), so the page and the command line print the same interval.
-const BOOTSTRAP: BootstrapOptions = BootstrapOptions {
-    replicates: 1000,
-    seed: 2026,
-    confidence: 0.95,
-};
+/// The bootstrap `uptake reliability` uses by default, so the page and the
+/// command line print the same interval.
+const BOOTSTRAP: BootstrapOptions = uptake_coding::reliability::DEFAULT_BOOTSTRAP;
 
 /// What the page computed for one codebook.
 enum Computed {
