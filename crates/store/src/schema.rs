@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/004_coding.sql"),
     include_str!("../migrations/005_team.sql"),
     include_str!("../migrations/006_web_indexes.sql"),
+    include_str!("../migrations/007_bulk_fts.sql"),
 ];
 
 /// The schema version this build writes.

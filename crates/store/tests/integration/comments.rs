@@ -143,3 +143,57 @@ fn a_schema_1_database_is_migrated_with_its_data() {
     assert_eq!(videos[0].1.title.as_deref(), Some("kept"));
     assert!(store.comment_threads(None).unwrap().is_empty());
 }
+
+/// The search index is filled at commit (migration 007): new comments are
+/// found, a rolled-back import leaves no entries, and a later capture that
+/// changes an older comment's text replaces its entry.
+#[test]
+fn search_index_follows_imports_and_edited_texts() {
+    let (_dir, mut store) = seeded();
+    let ids = |store: &Store, q: &str| {
+        let mut ids = store.search_comment_ids(q).unwrap();
+        ids.sort();
+        ids.len()
+    };
+    assert_eq!(ids(&store, "comment"), 5);
+    assert_eq!(ids(&store, "zebra"), 0);
+
+    // An import dropped before its commit indexes nothing.
+    {
+        let mut tx = store
+            .begin_import(&super::new_import("dropped"), "tiktok")
+            .unwrap();
+        let mut c = comment("6", None, "u_e", 40, 1);
+        c.text = "zebra crossing".into();
+        tx.comment(&c, "zeeschuimer", None).unwrap();
+    }
+    assert_eq!(ids(&store, "zebra"), 0);
+
+    // A later capture edits comment 4's text; comment 7 is new.
+    let mut tx = store
+        .begin_import(&super::new_import("later"), "tiktok")
+        .unwrap();
+    let mut edited = comment("4", None, "u_c", 15, 4);
+    edited.text = "edited zebra".into();
+    edited.observed_at = Some(5000);
+    tx.comment(&edited, "zeeschuimer", None).unwrap();
+    let mut fresh = comment("7", None, "u_f", 50, 1);
+    fresh.text = "another zebra".into();
+    tx.comment(&fresh, "zeeschuimer", None).unwrap();
+    // A capture of comment 7 later in the same import changes its text too.
+    fresh.text = "another okapi".into();
+    fresh.observed_at = Some(6000);
+    tx.comment(&fresh, "zeeschuimer", None).unwrap();
+    tx.commit(&[]).unwrap();
+
+    assert_eq!(ids(&store, "zebra"), 1, "only the edited comment 4");
+    assert_eq!(ids(&store, "okapi"), 1, "comment 7 with its latest text");
+    assert_eq!(ids(&store, "comment"), 4, "comment 4 no longer says 'comment'");
+    // FTS5's own check, comparing the index with the comments' texts.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute(
+        "INSERT INTO comments_fts(comments_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the search index matches the comments");
+}
