@@ -27,6 +27,7 @@ pub mod error;
 pub mod fourcat;
 pub mod number;
 pub mod personal;
+pub mod pipeline;
 pub mod privacy;
 pub mod pyktok;
 pub mod research;
@@ -39,6 +40,7 @@ pub mod zeeschuimer;
 
 pub use container::{read_path, ReadSummary};
 pub use error::{IngestError, Location};
+pub use pipeline::read_path_pipelined;
 pub use sink::{Item, Record, Sink, SinkError, VecSink, Warning};
 pub use sniff::{sniff, Sniffed};
 

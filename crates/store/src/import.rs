@@ -193,6 +193,18 @@ impl Store {
         self.import_by_hash(&sha256.to_ascii_lowercase())
     }
 
+    /// Whether an earlier import had exactly this many bytes: only then can
+    /// a file be a repeat, and its hash is worth computing before reading.
+    pub fn has_import_of_size(&self, byte_size: u64) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM imports WHERE byte_size = ?1)",
+                params![byte_size as i64],
+                |r| r.get(0),
+            )
+            .map_err(|e| StoreError::sql(&self.path, e))
+    }
+
     /// Starts an import. Records written through the returned [`ImportTx`]
     /// are stored only if it is committed.
     pub fn begin_import(
@@ -226,7 +238,9 @@ impl Store {
         .map_err(|e| StoreError::sql(path, e))?;
         let import_id = tx.last_insert_rowid();
         let comments_before = tx
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM comments", [], |r| r.get(0))
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM comments", [], |r| {
+                r.get(0)
+            })
             .map_err(|e| StoreError::sql(path, e))?;
         Ok(ImportTx {
             comments_before,
@@ -248,6 +262,30 @@ impl ImportTx<'_> {
     /// The id of this import.
     pub fn import_id(&self) -> i64 {
         self.import_id
+    }
+
+    /// Records the file's SHA-256 when it was computed while the file was
+    /// read (the import began with a placeholder). Returns the earlier
+    /// import of the same bytes instead, if there is one: the caller then
+    /// drops this import, leaving the database as it was.
+    pub fn set_sha256(&mut self, sha256: &str) -> Result<Option<crate::ImportRow>, StoreError> {
+        let sha256 = sha256.to_ascii_lowercase();
+        let earlier = crate::query::select_imports(
+            &self.tx,
+            "WHERE i.sha256 = ?1 AND i.id <> ?2",
+            params![sha256, self.import_id],
+        )
+        .map_err(|e| self.sql(e))?;
+        if let Some(earlier) = earlier.into_iter().next() {
+            return Ok(Some(earlier));
+        }
+        self.tx
+            .execute(
+                "UPDATE imports SET sha256 = ?2 WHERE id = ?1",
+                params![self.import_id, sha256],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(None)
     }
 
     /// Notes that one source record was read.

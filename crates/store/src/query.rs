@@ -167,33 +167,7 @@ impl Store {
         filter: &str,
         args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<ImportRow>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(&format!(
-                "SELECT i.id, i.file_name, i.sha256, i.formats, i.imported_at, i.items, i.videos,
-                        i.observations, i.account_days,
-                        (SELECT COUNT(*) FROM import_warnings w WHERE w.import_id = i.id)
-                 FROM imports i {filter} ORDER BY i.id"
-            ))
-            .map_err(|e| self.sql(e))?;
-        let rows = st
-            .query_map(args, |r| {
-                Ok(ImportRow {
-                    id: r.get(0)?,
-                    file_name: r.get(1)?,
-                    sha256: r.get(2)?,
-                    formats: r.get(3)?,
-                    imported_at: r.get(4)?,
-                    items: r.get(5)?,
-                    videos: r.get(6)?,
-                    observations: r.get(7)?,
-                    account_days: r.get(8)?,
-                    warnings: r.get(9)?,
-                })
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| self.sql(e))?;
-        Ok(rows)
+        select_imports(&self.conn, filter, args).map_err(|e| self.sql(e))
     }
 
     /// Warnings of every import, in the order recorded.
@@ -602,4 +576,36 @@ impl Latest {
         };
         Ok((metrics, self.newest, self.observations))
     }
+}
+
+/// The imports matching `filter` (a `WHERE` clause over `imports i`), oldest
+/// first; on any connection, including one inside an import's transaction.
+pub(crate) fn select_imports(
+    conn: &rusqlite::Connection,
+    filter: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> rusqlite::Result<Vec<ImportRow>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT i.id, i.file_name, i.sha256, i.formats, i.imported_at, i.items, i.videos,
+                        i.observations, i.account_days,
+                        (SELECT COUNT(*) FROM import_warnings w WHERE w.import_id = i.id)
+                 FROM imports i {filter} ORDER BY i.id"
+    ))?;
+    let rows = st
+        .query_map(args, |r| {
+            Ok(ImportRow {
+                id: r.get(0)?,
+                file_name: r.get(1)?,
+                sha256: r.get(2)?,
+                formats: r.get(3)?,
+                imported_at: r.get(4)?,
+                items: r.get(5)?,
+                videos: r.get(6)?,
+                observations: r.get(7)?,
+                account_days: r.get(8)?,
+                warnings: r.get(9)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())?;
+    Ok(rows)
 }

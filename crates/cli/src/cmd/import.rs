@@ -206,20 +206,71 @@ pub fn import_file_with(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<Outcome> {
     let shown = display_name.map_or_else(|| path.display().to_string(), str::to_string);
-    let (sha256, size) = sha256_file(path)?;
-    if let Some(prev) = store.find_import(&sha256)? {
-        progress(ImportProgress {
-            bytes_read: size,
-            total_bytes: size,
-            records: 0,
-        });
-        return Ok(Outcome::Unchanged(format!(
+    let unchanged = |prev: uptake_store::ImportRow| {
+        Outcome::Unchanged(format!(
             "unchanged `{shown}`: the same bytes were imported on {} as import #{} (`{}`); nothing changed",
             super::format_time(prev.imported_at),
             prev.id,
             prev.file_name
-        )));
-    }
+        ))
+    };
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot open `{}`", path.display()))?
+        .len();
+    // A file can only repeat an earlier import of the same size. Only then
+    // is it hashed before reading; otherwise the hash is computed on another
+    // thread while the file is read and stored (a 1 GB file takes about
+    // 0.7 s to hash), and recorded before the commit.
+    let known_sha256 = if store.has_import_of_size(size)? {
+        let (sha256, _) = sha256_file(path)?;
+        if let Some(prev) = store.find_import(&sha256)? {
+            progress(ImportProgress {
+                bytes_read: size,
+                total_bytes: size,
+                records: 0,
+            });
+            return Ok(unchanged(prev));
+        }
+        Some(sha256)
+    } else {
+        None
+    };
+    std::thread::scope(|scope| {
+        let hashing = match known_sha256 {
+            Some(_) => None,
+            None => Some(
+                std::thread::Builder::new()
+                    .name("uptake-hash".into())
+                    .spawn_scoped(scope, || sha256_file(path))
+                    .context("cannot start the hashing thread")?,
+            ),
+        };
+        let sha256 = known_sha256.unwrap_or_else(|| {
+            // Never visible: replaced before the commit, or rolled back.
+            static PENDING: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = PENDING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            format!("pending-{}-{n}", std::process::id())
+        });
+        import_read(
+            store, path, options, &shown, sha256, size, hashing, &unchanged, progress,
+        )
+    })
+}
+
+/// The reading and storing half of [`import_file_with`], once the file is
+/// known not to repeat an earlier import (or is being hashed by `hashing`).
+#[allow(clippy::too_many_arguments)]
+fn import_read(
+    store: &mut Store,
+    path: &Path,
+    options: &Options,
+    shown: &str,
+    sha256: String,
+    size: u64,
+    hashing: Option<std::thread::ScopedJoinHandle<'_, Result<(String, u64)>>>,
+    unchanged: &dyn Fn(uptake_store::ImportRow) -> Outcome,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Outcome> {
     let options_json = serde_json::json!({
         "format": options.format.map(|f| f.name()),
         "lang": options.lang,
@@ -246,7 +297,7 @@ pub fn import_file_with(
     // The reader reports its position in the file, which goes back when it
     // seeks (a ZIP's directory is at its end): report the furthest point.
     let mut furthest = 0u64;
-    let summary = uptake_ingest::read_path(path, options, &mut sink, &mut |pos| {
+    let summary = uptake_ingest::read_path_pipelined(path, options, &mut sink, &mut |pos| {
         let pos = pos.min(size);
         if pos > furthest {
             furthest = pos;
@@ -263,6 +314,16 @@ pub fn import_file_with(
         records: records.get(),
     });
     let warnings = sink.finish()?;
+    if let Some(hashing) = hashing {
+        let (sha256, _) = match hashing.join() {
+            Ok(hashed) => hashed?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        if let Some(prev) = tx.set_sha256(&sha256)? {
+            // Dropping the transaction leaves the database as it was.
+            return Ok(unchanged(prev));
+        }
+    }
     let formats: Vec<String> = summary
         .formats()
         .iter()

@@ -14,6 +14,7 @@ mod container;
 mod display;
 mod fourcat;
 mod personal;
+mod pipeline;
 mod pyktok;
 mod research;
 mod studio;

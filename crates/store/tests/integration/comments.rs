@@ -188,7 +188,11 @@ fn search_index_follows_imports_and_edited_texts() {
 
     assert_eq!(ids(&store, "zebra"), 1, "only the edited comment 4");
     assert_eq!(ids(&store, "okapi"), 1, "comment 7 with its latest text");
-    assert_eq!(ids(&store, "comment"), 4, "comment 4 no longer says 'comment'");
+    assert_eq!(
+        ids(&store, "comment"),
+        4,
+        "comment 4 no longer says 'comment'"
+    );
     // FTS5's own check, comparing the index with the comments' texts.
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     conn.execute(

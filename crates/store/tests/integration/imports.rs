@@ -154,3 +154,44 @@ fn kept_latest_values_match_a_full_scan() {
     assert_eq!(kept.len(), 20);
     assert_eq!(kept, scanned);
 }
+
+/// A hash computed while the file was read replaces the placeholder the
+/// import began with; a hash that repeats an earlier import is reported,
+/// and dropping the import then leaves nothing.
+#[test]
+fn a_hash_found_while_reading_is_recorded_or_names_the_earlier_import() {
+    let (_dir, _path, mut store) = super::fresh();
+    let first = super::new_import("a.csv");
+    store
+        .begin_import(&first, "tiktok")
+        .and_then(|tx| tx.commit(&[]))
+        .unwrap();
+    assert!(store.has_import_of_size(first.byte_size).unwrap());
+    assert!(!store.has_import_of_size(first.byte_size + 1).unwrap());
+
+    let pending = |name: &str| uptake_store::NewImport {
+        sha256: format!("pending-{name}"),
+        ..super::new_import(name)
+    };
+    // Same bytes as a.csv under another name: reported, then dropped.
+    {
+        let mut tx = store.begin_import(&pending("b.csv"), "tiktok").unwrap();
+        tx.video(&Video::with_id("7500000000000000009")).unwrap();
+        let earlier = tx.set_sha256(&first.sha256.to_uppercase()).unwrap();
+        assert_eq!(earlier.map(|e| e.file_name).as_deref(), Some("a.csv"));
+    }
+    let s = store.summary().unwrap();
+    assert_eq!((s.imports, s.videos), (1, 0));
+
+    // New bytes: the hash is stored in lower case.
+    let mut tx = store.begin_import(&pending("c.csv"), "tiktok").unwrap();
+    assert_eq!(tx.set_sha256(&"AB".repeat(32)).unwrap(), None);
+    tx.commit(&[]).unwrap();
+    let stored: Vec<String> = store
+        .imports()
+        .unwrap()
+        .into_iter()
+        .map(|i| i.sha256)
+        .collect();
+    assert_eq!(stored, vec![first.sha256.clone(), "ab".repeat(32)]);
+}
