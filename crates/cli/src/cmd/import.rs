@@ -283,7 +283,7 @@ fn import_read(
     .to_string();
     let new = NewImport {
         file_name: uptake_ingest::privacy::scrub_handles_in_text(
-            &shown,
+            shown,
             options.account.as_deref(),
         ),
         sha256,
