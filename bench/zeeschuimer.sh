@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Benchmark for the Zeeschuimer NDJSON reader (issue target: stream 1 GB in constant
-# memory at >= 200 MB/s on one core, including storage; this script measures the
-# reader alone, the lead measures the full import).
-#   - uptake's reader (crates/ingest/examples/read_zeeschuimer.rs, counting sink,
-#     release build, one core), on a 1 GB file;
-#   - peer 1: CPython `json.loads` over the lines of the same file;
-#   - peer 2: pandas `read_json(lines=True)` + `json_normalize` on a 200 MB file
-#     (pandas holds everything in memory; per-MB figures are comparable).
+# Benchmark for importing a Zeeschuimer NDJSON export (issue target: a 1 GB
+# capture imported in constant memory, < 200 MB peak RSS, at >= 200 MB/s on
+# one core, storage included).
+#   - `uptake import` of the whole file into a fresh project (release build,
+#     SQLite on local disk), pinned to one core and then on every core (the
+#     import reads on one thread and stores on another, and hashes the file
+#     on a third);
+#   - uptake's reader alone (crates/ingest/examples/read_zeeschuimer.rs,
+#     counting sink, one core): parsing, pseudonymising and scrubbing, no
+#     storage;
+#   - peer 1: CPython `json.loads` over the lines of the same file (parsing
+#     only: no storage, no pseudonyms);
+#   - peer 2: pandas `read_json(lines=True)` + `json_normalize` on a 200 MB
+#     file (pandas holds everything in memory; per-MB figures are comparable).
 # Data are SYNTHETIC, written by bench/gen_zeeschuimer.py (fixed seed).
-# Needs: a Rust toolchain, python3, GNU time; pandas for peer 2.
+# Env: SIZE_MB (1024), PANDAS_MB (200), RUNS (2 imports per setting),
+#      BENCH_OUT (bench/out; the project goes to a temporary folder there).
+# Needs: a Rust toolchain, python3, GNU time, taskset; pandas for peer 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${BENCH_OUT:-bench/out}
 SIZE_MB=${SIZE_MB:-1024}
 PANDAS_MB=${PANDAS_MB:-200}
+RUNS=${RUNS:-2}
 mkdir -p "$OUT"
 BIG="$OUT/zeeschuimer_${SIZE_MB}m.ndjson"
 SMALL="$OUT/zeeschuimer_${PANDAS_MB}m.ndjson"
@@ -21,42 +30,60 @@ SMALL="$OUT/zeeschuimer_${PANDAS_MB}m.ndjson"
 [ -f "$SMALL" ] || python3 bench/gen_zeeschuimer.py "$PANDAS_MB" "$SMALL"
 ONE="taskset -c 0"
 command -v taskset >/dev/null || ONE=""
-TIME=(/usr/bin/time -f "  %e s wall, %M KB peak RSS")
+BYTES=$(stat -c %s "$BIG")
 
-cargo build --release --quiet -p uptake-ingest --example read_zeeschuimer
+cargo build --release --quiet -p uptake -p uptake-ingest --example read_zeeschuimer
+UPTAKE=$(realpath target/release/uptake)
 R=target/release/examples/read_zeeschuimer
-cat "$BIG" >/dev/null # warm the page cache for every contender alike
 
-echo "== uptake reader, $(du -m "$BIG" | cut -f1) MB, one core (3 runs)"
-for _ in 1 2 3; do "${TIME[@]}" $ONE $R "$BIG"; done
+# Runs a command under GNU time; prints wall seconds, MB/s of $2 bytes and peak RSS.
+timed() {
+  local bytes=$1; shift
+  local log
+  log=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null
+  awk -v b="$bytes" '{ printf "  %6.2f s wall  %6.0f MB/s  %6.0f MB peak RSS\n", $1, b / 1e6 / $1, $2 / 1024 }' "$log"
+  rm -f "$log"
+}
 
-echo "== uptake reader, $(du -m "$SMALL" | cut -f1) MB (peak RSS must not grow with size)"
-"${TIME[@]}" $ONE $R "$SMALL"
+import_once() { # $1: taskset prefix or empty
+  local proj
+  proj=$(mktemp -d "$OUT/zeeschuimer_project.XXXX")
+  "$UPTAKE" init "$proj/p" --name "Import benchmark (SYNTHETIC)" >/dev/null
+  cat "$BIG" >/dev/null # the same warm page cache for every run
+  timed "$BYTES" $1 "$UPTAKE" --project "$proj/p" import "$BIG"
+  echo "    database: $(du -m "$proj/p/.uptake/uptake.db" | cut -f1) MB"
+  rm -rf "$proj"
+}
 
-echo "== peer: CPython json.loads per line, $(du -m "$BIG" | cut -f1) MB"
-"${TIME[@]}" $ONE python3 -c '
-import json, sys, time
-t = time.perf_counter(); n = 0; size = 0
+echo "== uptake import, $((BYTES / 1000000)) MB, one core ($RUNS runs)"
+for _ in $(seq 1 "$RUNS"); do import_once "$ONE"; done
+
+echo "== uptake import, $((BYTES / 1000000)) MB, all $(nproc) cores ($RUNS runs)"
+for _ in $(seq 1 "$RUNS"); do import_once ""; done
+
+cat "$BIG" >/dev/null
+echo "== uptake reader alone (no storage), one core"
+timed "$BYTES" $ONE $R "$BIG"
+echo "== uptake reader alone, $(du -m "$SMALL" | cut -f1) MB (peak RSS must not grow with size)"
+timed "$(stat -c %s "$SMALL")" $ONE $R "$SMALL"
+
+echo "== peer: CPython json.loads per line, one core"
+timed "$BYTES" $ONE python3 -c '
+import json, sys
 with open(sys.argv[1], "rb") as f:
     for line in f:
-        size += len(line)
         if line.strip():
-            json.loads(line); n += 1
-s = time.perf_counter() - t
-print(f"  {size/1e6:.1f} MB in {s:.2f} s = {size/1e6/s:.0f} MB/s; {n} lines")
+            json.loads(line)
 ' "$BIG"
 
 if python3 -c "import pandas" 2>/dev/null; then
-  echo "== peer: pandas read_json(lines=True) + json_normalize, $(du -m "$SMALL" | cut -f1) MB"
-  "${TIME[@]}" $ONE python3 -c '
-import os, sys, time
+  echo "== peer: pandas read_json(lines=True) + json_normalize, $(du -m "$SMALL" | cut -f1) MB, one core"
+  timed "$(stat -c %s "$SMALL")" $ONE python3 -c '
+import sys
 import pandas as pd
-t = time.perf_counter()
 df = pd.read_json(sys.argv[1], lines=True, dtype=False)
 flat = pd.json_normalize(df["data"].tolist())
-s = time.perf_counter() - t
-size = os.path.getsize(sys.argv[1])
-print(f"  {size/1e6:.1f} MB in {s:.2f} s = {size/1e6/s:.0f} MB/s; {len(df)} rows, {flat.shape[1]} columns")
 ' "$SMALL"
 else
   echo "(pandas not installed: pip install pandas to time peer 2)"

@@ -282,10 +282,7 @@ fn import_read(
     })
     .to_string();
     let new = NewImport {
-        file_name: uptake_ingest::privacy::scrub_handles_in_text(
-            shown,
-            options.account.as_deref(),
-        ),
+        file_name: uptake_ingest::privacy::scrub_handles_in_text(shown, options.account.as_deref()),
         sha256,
         byte_size: size,
         imported_at: chrono::Utc::now().timestamp(),

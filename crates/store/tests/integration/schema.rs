@@ -3,9 +3,15 @@
 use uptake_store::{Store, StoreError, SCHEMA_VERSION};
 
 #[test]
-fn a_new_database_is_at_the_current_schema() {
-    let (_dir, _path, store) = super::fresh();
+fn a_new_database_is_at_the_current_schema_with_its_page_size() {
+    let (_dir, path, store) = super::fresh();
     assert_eq!(store.schema_version().ok(), Some(SCHEMA_VERSION));
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let page: u32 = conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap();
+    assert_eq!(page, uptake_store::PAGE_SIZE);
 }
 
 #[test]
