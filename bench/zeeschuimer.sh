@@ -51,9 +51,11 @@ import_once() { # $1: taskset prefix or empty
   proj=$(mktemp -d "$OUT/zeeschuimer_project.XXXX")
   "$UPTAKE" init "$proj/p" --name "Import benchmark (SYNTHETIC)" >/dev/null
   cat "$BIG" >/dev/null # the same warm page cache for every run
+  sync                  # and no earlier run's database still being written back
   timed "$BYTES" $1 "$UPTAKE" --project "$proj/p" import "$BIG"
   echo "    database: $(du -m "$proj/p/.uptake/uptake.db" | cut -f1) MB"
   rm -rf "$proj"
+  sync
 }
 
 echo "== uptake import, $((BYTES / 1000000)) MB, one core ($RUNS runs)"

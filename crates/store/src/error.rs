@@ -14,6 +14,19 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// Another connection held the database for longer than the busy
+    /// timeout (a bulk import takes it for itself while it runs).
+    #[error(
+        "database `{path}` is busy: another uptake is writing to it (an import?); try again \
+         when it has finished"
+    )]
+    Busy {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// The database was written by a newer uptake.
     #[error(
         "database `{path}` has schema version {found}, but this uptake knows versions up to \
@@ -49,6 +62,12 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn sql(path: &Path, source: rusqlite::Error) -> Self {
+        if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+            return StoreError::Busy {
+                path: path.to_path_buf(),
+                source,
+            };
+        }
         StoreError::Sql {
             path: path.to_path_buf(),
             source,

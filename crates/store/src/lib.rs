@@ -56,6 +56,9 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// How long a statement waits for another connection's write to finish.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Page size of databases created by this version, in bytes.
 pub const PAGE_SIZE: u32 = 16 * 1024;
 
@@ -87,7 +90,7 @@ impl Store {
         }
         let sql = |e| StoreError::sql(path, e);
         let mut conn = Connection::open_with_flags(path, flags).map_err(sql)?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
         // Refuse a newer schema before anything (even the journal mode) changes the file.
         schema::refuse_newer(&conn, path)?;
         if create {

@@ -181,7 +181,9 @@ pub fn import_file(store: &mut Store, path: &Path, options: &Options) -> Result<
         indicatif::ProgressBar::hidden()
     };
     let mut records = 0;
-    let outcome = import_file_with(store, path, options, None, &mut |p| {
+    // The command line takes the database for itself when it can (see
+    // `Store::begin_bulk_import`); the web app shares it with its readers.
+    let outcome = import_file_in(store, path, options, None, Sharing::Bulk, &mut |p| {
         bar.set_length(p.total_bytes);
         bar.set_position(p.bytes_read);
         if p.records != records {
@@ -203,6 +205,34 @@ pub fn import_file_with(
     path: &Path,
     options: &Options,
     display_name: Option<&str>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Outcome> {
+    import_file_in(
+        store,
+        path,
+        options,
+        display_name,
+        Sharing::Shared,
+        progress,
+    )
+}
+
+/// Whether an import shares the database with readers while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sharing {
+    /// Readers see the state before the import until it commits (the web app).
+    Shared,
+    /// The import takes the database for itself if nobody else has it open
+    /// (`Store::begin_bulk_import`): faster, and readers wait.
+    Bulk,
+}
+
+fn import_file_in(
+    store: &mut Store,
+    path: &Path,
+    options: &Options,
+    display_name: Option<&str>,
+    sharing: Sharing,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<Outcome> {
     let shown = display_name.map_or_else(|| path.display().to_string(), str::to_string);
@@ -252,7 +282,7 @@ pub fn import_file_with(
             format!("pending-{}-{n}", std::process::id())
         });
         import_read(
-            store, path, options, &shown, sha256, size, hashing, &unchanged, progress,
+            store, path, options, &shown, sha256, size, sharing, hashing, &unchanged, progress,
         )
     })
 }
@@ -267,6 +297,7 @@ fn import_read(
     shown: &str,
     sha256: String,
     size: u64,
+    sharing: Sharing,
     hashing: Option<std::thread::ScopedJoinHandle<'_, Result<(String, u64)>>>,
     unchanged: &dyn Fn(uptake_store::ImportRow) -> Outcome,
     progress: &mut dyn FnMut(ImportProgress),
@@ -288,7 +319,10 @@ fn import_read(
         imported_at: chrono::Utc::now().timestamp(),
         options_json,
     };
-    let mut tx = store.begin_import(&new, PLATFORM_TIKTOK)?;
+    let mut tx = match sharing {
+        Sharing::Shared => store.begin_import(&new, PLATFORM_TIKTOK)?,
+        Sharing::Bulk => store.begin_bulk_import(&new, PLATFORM_TIKTOK)?,
+    };
     let mut sink = StoreSink::new(&mut tx, options.account.clone());
     let records = sink.record_counter();
     // The reader reports its position in the file, which goes back when it

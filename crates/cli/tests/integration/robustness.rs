@@ -36,11 +36,37 @@ fn a_killed_import_leaves_the_database_as_it_was() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Let it get well into the file, then kill it without warning.
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Let it get well into the file: until the pages its cache cannot hold
+    // have gone to disk (into the database itself when the import has the
+    // database to itself, into the write-ahead log otherwise), so that the
+    // kill leaves a half-written file for SQLite to roll back. Then kill it
+    // without warning.
+    let db = sb.path().join("p/.uptake/uptake.db");
+    let on_disk = || {
+        ["", "-wal"]
+            .iter()
+            .map(|suffix| {
+                let mut name = db.clone().into_os_string();
+                name.push(suffix);
+                std::fs::metadata(name).map_or(0, |m| m.len())
+            })
+            .sum::<u64>()
+    };
+    let start = on_disk();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while on_disk() < start + (8 << 20) && std::time::Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let still_running = child.try_wait().unwrap().is_none();
     child.kill().unwrap(); // SIGKILL on Unix
     let _ = child.wait();
+    assert!(
+        on_disk() >= start + (8 << 20),
+        "the import wrote too little before the kill"
+    );
     assert!(
         still_running,
         "the import finished before it could be killed; make the file bigger"

@@ -195,3 +195,54 @@ fn a_hash_found_while_reading_is_recorded_or_names_the_earlier_import() {
         .collect();
     assert_eq!(stored, vec![first.sha256.clone(), "ab".repeat(32)]);
 }
+
+fn journal_mode(path: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A bulk import takes the database for itself only when nobody else has it
+/// open, is rolled back when dropped like any import, and leaves the
+/// database in WAL mode after its commit.
+#[test]
+fn a_bulk_import_takes_the_database_only_when_alone() {
+    let (_dir, path, mut store) = super::fresh();
+    // Another connection is open: the import shares the database (WAL), and
+    // the other connection can still read while it runs.
+    let reader = rusqlite::Connection::open(&path).unwrap();
+    {
+        let mut tx = store
+            .begin_bulk_import(&super::new_import("shared.csv"), "tiktok")
+            .unwrap();
+        tx.video(&Video::with_id("7500000000000000001")).unwrap();
+        let videos: i64 = reader
+            .query_row("SELECT COUNT(*) FROM videos", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(videos, 0, "the reader sees the state before the import");
+        tx.commit(&[]).unwrap();
+    }
+    drop(reader);
+
+    // Alone: a rollback journal while the import runs; dropped, it leaves
+    // nothing; committed, WAL is back.
+    {
+        let mut tx = store
+            .begin_bulk_import(&super::new_import("dropped.csv"), "tiktok")
+            .unwrap();
+        tx.video(&Video::with_id("7500000000000000002")).unwrap();
+    }
+    let s = store.summary().unwrap();
+    assert_eq!((s.imports, s.videos), (1, 1));
+    let mut tx = store
+        .begin_bulk_import(&super::new_import("alone.csv"), "tiktok")
+        .unwrap();
+    tx.video(&Video::with_id("7500000000000000003")).unwrap();
+    // (Another connection reports its own rollback mode, `delete`: what
+    // matters is that the file is out of WAL mode.)
+    assert_ne!(journal_mode(&path), "wal");
+    tx.commit(&[]).unwrap();
+    assert_eq!(journal_mode(&path), "wal");
+    let s = store.summary().unwrap();
+    assert_eq!((s.imports, s.videos), (2, 2));
+}
