@@ -61,7 +61,9 @@ pub struct ImportTx<'a> {
     path: &'a Path,
     import_id: i64,
     platform: String,
-    video_ids: HashMap<String, i64>,
+    /// Row id of each video met in this import, and the fingerprint of the
+    /// values last merged into it ([`video_fingerprint`]).
+    video_ids: HashMap<String, (i64, u64)>,
     /// The largest comment row id before this import: every comment it adds
     /// has a larger one (row ids grow from the maximum), which lets the
     /// commit find them without scanning older comments.
@@ -205,6 +207,25 @@ pub(crate) fn shares_json(shares: &[Share]) -> Option<String> {
         .map(|s| (s.label.as_str(), s.fraction))
         .collect();
     serde_json::to_string(&pairs).ok()
+}
+
+/// A fingerprint of the values [`ImportTx::video`] merges: equal
+/// fingerprints mean merging again changes nothing.
+fn video_fingerprint(v: &Video) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &v.author_handle,
+        &v.author_key,
+        v.created_at,
+        v.posted_on,
+        &v.title,
+        &v.caption,
+        v.duration_s.map(f64::to_bits),
+        &v.url,
+    )
+        .hash(&mut h);
+    h.finish()
 }
 
 fn value(c: Option<Count>) -> Option<i64> {
@@ -383,9 +404,16 @@ impl ImportTx<'_> {
     /// over a date-only one.
     pub fn video(&mut self, v: &Video) -> Result<i64, StoreError> {
         // Repeated captures of one video are common (Zeeschuimer, pyktok
-        // reruns): the id is remembered for the import.
+        // reruns): its row id is remembered for the import, with a
+        // fingerprint of the values last merged into it, so that merging the
+        // same values again (which changes nothing) is skipped. (Inserting
+        // first and looking up only on conflict was tried: `ON CONFLICT DO
+        // NOTHING` makes SQLite keep a statement journal for every insert,
+        // and the import slowed by a quarter.)
+        let fingerprint = video_fingerprint(v);
         let existing: Option<i64> = match self.video_ids.get(&v.platform_id) {
-            Some(id) => Some(*id),
+            Some(&(id, merged)) if merged == fingerprint => return Ok(id),
+            Some(&(id, _)) => Some(id),
             None => self
                 .tx
                 .prepare_cached("SELECT id FROM videos WHERE platform = ?1 AND platform_id = ?2")
@@ -458,13 +486,14 @@ impl ImportTx<'_> {
                 self.tx.last_insert_rowid()
             }
         };
-        self.video_ids.insert(v.platform_id.clone(), id);
+        self.video_ids
+            .insert(v.platform_id.clone(), (id, fingerprint));
         Ok(id)
     }
 
     fn video_row(&mut self, platform_id: &str) -> Result<i64, StoreError> {
-        if let Some(id) = self.video_ids.get(platform_id) {
-            return Ok(*id);
+        if let Some(&(id, _)) = self.video_ids.get(platform_id) {
+            return Ok(id);
         }
         self.video(&Video::with_id(platform_id))
     }

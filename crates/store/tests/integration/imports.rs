@@ -246,3 +246,31 @@ fn a_bulk_import_takes_the_database_only_when_alone() {
     let s = store.summary().unwrap();
     assert_eq!((s.imports, s.videos), (2, 2));
 }
+
+/// Merging a video skips only what would change nothing: values met again
+/// after other values are merged again.
+#[test]
+fn repeated_video_records_merge_in_order() {
+    let (_dir, _path, mut store) = super::fresh();
+    let id = "7500000000000000001";
+    let titled = |t: &str| Video {
+        title: Some(t.into()),
+        ..Video::with_id(id)
+    };
+    let mut tx = store
+        .begin_import(&super::new_import("a.csv"), "tiktok")
+        .unwrap();
+    for v in [
+        titled("one"),
+        titled("one"),
+        titled("two"),
+        Video::with_id(id),
+        titled("one"),
+    ] {
+        tx.video(&v).unwrap();
+    }
+    tx.commit(&[]).unwrap();
+    let videos = store.videos().unwrap();
+    assert_eq!(videos.len(), 1);
+    assert_eq!(videos[0].1.title.as_deref(), Some("one"));
+}
