@@ -1,13 +1,43 @@
 //! Writing one import inside one transaction.
 
 use crate::{Store, StoreError};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{
+    params, Connection, OptionalExtension, Statement, Transaction, TransactionBehavior,
+};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 use uptake_model::{
     AccountDay, AudienceSnapshot, Comment, Count, FollowerActivity, Metrics, Observation,
     ProfileSnapshot, Share, Video,
 };
+
+/// The statements an import runs, each prepared once per import (looking
+/// SQL text up in rusqlite's statement cache for every record was 5% of the
+/// storing thread's time, bench/zeeschuimer.sh).
+#[derive(Debug, Clone, Copy)]
+enum Stmt {
+    Raw,
+    Warning,
+    VideoSelect,
+    VideoUpdate,
+    VideoInsert,
+    Observation,
+    Latest,
+    AccountDay,
+    Audience,
+    FollowerActivity,
+    CommentSelect,
+    CommentUpdate,
+    CommentInsert,
+    Capture,
+    FtsDelete,
+    FtsInsert,
+    Profile,
+}
+
+/// How many [`Stmt`]s there are.
+const STMTS: usize = Stmt::Profile as usize + 1;
 
 /// What is recorded about an import before its records arrive.
 #[derive(Debug, Clone)]
@@ -64,6 +94,9 @@ pub struct ImportTx<'a> {
     /// Row id of each video met in this import, and the fingerprint of the
     /// values last merged into it ([`video_fingerprint`]).
     video_ids: HashMap<String, (i64, u64)>,
+    /// The statements prepared so far, by [`Stmt`]. A `RefCell` so that a
+    /// statement can run while its parameters borrow the import's fields.
+    held: RefCell<[Option<Statement<'a>>; STMTS]>,
     /// The largest comment row id before this import: every comment it adds
     /// has a larger one (row ids grow from the maximum), which lets the
     /// commit find them without scanning older comments.
@@ -324,6 +357,7 @@ impl Store {
             .map_err(|e| StoreError::sql(path, e))?;
         Ok(ImportTx {
             conn,
+            held: RefCell::new(std::array::from_fn(|_| None)),
             bulk: false,
             comments_before,
             tx,
@@ -336,9 +370,26 @@ impl Store {
     }
 }
 
-impl ImportTx<'_> {
+impl<'a> ImportTx<'a> {
     fn sql(&self, e: rusqlite::Error) -> StoreError {
         StoreError::sql(self.path, e)
+    }
+
+    /// Runs `f` on the statement `which`, preparing it from `sql` the first
+    /// time (`sql` must be the same text at every call for `which`).
+    fn run<T>(
+        &self,
+        which: Stmt,
+        sql: &str,
+        f: impl FnOnce(&mut Statement<'a>) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let mut held = self.held.borrow_mut();
+        let slot = &mut held[which as usize];
+        let statement = match slot {
+            Some(statement) => statement,
+            None => slot.insert(self.conn.prepare(sql).map_err(|e| self.sql(e))?),
+        };
+        f(statement).map_err(|e| self.sql(e))
     }
 
     /// The id of this import.
@@ -377,23 +428,21 @@ impl ImportTx<'_> {
 
     /// Keeps a source record as received (see [`crate::raw`]); returns its id.
     pub fn raw(&mut self, location: &str, body: &str) -> Result<i64, StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO raw_records (import_id, location, body) VALUES (?1, ?2, ?3)",
-            )
-            .and_then(|mut st| st.execute(params![self.import_id, location, body]))
-            .map_err(|e| self.sql(e))?;
+        self.run(
+            Stmt::Raw,
+            "INSERT INTO raw_records (import_id, location, body) VALUES (?1, ?2, ?3)",
+            |st| st.execute(params![self.import_id, location, body]),
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
     /// Records a warning against this import.
     pub fn warning(&mut self, location: &str, message: &str) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO import_warnings (import_id, location, message) VALUES (?1, ?2, ?3)",
-            )
-            .and_then(|mut st| st.execute(params![self.import_id, location, message]))
-            .map_err(|e| self.sql(e))?;
+        self.run(
+            Stmt::Warning,
+            "INSERT INTO import_warnings (import_id, location, message) VALUES (?1, ?2, ?3)",
+            |st| st.execute(params![self.import_id, location, message]),
+        )?;
         self.counts.warnings += 1;
         Ok(())
     }
@@ -414,21 +463,21 @@ impl ImportTx<'_> {
         let existing: Option<i64> = match self.video_ids.get(&v.platform_id) {
             Some(&(id, merged)) if merged == fingerprint => return Ok(id),
             Some(&(id, _)) => Some(id),
-            None => self
-                .tx
-                .prepare_cached("SELECT id FROM videos WHERE platform = ?1 AND platform_id = ?2")
-                .and_then(|mut st| {
+            None => self.run(
+                Stmt::VideoSelect,
+                "SELECT id FROM videos WHERE platform = ?1 AND platform_id = ?2",
+                |st| {
                     st.query_row(params![self.platform, v.platform_id], |r| r.get(0))
                         .optional()
-                })
-                .map_err(|e| self.sql(e))?,
+                },
+            )?,
         };
         let posted_on = v.posted_on.map(|d| d.format("%Y-%m-%d").to_string());
         let id = match existing {
             Some(id) => {
-                self.tx
-                    .prepare_cached(
-                        "UPDATE videos SET
+                self.run(
+                    Stmt::VideoUpdate,
+                    "UPDATE videos SET
                            author_handle = COALESCE(?2, author_handle),
                            author_key    = COALESCE(?3, author_key),
                            created_at    = COALESCE(?4, created_at),
@@ -440,8 +489,7 @@ impl ImportTx<'_> {
                            duration_s    = COALESCE(?8, duration_s),
                            url           = COALESCE(?9, url)
                          WHERE id = ?1",
-                    )
-                    .and_then(|mut st| {
+                    |st| {
                         st.execute(params![
                             id,
                             v.author_handle,
@@ -453,20 +501,19 @@ impl ImportTx<'_> {
                             v.duration_s,
                             v.url
                         ])
-                    })
-                    .map_err(|e| self.sql(e))?;
+                    },
+                )?;
                 id
             }
             None => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO videos (platform, platform_id, author_handle, author_key,
+                self.run(
+                    Stmt::VideoInsert,
+                    "INSERT INTO videos (platform, platform_id, author_handle, author_key,
                            created_at, posted_on, title, caption, duration_s, url, first_import_id)
                          VALUES (?1, ?2, ?3, ?4, ?5,
                            CASE WHEN ?5 IS NOT NULL THEN date(?5, 'unixepoch') ELSE ?6 END,
                            ?7, ?8, ?9, ?10, ?11)",
-                    )
-                    .and_then(|mut st| {
+                    |st| {
                         st.execute(params![
                             self.platform,
                             v.platform_id,
@@ -480,8 +527,8 @@ impl ImportTx<'_> {
                             v.url,
                             self.import_id
                         ])
-                    })
-                    .map_err(|e| self.sql(e))?;
+                    },
+                )?;
                 self.counts.new_videos += 1;
                 self.tx.last_insert_rowid()
             }
@@ -502,16 +549,15 @@ impl ImportTx<'_> {
     pub fn observation(&mut self, o: &Observation, raw_id: Option<i64>) -> Result<(), StoreError> {
         let video_id = self.video_row(&o.video_id)?;
         let m = &o.metrics;
-        self.tx
-            .prepare_cached(
-                "INSERT INTO observations (video_id, import_id, raw_id, source, observed_at,
+        self.run(
+            Stmt::Observation,
+            "INSERT INTO observations (video_id, import_id, raw_id, source, observed_at,
                    views, reach, likes, comments, shares, saves, new_followers, profile_views,
                    approx_mask, avg_watch_s, total_watch_s, full_watch_rate,
                    traffic_sources, territories, genders)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                    ?17, ?18, ?19, ?20)",
-            )
-            .and_then(|mut st| {
+            |st| {
                 st.execute(params![
                     video_id,
                     self.import_id,
@@ -534,8 +580,8 @@ impl ImportTx<'_> {
                     shares_json(&m.territories),
                     shares_json(&m.genders)
                 ])
-            })
-            .map_err(|e| self.sql(e))?;
+            },
+        )?;
         let counts = [
             m.views,
             m.reach,
@@ -557,10 +603,9 @@ impl ImportTx<'_> {
         for l in [&m.traffic_sources, &m.territories, &m.genders] {
             values.push(shares_json(l).into());
         }
-        self.tx
-            .prepare_cached(latest_upsert_sql())
-            .and_then(|mut st| st.execute(rusqlite::params_from_iter(values)))
-            .map_err(|e| self.sql(e))?;
+        self.run(Stmt::Latest, latest_upsert_sql(), |st| {
+            st.execute(rusqlite::params_from_iter(values))
+        })?;
         self.counts.observations += 1;
         Ok(())
     }
@@ -568,9 +613,9 @@ impl ImportTx<'_> {
     /// Upserts a day of the account series: each present value replaces the
     /// stored one (the newest import wins); a missing value keeps it.
     pub fn account_day(&mut self, d: &AccountDay) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO account_days (account, date, video_views, profile_views, likes,
+        self.run(
+            Stmt::AccountDay,
+            "INSERT INTO account_days (account, date, video_views, profile_views, likes,
                    comments, shares, followers, new_followers, total_viewers, new_viewers,
                    returning_viewers, reach, import_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
@@ -587,8 +632,7 @@ impl ImportTx<'_> {
                    returning_viewers = COALESCE(excluded.returning_viewers, returning_viewers),
                    reach             = COALESCE(excluded.reach, reach),
                    import_id         = excluded.import_id",
-            )
-            .and_then(|mut st| {
+            |st| {
                 st.execute(params![
                     d.account,
                     d.date.format("%Y-%m-%d").to_string(),
@@ -605,8 +649,8 @@ impl ImportTx<'_> {
                     d.reach,
                     self.import_id
                 ])
-            })
-            .map_err(|e| self.sql(e))?;
+            },
+        )?;
         self.counts.account_days += 1;
         Ok(())
     }
@@ -615,12 +659,11 @@ impl ImportTx<'_> {
     pub fn audience(&mut self, a: &AudienceSnapshot) -> Result<(), StoreError> {
         let as_of = a.as_of.format("%Y-%m-%d").to_string();
         for share in &a.shares {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO audience_snapshots (import_id, account, as_of, kind, label, fraction)
+            self.run(
+                Stmt::Audience,
+                "INSERT INTO audience_snapshots (import_id, account, as_of, kind, label, fraction)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .and_then(|mut st| {
+                |st| {
                     st.execute(params![
                         self.import_id,
                         a.account,
@@ -629,8 +672,8 @@ impl ImportTx<'_> {
                         share.label,
                         share.fraction
                     ])
-                })
-                .map_err(|e| self.sql(e))?;
+                },
+            )?;
             self.counts.audience_entries += 1;
         }
         Ok(())
@@ -638,14 +681,13 @@ impl ImportTx<'_> {
 
     /// Upserts active followers for one hour (newest import wins).
     pub fn follower_activity(&mut self, f: &FollowerActivity) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO follower_activity (account, date, hour, active_followers, import_id)
+        self.run(
+            Stmt::FollowerActivity,
+            "INSERT INTO follower_activity (account, date, hour, active_followers, import_id)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (account, date, hour) DO UPDATE SET
                    active_followers = excluded.active_followers, import_id = excluded.import_id",
-            )
-            .and_then(|mut st| {
+            |st| {
                 st.execute(params![
                     f.account,
                     f.date.format("%Y-%m-%d").to_string(),
@@ -653,8 +695,8 @@ impl ImportTx<'_> {
                     f.active_followers,
                     self.import_id
                 ])
-            })
-            .map_err(|e| self.sql(e))?;
+            },
+        )?;
         self.counts.follower_activity += 1;
         Ok(())
     }
@@ -671,28 +713,23 @@ impl ImportTx<'_> {
         let video_id = self.video_row(&c.video_id)?;
         // The search index is filled at commit for comments new in this
         // import; an older comment's entry is replaced here if its text changes.
-        let existing: Option<(i64, String, Option<i64>)> = self
-            .tx
-            .prepare_cached(
-                "SELECT id, text, first_import_id FROM comments
+        let existing: Option<(i64, String, Option<i64>)> = self.run(
+            Stmt::CommentSelect,
+            "SELECT id, text, first_import_id FROM comments
                  WHERE platform = ?1 AND platform_id = ?2",
-            )
-            .and_then(|mut st| {
+            |st| {
                 st.query_row(params![self.platform, c.platform_id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
                 .optional()
-            })
-            .map_err(|e| self.sql(e))?;
+            },
+        )?;
         let likes = c.likes.map(|l| l.value);
         let likes_approx = c.likes.is_some_and(|l| l.approximate);
         let replies = c.replies.map(|r| r.value);
         let id = match existing {
             Some((id, old_text, first_import)) => {
-                let new_text: String = self
-                    .tx
-                    .prepare_cached(
-                        "UPDATE comments SET
+                let new_text: String = self.run(Stmt::CommentUpdate, "UPDATE comments SET
                            parent_platform_id = COALESCE(parent_platform_id, ?2),
                            author_key    = COALESCE(author_key, ?3),
                            author_handle = COALESCE(author_handle, ?4),
@@ -710,9 +747,7 @@ impl ImportTx<'_> {
                            raw_id = CASE WHEN observed_at IS NULL OR ?11 >= observed_at THEN ?13 ELSE raw_id END,
                            observed_at = MAX(COALESCE(observed_at, ?11), COALESCE(?11, observed_at)),
                            captures = captures + 1
-                         WHERE id = ?1 RETURNING text",
-                    )
-                    .and_then(|mut st| {
+                         WHERE id = ?1 RETURNING text", |st| {
                         st.query_row(params![
                             id,
                             c.parent_id,
@@ -728,22 +763,17 @@ impl ImportTx<'_> {
                             source,
                             raw_id
                         ], |r| r.get(0))
-                    })
-                    .map_err(|e| self.sql(e))?;
+                    })?;
                 if first_import != Some(self.import_id) && new_text != old_text {
                     self.reindex_comment(id, &old_text, &new_text)?;
                 }
                 id
             }
             None => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO comments (platform, platform_id, video_id, parent_platform_id,
+                self.run(Stmt::CommentInsert, "INSERT INTO comments (platform, platform_id, video_id, parent_platform_id,
                            author_key, author_handle, created_at, text, likes, likes_approx, replies,
                            language, observed_at, source, first_import_id, raw_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                    )
-                    .and_then(|mut st| {
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", |st| {
                         st.execute(params![
                             self.platform,
                             c.platform_id,
@@ -762,21 +792,17 @@ impl ImportTx<'_> {
                             self.import_id,
                             raw_id
                         ])
-                    })
-                    .map_err(|e| self.sql(e))?;
+                    })?;
                 self.counts.new_comments += 1;
                 self.tx.last_insert_rowid()
             }
         };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO comment_captures (comment_id, import_id, source, observed_at, raw_id)
+        self.run(
+            Stmt::Capture,
+            "INSERT INTO comment_captures (comment_id, import_id, source, observed_at, raw_id)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![id, self.import_id, source, c.observed_at, raw_id])
-            })
-            .map_err(|e| self.sql(e))?;
+            |st| st.execute(params![id, self.import_id, source, c.observed_at, raw_id]),
+        )?;
         self.counts.comment_captures += 1;
         Ok(())
     }
@@ -784,27 +810,26 @@ impl ImportTx<'_> {
     /// Replaces a comment's entry in the search index (an external-content
     /// FTS5 table: the old text must be given to remove its terms).
     fn reindex_comment(&mut self, id: i64, old: &str, new: &str) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO comments_fts(comments_fts, rowid, text) VALUES ('delete', ?1, ?2)",
-            )
-            .and_then(|mut st| st.execute(params![id, old]))
-            .map_err(|e| self.sql(e))?;
-        self.tx
-            .prepare_cached("INSERT INTO comments_fts(rowid, text) VALUES (?1, ?2)")
-            .and_then(|mut st| st.execute(params![id, new]))
-            .map_err(|e| self.sql(e))?;
+        self.run(
+            Stmt::FtsDelete,
+            "INSERT INTO comments_fts(comments_fts, rowid, text) VALUES ('delete', ?1, ?2)",
+            |st| st.execute(params![id, old]),
+        )?;
+        self.run(
+            Stmt::FtsInsert,
+            "INSERT INTO comments_fts(rowid, text) VALUES (?1, ?2)",
+            |st| st.execute(params![id, new]),
+        )?;
         Ok(())
     }
 
     /// Adds a public profile snapshot.
     pub fn profile(&mut self, p: &ProfileSnapshot) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO profile_snapshots (import_id, author_key, observed_at, followers,
+        self.run(
+            Stmt::Profile,
+            "INSERT INTO profile_snapshots (import_id, author_key, observed_at, followers,
                    following, likes, videos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut st| {
+            |st| {
                 st.execute(params![
                     self.import_id,
                     p.author_key,
@@ -814,8 +839,8 @@ impl ImportTx<'_> {
                     p.likes,
                     p.videos
                 ])
-            })
-            .map_err(|e| self.sql(e))?;
+            },
+        )?;
         self.counts.profiles += 1;
         Ok(())
     }
