@@ -73,6 +73,11 @@ pub fn router(state: AppState) -> Router {
         .route("/claims", get(pages::claims::show))
         .route("/coding", get(pages::coding::show))
         .route("/coding/save", post(pages::coding::save))
+        .route(
+            "/coding/adjudicate",
+            get(pages::coding::adjudication).post(pages::coding::decide),
+        )
+        .route("/coding/finalize", post(pages::coding::finalize))
         .route("/reliability", get(pages::reliability::show))
         .route("/imports", get(pages::imports::list))
         .route("/imports/jobs/{id}", get(pages::imports::job))

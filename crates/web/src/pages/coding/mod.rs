@@ -15,15 +15,18 @@
 //! The module is split by concern: `progress` reads stored codebooks and
 //! counts every coder's progress (shared with the reliability page), `view`
 //! reads what the page shows, `page` is `GET /coding` and the whole page,
-//! `form` the selected codebook's section with the form for one unit, and
-//! `save` is `POST /coding/save`.
+//! `form` the selected codebook's section with the form for one unit,
+//! `save` is `POST /coding/save`, and `adjudicate` the owners' and analysts'
+//! page deciding disagreements and finalising codes.
 
+mod adjudicate;
 mod form;
 mod page;
 mod progress;
 mod save;
 mod view;
 
+pub use adjudicate::{decide, finalize, show as adjudication, AdjudicateQuery};
 pub use page::{show, CodingQuery};
 pub(crate) use progress::{
     codebook_names, coding_state, comparable_items, complete, load_codebook, CodingState,

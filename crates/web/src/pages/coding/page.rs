@@ -131,10 +131,16 @@ fn team_section(team: &[TeamCodebook]) -> Markup {
                                 @if k > 0 { ", " }
                                 code { (item) } " " (n)
                             }
-                            ". Resolve them with " code { "uptake code disagreements" } " and " code { "uptake code adjudicate" } "." }
+                            ". " a href={ "/coding/adjudicate?codebook=" (url_encode(&t.name)) } { "Decide them" }
+                            " (or with " code { "uptake code disagreements" } " and " code { "uptake code adjudicate" } ")." }
                     }
                 }
-                p { a href={ "/reliability?codebook=" (url_encode(&t.name)) } { "Reliability of " (t.name) } }
+                p {
+                    a href={ "/reliability?codebook=" (url_encode(&t.name)) } { "Reliability of " (t.name) }
+                    @if t.disagreements.is_some() {
+                        " · " a href={ "/coding/adjudicate?codebook=" (url_encode(&t.name)) } { "Disagreements and final codes" }
+                    }
+                }
             }
         }
     }
