@@ -186,3 +186,31 @@ fn user_accounts_are_managed_from_the_command_line() {
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     // With an owner who can sign in, the network refusal lifts (not started here).
 }
+
+/// `uptake import` while `uptake serve` runs on the same project: the
+/// import shares the database (it cannot take it for itself, see
+/// `Store::begin_bulk_import`), the server keeps answering, and the new
+/// import shows on its pages.
+#[test]
+fn an_import_while_the_server_runs_shares_the_database() {
+    let sb = Sandbox::new();
+    sb.run(&["demo", "d"]).ok();
+    let server = start(&sb, "d");
+    let host = server.addr.clone();
+    let (status, _) = get(&server.addr, "/imports", &host);
+    assert!(status.contains("200"), "{status}");
+    let public = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/public-demo/research_videos_page1.json");
+    let run = sb
+        .run_in("d", &["import", &public.display().to_string()])
+        .ok();
+    assert!(run.stdout.contains("imported"), "{}", run.stdout);
+    let (status, body) = get(&server.addr, "/imports", &host);
+    assert!(status.contains("200"), "{status}");
+    assert!(body.contains("research_videos_page1.json"), "{body}");
+    let conn = rusqlite::Connection::open(sb.path().join("d/.uptake/uptake.db")).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "the server's readers never lost WAL mode");
+}
