@@ -78,7 +78,7 @@ pub enum Statistic {
         #[arg(required = true, num_args = 2.., value_name = "FIELD")]
         fields: Vec<String>,
     },
-    /// A contingency table with the chi-square test (and Fisher's exact test for 2×2).
+    /// A contingency table with the chi-square test and Fisher's exact test (Freeman-Halton beyond 2×2).
     Crosstab {
         /// Rows.
         #[arg(value_name = "ROW_FIELD")]
@@ -528,10 +528,9 @@ fn crosstab_table(
     ));
     if chi.cells_expected_below_5 > 0 {
         t.notes.push(format!(
-            "{} cells have an expected count under 5 (smallest {:.2}): the chi-square approximation is doubtful{}.",
+            "{} cells have an expected count under 5 (smallest {:.2}): the chi-square approximation is doubtful; read the exact test below.",
             chi.cells_expected_below_5,
             chi.min_expected,
-            if chi.shape == (2, 2) { "; read Fisher's exact test" } else { "" }
         ));
     }
     if chi.shape == (2, 2) {
@@ -542,6 +541,16 @@ fn crosstab_table(
             uptake_report::apa::p_value(f.p),
             uptake_report::apa::number(f.odds_ratio, 2)
         ));
+    } else if chi.shape.0 > 1 && chi.shape.1 > 1 {
+        // The exact test where the chi-square approximation is doubtful;
+        // larger tables can take too long to enumerate, and say so.
+        match crosstab::fisher_freeman_halton(&counts) {
+            Ok(f) => t.notes.push(format!(
+                "Fisher-Freeman-Halton exact test: {}.",
+                uptake_report::apa::p_value(f.p)
+            )),
+            Err(e) => t.notes.push(format!("No exact test: {e}.")),
+        }
     }
     if left_out > 0 {
         t.notes.push(format!(

@@ -356,3 +356,52 @@ fn reliability_reports_the_coders_own_agreement() {
     );
     assert_eq!(rows(&bare)[0]["median"], rows(&out)[0]["median"]);
 }
+
+#[test]
+fn crosstab_of_more_than_two_columns_adds_the_exact_freeman_halton_test() {
+    let sb = demo();
+    let out = json(
+        &sb.run_in(
+            "p",
+            &[
+                "stats",
+                "crosstab",
+                "posted_year",
+                "posted_month",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .stdout,
+    );
+    let counts: Vec<Vec<u64>> = rows(&out)
+        .iter()
+        .map(|r| {
+            out["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|c| c.as_str())
+                .filter(|c| c.starts_with("posted_month="))
+                .map(|c| r[c].as_u64().unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(counts[0].len() > 2, "{counts:?}");
+    let exact = uptake_stats::crosstab::fisher_freeman_halton(&counts).unwrap();
+    let notes: Vec<&str> = out["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    let expected = format!(
+        "Fisher-Freeman-Halton exact test: {}.",
+        uptake_report::apa::p_value(exact.p)
+    );
+    assert!(
+        notes.contains(&expected.as_str()),
+        "{notes:?} lacks {expected}"
+    );
+}

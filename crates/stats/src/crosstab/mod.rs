@@ -9,11 +9,17 @@
 //! - [`fisher_exact`] matches `scipy.stats.fisher_exact` for 2×2 tables: the
 //!   sample odds ratio `ad/bc` and the p-value from the hypergeometric
 //!   distribution (two-sided: the sum over tables no more probable than the
-//!   observed one, with scipy's relative tolerance 1e-14). Larger tables are
-//!   refused with a message pointing to the chi-square test or a Monte Carlo
-//!   test; an exact Fisher-Freeman-Halton test is not implemented.
+//!   observed one, with scipy's relative tolerance 1e-14).
+//! - [`fisher_freeman_halton`] is the exact test for any R×C table, by
+//!   complete enumeration of the tables with the observed margins (R's
+//!   `fisher.test`; scipy offers only Monte Carlo and permutation
+//!   approximations beyond 2×2).
 //!
 //! Tables are rows of counts: `&[[u64; 2]]`, `&[Vec<u64>]`, ...
+
+mod freeman_halton;
+
+pub use freeman_halton::{fisher_freeman_halton, FreemanHalton, MAX_STEPS};
 
 use crate::compare::{chi2_sf, Alternative};
 use crate::StatsError;
@@ -175,8 +181,7 @@ pub struct FisherExact {
 /// Fisher's exact test on a 2×2 table `[[a, b], [c, d]]`.
 ///
 /// Errors: [`StatsError::Invalid`] for any other shape (use
-/// [`chi_square`], or a Monte Carlo test such as scipy's
-/// `fisher_exact(table, method=MonteCarloMethod())`, for R×C);
+/// [`fisher_freeman_halton`] for R×C tables);
 /// [`StatsError::Undefined`] when a row or column sums to zero.
 pub fn fisher_exact<R: AsRef<[u64]>>(
     table: &[R],
@@ -188,8 +193,8 @@ pub fn fisher_exact<R: AsRef<[u64]>>(
         return Err(StatsError::Invalid {
             statistic: STAT,
             reason: format!(
-                "only 2×2 tables are supported, found {rows}×{cols}; use the chi-square test \
-                 or a Monte Carlo (Fisher-Freeman-Halton) test for larger tables"
+                "this form (with the odds ratio) is for 2×2 tables, found {rows}×{cols}; use \
+                 the Fisher-Freeman-Halton test for larger tables"
             ),
         });
     }
@@ -279,7 +284,7 @@ mod tests {
     fn fisher_refuses_larger_tables() {
         let t = [[1u64, 2, 3], [4, 5, 6]];
         let e = fisher_exact(&t, Alternative::TwoSided).unwrap_err();
-        assert!(e.to_string().contains("chi-square"));
+        assert!(e.to_string().contains("Freeman-Halton"));
     }
 
     #[test]
