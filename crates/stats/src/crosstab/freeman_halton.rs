@@ -286,7 +286,8 @@ mod tests {
 
     #[test]
     fn matches_a_brute_force_enumeration_with_scipy() {
-        // Every table with the margins enumerated in Python, each weighted by
+        // reference/freeman_halton_reference.py: every table with the margins
+        // enumerated in Python, each weighted by
         // `scipy.stats.random_table(rows, cols).pmf` (scipy 1.17), summing
         // those with pmf <= observed * (1 + 1e-7): (table, p_table, p).
         let cases: [(&[&[u64]], f64, f64); 5] = [
