@@ -294,6 +294,7 @@ async function main() {
         ["claims", "/claims"],
         ["coding", "/coding"],
         ["reliability", "/reliability"],
+        ["adjudication", "/coding/adjudicate?codebook=discern"],
         ["imports", "/imports"],
         ["report", "/report"],
         ["settings", "/settings"],
