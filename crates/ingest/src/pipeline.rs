@@ -10,7 +10,7 @@
 //! database connection belongs to one thread.
 //!
 //! Memory stays bounded: at most [`QUEUED_BATCHES`] batches of
-//! [`BATCH_ITEMS`] items wait between the threads.
+//! [`BATCH_ITEMS`] messages (items, warnings, parts) wait between the threads.
 
 use crate::container::{read_path, ReadSummary};
 use crate::error::IngestError;
@@ -52,6 +52,9 @@ impl std::error::Error for StoringStopped {}
 struct ChannelSink {
     batch: Vec<Message>,
     sender: SyncSender<Vec<Message>>,
+    /// Set when a hand-over made by `warn` (which cannot fail) found the
+    /// storing side gone; the next `push` reports it.
+    stopped: bool,
 }
 
 impl ChannelSink {
@@ -66,12 +69,25 @@ impl ChannelSink {
     }
 }
 
+impl ChannelSink {
+    fn flush_if_full(&mut self) {
+        if self.batch.len() >= BATCH_ITEMS && self.flush().is_err() {
+            self.stopped = true;
+            self.batch.clear();
+        }
+    }
+}
+
 impl Sink for ChannelSink {
     fn begin_part(&mut self, name: &str, format: SourceFormat) {
         self.batch.push(Message::Part(name.to_string(), format));
+        self.flush_if_full();
     }
 
     fn push(&mut self, item: Item) -> Result<(), SinkError> {
+        if self.stopped {
+            return Err(Box::new(StoringStopped));
+        }
         self.batch.push(Message::Item(item));
         if self.batch.len() >= BATCH_ITEMS {
             self.flush()?;
@@ -80,7 +96,10 @@ impl Sink for ChannelSink {
     }
 
     fn warn(&mut self, warning: Warning) {
+        // Warnings count towards a batch too, so that a long run of them
+        // (a file of skipped lines) stays within the memory bound.
         self.batch.push(Message::Warning(warning));
+        self.flush_if_full();
     }
 }
 
@@ -108,6 +127,7 @@ pub fn read_path_pipelined(
                 let mut channel = ChannelSink {
                     batch: Vec::with_capacity(BATCH_ITEMS),
                     sender,
+                    stopped: false,
                 };
                 let read = read_path(path, options, &mut channel, &mut |p| {
                     position.fetch_max(p, Ordering::Relaxed);

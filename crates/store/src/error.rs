@@ -17,8 +17,9 @@ pub enum StoreError {
     /// Another connection held the database for longer than the busy
     /// timeout (a bulk import takes it for itself while it runs).
     #[error(
-        "database `{path}` is busy: another uptake is writing to it (an import?); try again \
-         when it has finished"
+        "database `{path}` is busy: another program is using it (an `uptake import` running, \
+         or an SQLite tool such as DB Browser holding it open while an import runs); try again \
+         when it has finished, or close the tool"
     )]
     Busy {
         /// The database file.

@@ -1,9 +1,7 @@
 //! Writing one import inside one transaction.
 
 use crate::{Store, StoreError};
-use rusqlite::{
-    params, Connection, OptionalExtension, Statement, Transaction, TransactionBehavior,
-};
+use rusqlite::{params, Connection, OptionalExtension, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
@@ -83,10 +81,15 @@ pub struct ImportCounts {
 /// together at [`ImportTx::commit`]; dropping it without committing (an error,
 /// a panic, a killed process) leaves the database exactly as before.
 pub struct ImportTx<'a> {
+    /// The connection, inside the transaction this import began (`BEGIN`);
+    /// [`ImportTx::commit`] ends it with `COMMIT`, and dropping an import
+    /// that was not committed ends it with `ROLLBACK`.
     conn: &'a Connection,
-    tx: Transaction<'a>,
+    /// Whether the transaction ended in a commit.
+    committed: bool,
     /// The import took the database for itself (see
-    /// [`Store::begin_bulk_import`]): WAL is switched back on after the commit.
+    /// [`Store::begin_bulk_import`]): the shared mode (WAL) is switched back
+    /// on when the import ends, committed or not.
     bulk: bool,
     path: &'a Path,
     import_id: i64,
@@ -123,6 +126,10 @@ fn switch_journal(conn: &Connection, path: &Path, mode: &str) -> Result<bool, St
         Err(e) => Err(sql(e)),
     }
 }
+
+/// How a placeholder SHA-256 begins (an import whose file is hashed while
+/// it is read; [`ImportTx::set_sha256`] replaces it before the commit).
+pub const PENDING_PREFIX: &str = "pending-";
 
 /// Page cache of a connection that imports, in KiB (SQLite's negative
 /// `cache_size` convention is applied where it is set).
@@ -292,23 +299,30 @@ impl Store {
     /// same: a failed or killed import is rolled back from the journal at
     /// the next open. While it runs, other connections wait instead of
     /// reading the previous state, so the web app, whose readers must not
-    /// wait, uses [`Store::begin_import`]. With another connection open,
-    /// this is [`Store::begin_import`].
+    /// wait, uses [`Store::begin_import`]. When another connection has the
+    /// database's write-ahead log open (it has read the database), this is
+    /// [`Store::begin_import`]. A program that opens the database during a
+    /// bulk import and keeps a read open makes the commit wait for it, and
+    /// fail with [`StoreError::Busy`] after the busy timeout (10 s). The
+    /// shared mode is switched back on when the import ends, committed or
+    /// not.
     pub fn begin_bulk_import(
         &mut self,
         new: &NewImport,
         platform: &str,
     ) -> Result<ImportTx<'_>, StoreError> {
+        // The rollback journal's safe setting against power loss, set
+        // before the switch (which itself writes through the journal).
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| StoreError::sql(&self.path, e))?;
         let bulk = self.switch_journal(JOURNAL_BULK)?;
-        if bulk {
-            // The rollback journal's safe setting against power loss.
+        if !bulk {
             self.conn
-                .pragma_update(None, "synchronous", "FULL")
+                .pragma_update(None, "synchronous", "NORMAL")
                 .map_err(|e| StoreError::sql(&self.path, e))?;
         }
-        let mut tx = self.begin_import(new, platform)?;
-        tx.bulk = bulk;
-        Ok(tx)
+        self.begin(new, platform, bulk)
     }
 
     /// Sets the journal mode if no other connection is in the way (without
@@ -324,20 +338,39 @@ impl Store {
         new: &NewImport,
         platform: &str,
     ) -> Result<ImportTx<'_>, StoreError> {
+        self.begin(new, platform, false)
+    }
+
+    fn begin(
+        &mut self,
+        new: &NewImport,
+        platform: &str,
+        bulk: bool,
+    ) -> Result<ImportTx<'_>, StoreError> {
         let path = self.path.as_path();
-        // An import writes far more than SQLite's default 2 MB page cache
-        // holds; with it, index pages were evicted by raw records and read
-        // back for the next insert (bench/zeeschuimer.sh: 10% of the time).
-        // 32 MiB keeps the indexes of a large import in memory.
-        self.conn
-            .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)
-            .map_err(|e| StoreError::sql(path, e))?;
         let conn = &self.conn;
-        // A shared borrow for the transaction and the import alike, so that
-        // the connection is still at hand after the commit.
-        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Deferred)
-            .map_err(|e| StoreError::sql(path, e))?;
-        tx.execute(
+        let started = Self::start(conn, path);
+        if let Err(e) = started {
+            if bulk {
+                restore_shared(conn);
+            }
+            return Err(e);
+        }
+        // From here on, dropping the import rolls the transaction back (and
+        // switches a bulk import back to the shared mode).
+        let mut tx = ImportTx {
+            conn,
+            committed: false,
+            held: RefCell::new(std::array::from_fn(|_| None)),
+            bulk,
+            comments_before: 0,
+            path,
+            import_id: 0,
+            platform: platform.to_string(),
+            video_ids: HashMap::new(),
+            counts: ImportCounts::default(),
+        };
+        conn.execute(
             "INSERT INTO imports (file_name, sha256, byte_size, formats, imported_at, options)
              VALUES (?1, ?2, ?3, '', ?4, ?5)",
             params![
@@ -349,24 +382,25 @@ impl Store {
             ],
         )
         .map_err(|e| StoreError::sql(path, e))?;
-        let import_id = tx.last_insert_rowid();
-        let comments_before = tx
+        tx.import_id = conn.last_insert_rowid();
+        tx.comments_before = conn
             .query_row("SELECT COALESCE(MAX(id), 0) FROM comments", [], |r| {
                 r.get(0)
             })
             .map_err(|e| StoreError::sql(path, e))?;
-        Ok(ImportTx {
-            conn,
-            held: RefCell::new(std::array::from_fn(|_| None)),
-            bulk: false,
-            comments_before,
-            tx,
-            path,
-            import_id,
-            platform: platform.to_string(),
-            video_ids: HashMap::new(),
-            counts: ImportCounts::default(),
-        })
+        Ok(tx)
+    }
+
+    /// Sizes the page cache for an import and begins its transaction.
+    fn start(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+        // An import writes far more than SQLite's default 2 MB page cache
+        // holds; with it, index pages were evicted by raw records and read
+        // back for the next insert (bench/zeeschuimer.sh: 10% of the time).
+        // 32 MiB keeps the indexes of a large import in memory.
+        conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)
+            .map_err(|e| StoreError::sql(path, e))?;
+        conn.execute_batch("BEGIN")
+            .map_err(|e| StoreError::sql(path, e))
     }
 }
 
@@ -404,7 +438,7 @@ impl<'a> ImportTx<'a> {
     pub fn set_sha256(&mut self, sha256: &str) -> Result<Option<crate::ImportRow>, StoreError> {
         let sha256 = sha256.to_ascii_lowercase();
         let earlier = crate::query::select_imports(
-            &self.tx,
+            self.conn,
             "WHERE i.sha256 = ?1 AND i.id <> ?2",
             params![sha256, self.import_id],
         )
@@ -412,7 +446,7 @@ impl<'a> ImportTx<'a> {
         if let Some(earlier) = earlier.into_iter().next() {
             return Ok(Some(earlier));
         }
-        self.tx
+        self.conn
             .execute(
                 "UPDATE imports SET sha256 = ?2 WHERE id = ?1",
                 params![self.import_id, sha256],
@@ -433,7 +467,7 @@ impl<'a> ImportTx<'a> {
             "INSERT INTO raw_records (import_id, location, body) VALUES (?1, ?2, ?3)",
             |st| st.execute(params![self.import_id, location, body]),
         )?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.conn.last_insert_rowid())
     }
 
     /// Records a warning against this import.
@@ -530,7 +564,7 @@ impl<'a> ImportTx<'a> {
                     },
                 )?;
                 self.counts.new_videos += 1;
-                self.tx.last_insert_rowid()
+                self.conn.last_insert_rowid()
             }
         };
         self.video_ids
@@ -794,7 +828,7 @@ impl<'a> ImportTx<'a> {
                         ])
                     })?;
                 self.counts.new_comments += 1;
-                self.tx.last_insert_rowid()
+                self.conn.last_insert_rowid()
             }
         };
         self.run(
@@ -846,10 +880,10 @@ impl<'a> ImportTx<'a> {
     }
 
     /// Records the formats read and commits everything at once.
-    pub fn commit(self, formats: &[String]) -> Result<ImportCounts, StoreError> {
+    pub fn commit(mut self, formats: &[String]) -> Result<ImportCounts, StoreError> {
         // One statement indexes every comment this import added, with the
         // text its latest capture left (see migration 007).
-        self.tx
+        self.conn
             .execute(
                 "INSERT INTO comments_fts(rowid, text)
                  SELECT id, text FROM comments WHERE id > ?1 AND first_import_id = ?2",
@@ -857,7 +891,7 @@ impl<'a> ImportTx<'a> {
             )
             .map_err(|e| StoreError::sql(self.path, e))?;
         let c = &self.counts;
-        self.tx
+        self.conn
             .execute(
                 "UPDATE imports SET formats = ?2, items = ?3, videos = ?4, observations = ?5,
                    account_days = ?6, comments = ?7 WHERE id = ?1",
@@ -872,17 +906,50 @@ impl<'a> ImportTx<'a> {
                 ],
             )
             .map_err(|e| StoreError::sql(self.path, e))?;
-        let counts = self.counts.clone();
-        let path = self.path;
-        let (conn, bulk) = (self.conn, self.bulk);
-        self.tx.commit().map_err(|e| StoreError::sql(path, e))?;
-        if bulk {
-            // Back to the shared mode. Should another uptake have opened the
-            // database meanwhile, it has switched the mode back itself.
-            conn.pragma_update(None, "synchronous", "NORMAL")
-                .map_err(|e| StoreError::sql(path, e))?;
-            switch_journal(conn, path, "WAL")?;
+        // A placeholder hash (see `set_sha256`) must never be committed.
+        let sha256: String = self
+            .conn
+            .query_row(
+                "SELECT sha256 FROM imports WHERE id = ?1",
+                params![self.import_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| StoreError::sql(self.path, e))?;
+        if sha256.starts_with(PENDING_PREFIX) {
+            return Err(StoreError::Corrupt {
+                path: self.path.to_path_buf(),
+                what: "an import was about to be committed without its file's SHA-256".into(),
+            });
         }
-        Ok(counts)
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(|e| StoreError::sql(self.path, e))?;
+        self.committed = true;
+        // Dropping `self` now switches a bulk import back to the shared mode.
+        Ok(self.counts.clone())
+    }
+}
+
+impl Drop for ImportTx<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Leaves the database exactly as before the import. (A killed
+            // process gets the same from SQLite at the next open.)
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if self.bulk {
+            restore_shared(self.conn);
+        }
+    }
+}
+
+/// Switches a connection back to the shared mode after a bulk import,
+/// committed or not. Best effort: the import's outcome is already settled,
+/// and should this fail (another program in the way, a full disk), the next
+/// `Store::open` switches the file back to WAL itself.
+fn restore_shared(conn: &Connection) {
+    if let Ok(true) = switch_journal(conn, Path::new(""), "WAL") {
+        // NORMAL is safe with WAL; set only once WAL is back.
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
     }
 }

@@ -31,7 +31,7 @@ pub use coding::{
 pub use comments::{CommentRow, CoverageRow};
 pub use erase::Erased;
 pub use error::StoreError;
-pub use import::{ImportCounts, ImportTx, NewImport};
+pub use import::{ImportCounts, ImportTx, NewImport, PENDING_PREFIX};
 pub use pages::{
     CommentFilter, CommentListRow, DecisionRow, FlagRow, ImportWarningRow, ObservationRow, Page,
     QueueFilter, QueueState, VideoFilter, VideoSort,

@@ -217,6 +217,14 @@ pub fn import_file_with(
     )
 }
 
+/// A placeholder for `imports.sha256` (which is unique) while an import
+/// runs.
+fn pending_sha256() -> String {
+    static PENDING: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PENDING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}{}-{n}", uptake_store::PENDING_PREFIX, std::process::id())
+}
+
 /// Whether an import shares the database with readers while it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sharing {
@@ -244,9 +252,16 @@ fn import_file_in(
             prev.file_name
         ))
     };
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("cannot open `{}`", path.display()))?
-        .len();
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+    if !meta.is_file() {
+        // The file is read twice at once (hashed and parsed): a pipe cannot be.
+        bail!(
+            "`{}` is not a regular file (a pipe or a device?): save it to a file first, then import that file",
+            path.display()
+        );
+    }
+    let size = meta.len();
     // A file can only repeat an earlier import of the same size. Only then
     // is it hashed before reading; otherwise the hash is computed on another
     // thread while the file is read and stored (a 1 GB file takes about
@@ -266,25 +281,26 @@ fn import_file_in(
         None
     };
     std::thread::scope(|scope| {
-        let hashing = match known_sha256 {
-            Some(_) => None,
-            None => Some(
+        let hash = match known_sha256 {
+            Some(sha256) => FileHash::Known(sha256),
+            None => FileHash::Hashing(
                 std::thread::Builder::new()
                     .name("uptake-hash".into())
                     .spawn_scoped(scope, || sha256_file(path))
                     .context("cannot start the hashing thread")?,
             ),
         };
-        let sha256 = known_sha256.unwrap_or_else(|| {
-            // Never visible: replaced before the commit, or rolled back.
-            static PENDING: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            let n = PENDING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            format!("pending-{}-{n}", std::process::id())
-        });
         import_read(
-            store, path, options, &shown, sha256, size, sharing, hashing, &unchanged, progress,
+            store, path, options, &shown, size, sharing, hash, &unchanged, progress,
         )
     })
+}
+
+/// The file's SHA-256: computed before reading, or being computed while it
+/// is read.
+enum FileHash<'scope> {
+    Known(String),
+    Hashing(std::thread::ScopedJoinHandle<'scope, Result<(String, u64)>>),
 }
 
 /// The reading and storing half of [`import_file_with`], once the file is
@@ -295,10 +311,9 @@ fn import_read(
     path: &Path,
     options: &Options,
     shown: &str,
-    sha256: String,
     size: u64,
     sharing: Sharing,
-    hashing: Option<std::thread::ScopedJoinHandle<'_, Result<(String, u64)>>>,
+    hash: FileHash<'_>,
     unchanged: &dyn Fn(uptake_store::ImportRow) -> Outcome,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<Outcome> {
@@ -314,7 +329,9 @@ fn import_read(
     .to_string();
     let new = NewImport {
         file_name: uptake_ingest::privacy::scrub_handles_in_text(shown, options.account.as_deref()),
-        sha256,
+        // Never visible: replaced by `set_sha256` before the commit, or
+        // rolled back.
+        sha256: pending_sha256(),
         byte_size: size,
         imported_at: chrono::Utc::now().timestamp(),
         options_json,
@@ -345,15 +362,30 @@ fn import_read(
         records: records.get(),
     });
     let warnings = sink.finish()?;
-    if let Some(hashing) = hashing {
-        let (sha256, _) = match hashing.join() {
-            Ok(hashed) => hashed?,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        if let Some(prev) = tx.set_sha256(&sha256)? {
-            // Dropping the transaction leaves the database as it was.
-            return Ok(unchanged(prev));
+    let sha256 = match hash {
+        FileHash::Known(sha256) => sha256,
+        FileHash::Hashing(hashing) => {
+            let (sha256, hashed) = match hashing.join() {
+                Ok(hashed) => hashed?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            let now = std::fs::metadata(path).map(|m| m.len()).ok();
+            if hashed != size || now != Some(size) {
+                bail!(
+                    "`{shown}` changed while it was being imported ({size} bytes when it was \
+                     opened, {hashed} hashed{}); nothing was stored; import it again once it is \
+                     complete",
+                    now.map_or(String::new(), |n| format!(", {n} now"))
+                );
+            }
+            sha256
         }
+    };
+    // Checked here, inside the transaction, even when the hash was known
+    // before reading: another uptake may have imported the same bytes meanwhile.
+    if let Some(prev) = tx.set_sha256(&sha256)? {
+        // Dropping the transaction leaves the database as it was.
+        return Ok(unchanged(prev));
     }
     let formats: Vec<String> = summary
         .formats()

@@ -85,3 +85,24 @@ fn a_killed_import_leaves_the_database_as_it_was() {
     // And the project still works.
     sb.run_in("p", &["videos"]).ok();
 }
+
+/// A pipe cannot be hashed and parsed at once: it is refused with a message
+/// saying what to do, and nothing is stored.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_refused_before_anything_is_read() {
+    let sb = Sandbox::new();
+    sb.project();
+    let fifo = sb.path().join("capture.ndjson");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available; skipped");
+        return;
+    }
+    let before = sb.db_counts();
+    let run = sb
+        .run_in("p", &["import", &fifo.display().to_string()])
+        .fails_with(1);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    assert_eq!(sb.db_counts(), before);
+}

@@ -170,7 +170,7 @@ fn a_hash_found_while_reading_is_recorded_or_names_the_earlier_import() {
     assert!(!store.has_import_of_size(first.byte_size + 1).unwrap());
 
     let pending = |name: &str| uptake_store::NewImport {
-        sha256: format!("pending-{name}"),
+        sha256: format!("{}{name}", uptake_store::PENDING_PREFIX),
         ..super::new_import(name)
     };
     // Same bytes as a.csv under another name: reported, then dropped.
@@ -182,6 +182,13 @@ fn a_hash_found_while_reading_is_recorded_or_names_the_earlier_import() {
     }
     let s = store.summary().unwrap();
     assert_eq!((s.imports, s.videos), (1, 0));
+
+    // An import still holding its placeholder is never committed.
+    {
+        let tx = store.begin_import(&pending("d.csv"), "tiktok").unwrap();
+        assert!(tx.commit(&[]).is_err());
+    }
+    assert_eq!(store.summary().unwrap().imports, 1);
 
     // New bytes: the hash is stored in lower case.
     let mut tx = store.begin_import(&pending("c.csv"), "tiktok").unwrap();
@@ -196,10 +203,17 @@ fn a_hash_found_while_reading_is_recorded_or_names_the_earlier_import() {
     assert_eq!(stored, vec![first.sha256.clone(), "ab".repeat(32)]);
 }
 
-fn journal_mode(path: &std::path::Path) -> String {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+/// The file format's read/write version bytes (18 and 19 of the header):
+/// 2 in WAL mode, 1 with a rollback journal.
+fn file_mode(path: &std::path::Path) -> u8 {
+    let mut header = [0u8; 20];
+    use std::io::Read;
+    std::fs::File::open(path)
         .unwrap()
+        .read_exact(&mut header)
+        .unwrap();
+    assert_eq!(header[18], header[19]);
+    header[18]
 }
 
 /// A bulk import takes the database for itself only when nobody else has it
@@ -211,11 +225,21 @@ fn a_bulk_import_takes_the_database_only_when_alone() {
     // Another connection is open: the import shares the database (WAL), and
     // the other connection can still read while it runs.
     let reader = rusqlite::Connection::open(&path).unwrap();
+    // Reading opens the write-ahead log, which keeps the import shared.
+    let before: i64 = reader
+        .query_row("SELECT COUNT(*) FROM videos", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(before, 0);
     {
         let mut tx = store
             .begin_bulk_import(&super::new_import("shared.csv"), "tiktok")
             .unwrap();
         tx.video(&Video::with_id("7500000000000000001")).unwrap();
+        assert_eq!(
+            file_mode(&path),
+            2,
+            "still WAL while another connection reads"
+        );
         let videos: i64 = reader
             .query_row("SELECT COUNT(*) FROM videos", [], |r| r.get(0))
             .unwrap();
@@ -238,11 +262,18 @@ fn a_bulk_import_takes_the_database_only_when_alone() {
         .begin_bulk_import(&super::new_import("alone.csv"), "tiktok")
         .unwrap();
     tx.video(&Video::with_id("7500000000000000003")).unwrap();
-    // (Another connection reports its own rollback mode, `delete`: what
-    // matters is that the file is out of WAL mode.)
-    assert_ne!(journal_mode(&path), "wal");
+    assert_eq!(file_mode(&path), 1, "a rollback journal while alone");
     tx.commit(&[]).unwrap();
-    assert_eq!(journal_mode(&path), "wal");
+    assert_eq!(file_mode(&path), 2, "WAL again after the commit");
+    // A failed bulk import is rolled back and leaves WAL on too.
+    {
+        let mut tx = store
+            .begin_bulk_import(&super::new_import("failed_import.csv"), "tiktok")
+            .unwrap();
+        tx.video(&Video::with_id("7500000000000000004")).unwrap();
+        assert_eq!(file_mode(&path), 1);
+    }
+    assert_eq!(file_mode(&path), 2, "WAL again after a dropped import");
     let s = store.summary().unwrap();
     assert_eq!((s.imports, s.videos), (2, 2));
 }
