@@ -1,0 +1,441 @@
+//! Writing one import inside one transaction.
+//!
+//! This module holds the import's types, the transaction itself ([`ImportTx`]
+//! with its prepared statements), beginning and committing it, and the
+//! journal switching of bulk imports. The record kinds are written by the
+//! methods in `videos` (videos and observations), `account` (account days,
+//! audience, follower activity) and `comments` (comments and profiles).
+
+mod account;
+mod comments;
+mod videos;
+
+pub(crate) use videos::{APPROX_BITS, LATEST_COUNTS, LATEST_LISTS, LATEST_REALS};
+
+use crate::{Store, StoreError};
+use rusqlite::{params, Connection, Statement};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use uptake_model::Share;
+
+/// The statements an import runs, each prepared once per import (looking
+/// SQL text up in rusqlite's statement cache for every record was 5% of the
+/// storing thread's time, bench/zeeschuimer.sh).
+#[derive(Debug, Clone, Copy)]
+enum Stmt {
+    Raw,
+    Warning,
+    VideoSelect,
+    VideoUpdate,
+    VideoInsert,
+    Observation,
+    Latest,
+    AccountDay,
+    Audience,
+    FollowerActivity,
+    CommentSelect,
+    CommentUpdate,
+    CommentInsert,
+    Capture,
+    FtsDelete,
+    FtsInsert,
+    Profile,
+}
+
+/// How many [`Stmt`]s there are.
+const STMTS: usize = Stmt::Profile as usize + 1;
+
+/// What is recorded about an import before its records arrive.
+#[derive(Debug, Clone)]
+pub struct NewImport {
+    /// The file as named on the command line.
+    pub file_name: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    /// Size of the file in bytes.
+    pub byte_size: u64,
+    /// When the import ran, UTC seconds.
+    pub imported_at: i64,
+    /// The options that shaped the reading, as JSON (export date, language, ...).
+    pub options_json: String,
+}
+
+/// What an import added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Source records read.
+    pub items: u64,
+    /// Videos not seen before.
+    pub new_videos: u64,
+    /// Observations added.
+    pub observations: u64,
+    /// Account days inserted or updated.
+    pub account_days: u64,
+    /// Audience entries added.
+    pub audience_entries: u64,
+    /// Follower-activity hours inserted or updated.
+    pub follower_activity: u64,
+    /// Comments not seen before.
+    pub new_comments: u64,
+    /// Comment captures (new or repeated).
+    pub comment_captures: u64,
+    /// Public profile snapshots added.
+    pub profiles: u64,
+    /// Warnings recorded.
+    pub warnings: u64,
+}
+
+/// An import in progress. Everything written through it becomes visible
+/// together at [`ImportTx::commit`]; dropping it without committing (an error,
+/// a panic, a killed process) leaves the database exactly as before.
+pub struct ImportTx<'a> {
+    /// The connection, inside the transaction this import began (`BEGIN`);
+    /// [`ImportTx::commit`] ends it with `COMMIT`, and dropping an import
+    /// that was not committed ends it with `ROLLBACK`.
+    conn: &'a Connection,
+    /// Whether the transaction ended in a commit.
+    committed: bool,
+    /// The import took the database for itself (see
+    /// [`Store::begin_bulk_import`]): the shared mode (WAL) is switched back
+    /// on when the import ends, committed or not.
+    bulk: bool,
+    path: &'a Path,
+    import_id: i64,
+    platform: String,
+    /// Row id of each video met in this import, and the fingerprint of the
+    /// values last merged into it ([`video_fingerprint`](videos::video_fingerprint)).
+    video_ids: HashMap<String, (i64, u64)>,
+    /// The statements prepared so far, by [`Stmt`]. A `RefCell` so that a
+    /// statement can run while its parameters borrow the import's fields.
+    held: RefCell<[Option<Statement<'a>>; STMTS]>,
+    /// The largest comment row id before this import: every comment it adds
+    /// has a larger one (row ids grow from the maximum), which lets the
+    /// commit find them without scanning older comments.
+    comments_before: i64,
+    counts: ImportCounts,
+}
+
+/// The journal of a bulk import (see [`Store::begin_bulk_import`]);
+/// TRUNCATE rather than DELETE spares creating and removing the file.
+const JOURNAL_BULK: &str = "TRUNCATE";
+
+/// Sets `conn`'s journal mode unless another connection is in the way
+/// (without waiting for it); says whether the mode is now `mode`.
+fn switch_journal(conn: &Connection, path: &Path, mode: &str) -> Result<bool, StoreError> {
+    let sql = |e| StoreError::sql(path, e);
+    conn.busy_timeout(std::time::Duration::ZERO).map_err(sql)?;
+    let switched = conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| {
+        r.get::<_, String>(0)
+    });
+    conn.busy_timeout(crate::BUSY_TIMEOUT).map_err(sql)?;
+    match switched {
+        Ok(now) => Ok(now.eq_ignore_ascii_case(mode)),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(false),
+        Err(e) => Err(sql(e)),
+    }
+}
+
+/// How a placeholder SHA-256 begins (an import whose file is hashed while
+/// it is read; [`ImportTx::set_sha256`] replaces it before the commit).
+pub const PENDING_PREFIX: &str = "pending-";
+
+/// Page cache of a connection that imports, in KiB (SQLite's negative
+/// `cache_size` convention is applied where it is set).
+const IMPORT_CACHE_KIB: i64 = -32 * 1024;
+
+/// Distribution as stored: JSON `[[label, fraction], ...]`, or NULL when empty.
+pub(crate) fn shares_json(shares: &[Share]) -> Option<String> {
+    if shares.is_empty() {
+        return None;
+    }
+    let pairs: Vec<(&str, f64)> = shares
+        .iter()
+        .map(|s| (s.label.as_str(), s.fraction))
+        .collect();
+    serde_json::to_string(&pairs).ok()
+}
+
+impl Store {
+    /// The import of the file with this SHA-256, if it was imported before.
+    pub fn find_import(&self, sha256: &str) -> Result<Option<crate::ImportRow>, StoreError> {
+        self.import_by_hash(&sha256.to_ascii_lowercase())
+    }
+
+    /// Whether an earlier import had exactly this many bytes: only then can
+    /// a file be a repeat, and its hash is worth computing before reading.
+    pub fn has_import_of_size(&self, byte_size: u64) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM imports WHERE byte_size = ?1)",
+                params![byte_size as i64],
+                |r| r.get(0),
+            )
+            .map_err(|e| StoreError::sql(&self.path, e))
+    }
+
+    /// Starts an import like [`Store::begin_import`], taking the database
+    /// for itself when no other connection has it open: the import then
+    /// writes through a rollback journal instead of the write-ahead log, so
+    /// that the new pages are written once, into the database, rather than
+    /// into the log and again at the checkpoint (a 1 GB Zeeschuimer capture
+    /// imports about 15% faster, bench/zeeschuimer.sh). Atomicity is the
+    /// same: a failed or killed import is rolled back from the journal at
+    /// the next open. While it runs, other connections wait instead of
+    /// reading the previous state, so the web app, whose readers must not
+    /// wait, uses [`Store::begin_import`]. When another connection has the
+    /// database's write-ahead log open (it has read the database), this is
+    /// [`Store::begin_import`]. A program that opens the database during a
+    /// bulk import and keeps a read open makes the commit wait for it, and
+    /// fail with [`StoreError::Busy`] after the busy timeout (10 s). The
+    /// shared mode is switched back on when the import ends, committed or
+    /// not.
+    pub fn begin_bulk_import(
+        &mut self,
+        new: &NewImport,
+        platform: &str,
+    ) -> Result<ImportTx<'_>, StoreError> {
+        // The rollback journal's safe setting against power loss, set
+        // before the switch (which itself writes through the journal).
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| StoreError::sql(&self.path, e))?;
+        let bulk = self.switch_journal(JOURNAL_BULK)?;
+        if !bulk {
+            self.conn
+                .pragma_update(None, "synchronous", "NORMAL")
+                .map_err(|e| StoreError::sql(&self.path, e))?;
+        }
+        self.begin(new, platform, bulk)
+    }
+
+    /// Sets the journal mode if no other connection is in the way (without
+    /// waiting for one); says whether the mode is now `mode`.
+    fn switch_journal(&self, mode: &str) -> Result<bool, StoreError> {
+        switch_journal(&self.conn, &self.path, mode)
+    }
+
+    /// Starts an import. Records written through the returned [`ImportTx`]
+    /// are stored only if it is committed.
+    pub fn begin_import(
+        &mut self,
+        new: &NewImport,
+        platform: &str,
+    ) -> Result<ImportTx<'_>, StoreError> {
+        self.begin(new, platform, false)
+    }
+
+    fn begin(
+        &mut self,
+        new: &NewImport,
+        platform: &str,
+        bulk: bool,
+    ) -> Result<ImportTx<'_>, StoreError> {
+        let path = self.path.as_path();
+        let conn = &self.conn;
+        let started = Self::start(conn, path);
+        if let Err(e) = started {
+            if bulk {
+                restore_shared(conn);
+            }
+            return Err(e);
+        }
+        // From here on, dropping the import rolls the transaction back (and
+        // switches a bulk import back to the shared mode).
+        let mut tx = ImportTx {
+            conn,
+            committed: false,
+            held: RefCell::new(std::array::from_fn(|_| None)),
+            bulk,
+            comments_before: 0,
+            path,
+            import_id: 0,
+            platform: platform.to_string(),
+            video_ids: HashMap::new(),
+            counts: ImportCounts::default(),
+        };
+        conn.execute(
+            "INSERT INTO imports (file_name, sha256, byte_size, formats, imported_at, options)
+             VALUES (?1, ?2, ?3, '', ?4, ?5)",
+            params![
+                new.file_name,
+                new.sha256,
+                new.byte_size as i64,
+                new.imported_at,
+                new.options_json
+            ],
+        )
+        .map_err(|e| StoreError::sql(path, e))?;
+        tx.import_id = conn.last_insert_rowid();
+        tx.comments_before = conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM comments", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| StoreError::sql(path, e))?;
+        Ok(tx)
+    }
+
+    /// Sizes the page cache for an import and begins its transaction.
+    fn start(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+        // An import writes far more than SQLite's default 2 MB page cache
+        // holds; with it, index pages were evicted by raw records and read
+        // back for the next insert (bench/zeeschuimer.sh: 10% of the time).
+        // 32 MiB keeps the indexes of a large import in memory.
+        conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)
+            .map_err(|e| StoreError::sql(path, e))?;
+        conn.execute_batch("BEGIN")
+            .map_err(|e| StoreError::sql(path, e))
+    }
+}
+
+impl<'a> ImportTx<'a> {
+    fn sql(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::sql(self.path, e)
+    }
+
+    /// Runs `f` on the statement `which`, preparing it from `sql` the first
+    /// time (`sql` must be the same text at every call for `which`).
+    fn run<T>(
+        &self,
+        which: Stmt,
+        sql: &str,
+        f: impl FnOnce(&mut Statement<'a>) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let mut held = self.held.borrow_mut();
+        let slot = &mut held[which as usize];
+        let statement = match slot {
+            Some(statement) => statement,
+            None => slot.insert(self.conn.prepare(sql).map_err(|e| self.sql(e))?),
+        };
+        f(statement).map_err(|e| self.sql(e))
+    }
+
+    /// The id of this import.
+    pub fn import_id(&self) -> i64 {
+        self.import_id
+    }
+
+    /// Records the file's SHA-256 when it was computed while the file was
+    /// read (the import began with a placeholder). Returns the earlier
+    /// import of the same bytes instead, if there is one: the caller then
+    /// drops this import, leaving the database as it was.
+    pub fn set_sha256(&mut self, sha256: &str) -> Result<Option<crate::ImportRow>, StoreError> {
+        let sha256 = sha256.to_ascii_lowercase();
+        let earlier = crate::query::select_imports(
+            self.conn,
+            "WHERE i.sha256 = ?1 AND i.id <> ?2",
+            params![sha256, self.import_id],
+        )
+        .map_err(|e| self.sql(e))?;
+        if let Some(earlier) = earlier.into_iter().next() {
+            return Ok(Some(earlier));
+        }
+        self.conn
+            .execute(
+                "UPDATE imports SET sha256 = ?2 WHERE id = ?1",
+                params![self.import_id, sha256],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(None)
+    }
+
+    /// Notes that one source record was read.
+    pub fn count_item(&mut self) {
+        self.counts.items += 1;
+    }
+
+    /// Keeps a source record as received (see [`crate::raw`]); returns its id.
+    pub fn raw(&mut self, location: &str, body: &str) -> Result<i64, StoreError> {
+        self.run(
+            Stmt::Raw,
+            "INSERT INTO raw_records (import_id, location, body) VALUES (?1, ?2, ?3)",
+            |st| st.execute(params![self.import_id, location, body]),
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Records a warning against this import.
+    pub fn warning(&mut self, location: &str, message: &str) -> Result<(), StoreError> {
+        self.run(
+            Stmt::Warning,
+            "INSERT INTO import_warnings (import_id, location, message) VALUES (?1, ?2, ?3)",
+            |st| st.execute(params![self.import_id, location, message]),
+        )?;
+        self.counts.warnings += 1;
+        Ok(())
+    }
+
+    /// Records the formats read and commits everything at once.
+    pub fn commit(mut self, formats: &[String]) -> Result<ImportCounts, StoreError> {
+        // One statement indexes every comment this import added, with the
+        // text its latest capture left (see migration 007).
+        self.conn
+            .execute(
+                "INSERT INTO comments_fts(rowid, text)
+                 SELECT id, text FROM comments WHERE id > ?1 AND first_import_id = ?2",
+                params![self.comments_before, self.import_id],
+            )
+            .map_err(|e| StoreError::sql(self.path, e))?;
+        let c = &self.counts;
+        self.conn
+            .execute(
+                "UPDATE imports SET formats = ?2, items = ?3, videos = ?4, observations = ?5,
+                   account_days = ?6, comments = ?7 WHERE id = ?1",
+                params![
+                    self.import_id,
+                    formats.join(","),
+                    c.items as i64,
+                    c.new_videos as i64,
+                    c.observations as i64,
+                    c.account_days as i64,
+                    c.new_comments as i64
+                ],
+            )
+            .map_err(|e| StoreError::sql(self.path, e))?;
+        // A placeholder hash (see `set_sha256`) must never be committed.
+        let sha256: String = self
+            .conn
+            .query_row(
+                "SELECT sha256 FROM imports WHERE id = ?1",
+                params![self.import_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| StoreError::sql(self.path, e))?;
+        if sha256.starts_with(PENDING_PREFIX) {
+            return Err(StoreError::Corrupt {
+                path: self.path.to_path_buf(),
+                what: "an import was about to be committed without its file's SHA-256".into(),
+            });
+        }
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(|e| StoreError::sql(self.path, e))?;
+        self.committed = true;
+        // Dropping `self` now switches a bulk import back to the shared mode.
+        Ok(self.counts.clone())
+    }
+}
+
+impl Drop for ImportTx<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Leaves the database exactly as before the import. (A killed
+            // process gets the same from SQLite at the next open.)
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if self.bulk {
+            restore_shared(self.conn);
+        }
+    }
+}
+
+/// Switches a connection back to the shared mode after a bulk import,
+/// committed or not. Best effort: the import's outcome is already settled,
+/// and should this fail (another program in the way, a full disk), the next
+/// `Store::open` switches the file back to WAL itself.
+fn restore_shared(conn: &Connection) {
+    if let Ok(true) = switch_journal(conn, Path::new(""), "WAL") {
+        // NORMAL is safe with WAL; set only once WAL is back.
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
+    }
+}
