@@ -122,17 +122,16 @@ const JOURNAL_BULK: &str = "TRUNCATE";
 
 /// Sets `conn`'s journal mode unless another connection is in the way
 /// (without waiting for it); says whether the mode is now `mode`.
-fn switch_journal(conn: &Connection, path: &Path, mode: &str) -> Result<bool, StoreError> {
-    let sql = |e| StoreError::sql(path, e);
-    conn.busy_timeout(std::time::Duration::ZERO).map_err(sql)?;
+fn switch_journal(conn: &Connection, mode: &str) -> rusqlite::Result<bool> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
     let switched = conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| {
         r.get::<_, String>(0)
     });
-    conn.busy_timeout(crate::BUSY_TIMEOUT).map_err(sql)?;
+    conn.busy_timeout(crate::BUSY_TIMEOUT)?;
     match switched {
         Ok(now) => Ok(now.eq_ignore_ascii_case(mode)),
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(false),
-        Err(e) => Err(sql(e)),
+        Err(e) => Err(e),
     }
 }
 
@@ -200,19 +199,14 @@ impl Store {
         self.conn
             .pragma_update(None, "synchronous", "FULL")
             .map_err(|e| StoreError::sql(&self.path, e))?;
-        let bulk = self.switch_journal(JOURNAL_BULK)?;
+        let bulk =
+            switch_journal(&self.conn, JOURNAL_BULK).map_err(|e| StoreError::sql(&self.path, e))?;
         if !bulk {
             self.conn
                 .pragma_update(None, "synchronous", "NORMAL")
                 .map_err(|e| StoreError::sql(&self.path, e))?;
         }
         self.begin(new, platform, bulk)
-    }
-
-    /// Sets the journal mode if no other connection is in the way (without
-    /// waiting for one); says whether the mode is now `mode`.
-    fn switch_journal(&self, mode: &str) -> Result<bool, StoreError> {
-        switch_journal(&self.conn, &self.path, mode)
     }
 
     /// Starts an import. Records written through the returned [`ImportTx`]
@@ -434,7 +428,7 @@ impl Drop for ImportTx<'_> {
 /// and should this fail (another program in the way, a full disk), the next
 /// `Store::open` switches the file back to WAL itself.
 fn restore_shared(conn: &Connection) {
-    if let Ok(true) = switch_journal(conn, Path::new(""), "WAL") {
+    if let Ok(true) = switch_journal(conn, "WAL") {
         // NORMAL is safe with WAL; set only once WAL is back.
         let _ = conn.pragma_update(None, "synchronous", "NORMAL");
     }

@@ -12,16 +12,16 @@ use uptake_store::{
 use uptake_web::auth;
 
 /// A second video whose caption is hostile and whose link is https.
-const HOSTILE_VIDEO: &str = "7000000000000000002";
+pub(crate) const HOSTILE_VIDEO: &str = "7000000000000000002";
 /// A unit (not in the project) assigned to ana alone.
 const ANA_ONLY: &str = "7000000000000000003";
 /// A unit (not in the project) assigned to ben alone.
 const BEN_ONLY: &str = "7000000000000000004";
 const HOSTILE_CAPTION: &str =
     "<script>alert('caption')</script><img src=x onerror=alert(5)> watch this";
-const CODEBOOK: &str = "gac-content";
+pub(crate) const CODEBOOK: &str = "gac-content";
 /// Ben's note on the shared video: ana must never see it.
-const BEN_SECRET: &str = "ben-secret-note-zq";
+pub(crate) const BEN_SECRET: &str = "ben-secret-note-zq";
 
 /// A coder account with a live session: (name, cookie, csrf).
 struct Coder {
@@ -94,7 +94,7 @@ fn round(store: &mut Store, toml: &str, units: &[(&str, &[&str], bool)]) -> (Cod
 }
 
 /// Validated values as a sheet import stores them.
-fn values(cb: &Codebook, pairs: &[(&str, &str)]) -> Vec<NewValue> {
+pub(crate) fn values(cb: &Codebook, pairs: &[(&str, &str)]) -> Vec<NewValue> {
     pairs
         .iter()
         .map(|(item, raw)| {
@@ -108,7 +108,7 @@ fn values(cb: &Codebook, pairs: &[(&str, &str)]) -> Vec<NewValue> {
         .collect()
 }
 
-fn import(store: &mut Store, id: i64, coder: &str, units: Vec<(&str, Vec<NewValue>)>) {
+pub(crate) fn import(store: &mut Store, id: i64, coder: &str, units: Vec<(&str, Vec<NewValue>)>) {
     store
         .import_sheet(&SheetImport {
             codebook_id: id,
@@ -124,18 +124,18 @@ fn import(store: &mut Store, id: i64, coder: &str, units: Vec<(&str, Vec<NewValu
         .unwrap();
 }
 
-struct Setup {
-    f: Fixture,
+pub(crate) struct Setup {
+    pub(crate) f: Fixture,
     ana: Coder,
     ben: Coder,
-    cb: Codebook,
-    id: i64,
+    pub(crate) cb: Codebook,
+    pub(crate) id: i64,
 }
 
 /// The fixture plus a hostile-captioned video, coders ana and ben, and a
 /// round of the example codebook: the two videos for both (overlap), one
 /// unit each alone. Ben has coded both shared videos (with a note).
-fn setup() -> Setup {
+pub(crate) fn setup() -> Setup {
     let f = Fixture::team(false);
     let mut store = f.store();
     let mut tx = store
@@ -613,127 +613,4 @@ async fn a_hostile_caption_renders_inert() {
         .await;
     assert!(!page.contains("javascript:"), "{page}");
     assert!(page.contains("Puberty blockers &lt;b&gt;explained&lt;/b&gt;"));
-}
-
-/// Ana's values for both shared videos: she agrees with ben on the first
-/// video's `misinformation` and disagrees on the second's.
-fn ana_codes(s: &Setup, store: &mut Store) {
-    let ana = |mis: &str, ev: &str| {
-        values(
-            &s.cb,
-            &[
-                ("creator_type", "other"),
-                ("content_type", "personal story"),
-                ("misinformation", mis),
-                ("evidence_cited", ev),
-                ("people_shown", "1"),
-            ],
-        )
-    };
-    import(
-        store,
-        s.id,
-        "ana",
-        vec![(VIDEO, ana("yes", "0")), (HOSTILE_VIDEO, ana("yes", "2"))],
-    );
-}
-
-#[tokio::test]
-async fn an_analyst_decides_a_disagreement_and_finalises_in_the_browser() {
-    let s = setup();
-    ana_codes(&s, &mut s.f.store());
-    let path = format!("/coding/adjudicate?codebook={CODEBOOK}");
-    let (status, page) = s.f.get(&path, Some(Role::Analyst)).await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(
-        page.contains("1 unit-items where coders gave different values"),
-        "{page}"
-    );
-    assert!(page.contains("<code>misinformation</code>"), "{page}");
-    assert!(
-        page.contains("ana: <strong>yes</strong>") && page.contains("ben: <strong>no</strong>"),
-        "{page}"
-    );
-    assert!(
-        !page.contains(BEN_SECRET),
-        "notes are text items, never compared"
-    );
-
-    // A value outside the item's levels is refused and nothing is stored.
-    let csrf = crate::fixture::csrf(Role::Analyst);
-    let decide = |value: &str, other: &str| {
-        format!(
-            "csrf={csrf}&codebook={CODEBOOK}&kind=video&unit={HOSTILE_VIDEO}&item=misinformation\
-             &value={value}&other={other}&note=checked+the+source"
-        )
-    };
-    let (status, page) =
-        s.f.post(
-            "/coding/adjudicate",
-            Some(Role::Analyst),
-            &decide("no", "perhaps"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
-    assert!(page.contains("misinformation"), "{page}");
-    assert!(s.f.store().final_codes(s.id).unwrap().is_empty());
-    // Without the form's token: refused.
-    let (status, _) =
-        s.f.post(
-            "/coding/adjudicate",
-            Some(Role::Analyst),
-            &decide("no", "").replace(&csrf, "forged"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-
-    let (status, _) =
-        s.f.post("/coding/adjudicate", Some(Role::Analyst), &decide("no", ""))
-            .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, page) = s.f.get(&path, Some(Role::Analyst)).await;
-    assert!(page.contains("No disagreements waiting"), "{page}");
-
-    let (status, _) =
-        s.f.post(
-            "/coding/finalize",
-            Some(Role::Analyst),
-            &format!("csrf={csrf}&codebook={CODEBOOK}"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let finals = s.f.store().final_codes(s.id).unwrap();
-    let decided = finals
-        .iter()
-        .find(|c| c.unit_id == HOSTILE_VIDEO && c.item == "misinformation")
-        .expect("the decision is a final code");
-    assert_eq!(decided.text, "no");
-    assert_eq!(decided.provenance, uptake_store::Provenance::Adjudicated);
-    assert!(finals
-        .iter()
-        .any(|c| c.unit_id == VIDEO && c.item == "misinformation" && c.text == "yes"));
-}
-
-#[tokio::test]
-async fn coders_and_viewers_cannot_adjudicate() {
-    let s = setup();
-    ana_codes(&s, &mut s.f.store());
-    let path = format!("/coding/adjudicate?codebook={CODEBOOK}");
-    for role in [Role::Coder, Role::Viewer, Role::Moderator] {
-        let (status, page) = s.f.get(&path, Some(role)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}: {page}");
-        let (status, _) = s
-            .f
-            .post(
-                "/coding/adjudicate",
-                Some(role),
-                &format!(
-                    "csrf={}&codebook={CODEBOOK}&kind=video&unit={HOSTILE_VIDEO}&item=misinformation&value=no",
-                    crate::fixture::csrf(role)
-                ),
-            )
-            .await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}");
-    }
-    assert!(s.f.store().final_codes(s.id).unwrap().is_empty());
 }

@@ -13,7 +13,7 @@
 //! of a codebook whose coding is unfinished is refused whatever its role, so
 //! that it stays blind.
 
-use super::{coding_state, comparable_items, load_codebook, valid_kind};
+use super::{coding_state, comparable_items, form_field, load_codebook, valid_kind};
 use crate::auth::{can, Viewer};
 use crate::error::WebError;
 use crate::layout::{csrf_field, given, page, respond, url_encode};
@@ -187,34 +187,25 @@ fn parse_finalized(s: &str) -> Option<Finalized> {
     }
 }
 
-/// A field of a posted form, or empty.
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
-
 /// `POST /coding/adjudicate`: one decision.
 pub async fn decide(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    viewer.check_csrf(&field(&fields, "csrf"))?;
+    viewer.check_csrf(&form_field(&fields, "csrf"))?;
     viewer.require(can::oversee_coding(viewer.role), "adjudicate codes")?;
-    let codebook = field(&fields, "codebook");
-    let kind = field(&fields, "kind");
-    let unit = field(&fields, "unit");
-    let item = field(&fields, "item");
-    let other = field(&fields, "other");
+    let codebook = form_field(&fields, "codebook");
+    let kind = form_field(&fields, "kind");
+    let unit = form_field(&fields, "unit");
+    let item = form_field(&fields, "item");
+    let other = form_field(&fields, "other");
     let value = if other.is_empty() {
-        field(&fields, "value")
+        form_field(&fields, "value")
     } else {
         other
     };
-    let note = Some(field(&fields, "note")).filter(|n| !n.is_empty());
+    let note = Some(form_field(&fields, "note")).filter(|n| !n.is_empty());
     if codebook.is_empty() || !valid_kind(&kind) || unit.is_empty() || item.is_empty() {
         return Err(WebError::BadRequest(
             "expected the fields `codebook`, `kind` (video or comment), `unit` and `item`".into(),
@@ -280,9 +271,9 @@ pub async fn finalize(
     viewer: Viewer,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    viewer.check_csrf(&field(&fields, "csrf"))?;
+    viewer.check_csrf(&form_field(&fields, "csrf"))?;
     viewer.require(can::oversee_coding(viewer.role), "finalise codes")?;
-    let codebook = field(&fields, "codebook");
+    let codebook = form_field(&fields, "codebook");
     let who = viewer.clone();
     let back = state
         .db(move |store| {

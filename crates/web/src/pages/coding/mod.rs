@@ -50,6 +50,15 @@ fn next_uncoded(codebook: &Codebook, units: &[CoderUnit], after: Option<usize>) 
         .find(|&i| !complete(codebook, &units[i].items))
 }
 
+/// A posted form's field `name`, trimmed, or empty when absent.
+fn form_field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
 fn valid_kind(kind: &str) -> bool {
     matches!(kind, "video" | "comment")
 }

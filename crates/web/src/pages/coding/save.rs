@@ -4,7 +4,7 @@
 
 use super::page::render;
 use super::view::load_view;
-use super::{load_codebook, next_uncoded, valid_kind, VALUE_PREFIX};
+use super::{form_field, load_codebook, next_uncoded, valid_kind, VALUE_PREFIX};
 use crate::auth::{can, Viewer};
 use crate::error::WebError;
 use crate::layout::{respond, url_encode};
@@ -22,13 +22,7 @@ pub async fn save(
     viewer: Viewer,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| form_field(&fields, name);
     viewer.check_csrf(&field("csrf"))?;
     viewer.require(can::code(viewer.role), "save codes")?;
     let codebook = field("codebook");
