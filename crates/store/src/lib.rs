@@ -31,7 +31,9 @@ pub use coding::{
 pub use comments::{CommentRow, CoverageRow};
 pub use erase::Erased;
 pub use error::StoreError;
-pub use import::{ImportCounts, ImportTx, NewImport, PENDING_PREFIX};
+pub use import::{
+    defers_indexes, ImportCounts, ImportTx, NewImport, DEFER_INDEXES_MIN_BYTES, PENDING_PREFIX,
+};
 pub use pages::{
     CommentFilter, CommentListRow, DecisionRow, FlagRow, ImportWarningRow, ObservationRow, Page,
     QueueFilter, QueueState, VideoFilter, VideoSort,

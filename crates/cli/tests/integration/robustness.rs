@@ -14,10 +14,21 @@ fn a_killed_import_leaves_the_database_as_it_was() {
     )
     .ok();
     let before = sb.db_counts();
+    let index_names = |db: &std::path::Path| -> Vec<String> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut st = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            .unwrap();
+        let names = st.query_map([], |r| r.get(0)).unwrap();
+        names.collect::<Result<_, _>>().unwrap()
+    };
+    let indexes_before = index_names(&sb.path().join("p/.uptake/uptake.db"));
 
-    // A manual template large enough that importing it takes seconds.
+    // A manual template large enough that importing it takes seconds, and
+    // larger than `uptake_store::DEFER_INDEXES_MIN_BYTES`, so that the kill
+    // also leaves indexes dropped for the import to be rolled back.
     let mut csv = String::from("video,title,posted,observed,views,likes\n");
-    for i in 0..300_000u64 {
+    for i in 0..400_000u64 {
         let _ = writeln!(
             csv,
             "{},t,2026-01-01,2026-01-{:02},{},{}",
@@ -27,6 +38,7 @@ fn a_killed_import_leaves_the_database_as_it_was() {
             i / 10
         );
     }
+    assert!(csv.len() as u64 > uptake_store::DEFER_INDEXES_MIN_BYTES);
     let path = sb.write("big.csv", csv.as_bytes());
     let bin = assert_cmd::cargo::cargo_bin("uptake");
     let mut child = std::process::Command::new(bin)
@@ -82,6 +94,11 @@ fn a_killed_import_leaves_the_database_as_it_was() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
+    drop(conn);
+    assert_eq!(
+        index_names(&sb.path().join("p/.uptake/uptake.db")),
+        indexes_before
+    );
     // And the project still works.
     sb.run_in("p", &["videos"]).ok();
 }

@@ -113,6 +113,9 @@ pub struct ImportTx<'a> {
     /// has a larger one (row ids grow from the maximum), which lets the
     /// commit find them without scanning older comments.
     comments_before: i64,
+    /// The indexes this bulk import dropped, as the SQL that creates them
+    /// again at the commit (see [`defers_indexes`]).
+    deferred: Vec<String>,
     counts: ImportCounts,
 }
 
@@ -142,6 +145,36 @@ pub const PENDING_PREFIX: &str = "pending-";
 /// Page cache of a connection that imports, in KiB (SQLite's negative
 /// `cache_size` convention is applied where it is set).
 const IMPORT_CACHE_KIB: i64 = -32 * 1024;
+
+/// The smallest bulk import that defers index building (see
+/// [`defers_indexes`]): below it, dropping and re-creating indexes costs
+/// more than it saves.
+pub const DEFER_INDEXES_MIN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The tables an import writes to, whose secondary indexes a large bulk
+/// import builds once at its commit instead of row by row.
+/// `raw_records` and `import_warnings` are left out: their only index is
+/// keyed by the import, so rows append to its end, and building it again
+/// would read every raw record ever stored.
+const DEFERRABLE_TABLES: &str = "'videos', 'observations', 'video_latest', 'comments', \
+     'comment_captures', 'profile_snapshots'";
+
+/// Indexes of those tables kept up to date row by row: keyed by the import
+/// or by the raw record, they grow only at their end, which costs little.
+const APPEND_ONLY_INDEXES: &str = "'observations_import', 'observations_raw'";
+
+/// Whether a bulk import of a file of `import_bytes` into a database of
+/// `database_bytes` builds its tables' secondary indexes once, at the
+/// commit, instead of updating them with every row. Keeping up to 19
+/// indexes row by row was about a quarter of a large import's storing time
+/// (bench/zeeschuimer.sh); building an index from sorted rows is much
+/// cheaper, but it reads the whole table, old rows included, so it pays
+/// only when the import is large and at least as large as what is already
+/// stored. Indexes that enforce uniqueness, which the import's own look-ups
+/// and upserts use, are never deferred.
+pub fn defers_indexes(import_bytes: u64, database_bytes: u64) -> bool {
+    import_bytes >= DEFER_INDEXES_MIN_BYTES && import_bytes >= database_bytes
+}
 
 /// Distribution as stored: JSON `[[label, fraction], ...]`, or NULL when empty.
 pub(crate) fn shares_json(shares: &[Share]) -> Option<String> {
@@ -242,6 +275,7 @@ impl Store {
             held: RefCell::new(std::array::from_fn(|_| None)),
             bulk,
             comments_before: 0,
+            deferred: Vec::new(),
             path,
             import_id: 0,
             platform: platform.to_string(),
@@ -261,6 +295,14 @@ impl Store {
         )
         .map_err(|e| StoreError::sql(path, e))?;
         tx.import_id = conn.last_insert_rowid();
+        if bulk
+            && defers_indexes(
+                new.byte_size,
+                database_bytes(conn).map_err(|e| StoreError::sql(path, e))?,
+            )
+        {
+            tx.deferred = drop_deferrable_indexes(conn).map_err(|e| StoreError::sql(path, e))?;
+        }
         tx.comments_before = conn
             .query_row("SELECT COALESCE(MAX(id), 0) FROM comments", [], |r| {
                 r.get(0)
@@ -370,6 +412,13 @@ impl<'a> ImportTx<'a> {
                 params![self.comments_before, self.import_id],
             )
             .map_err(|e| StoreError::sql(self.path, e))?;
+        // Indexes dropped at the start are built again, from the rows in
+        // their tables, inside the same transaction.
+        for sql in &self.deferred {
+            self.conn
+                .execute_batch(sql)
+                .map_err(|e| StoreError::sql(self.path, e))?;
+        }
         let c = &self.counts;
         self.conn
             .execute(
@@ -421,6 +470,36 @@ impl Drop for ImportTx<'_> {
             restore_shared(self.conn);
         }
     }
+}
+
+/// The database's size in bytes, as SQLite counts its pages.
+fn database_bytes(conn: &Connection) -> rusqlite::Result<u64> {
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    Ok((pages.max(0) as u64).saturating_mul(size.max(0) as u64))
+}
+
+/// Drops the secondary, non-unique indexes of the tables an import writes
+/// to, inside the import's transaction (a rollback restores them), and
+/// returns the SQL that creates them again. The SQL comes from the schema
+/// itself, so a later migration's index is deferred too.
+fn drop_deferrable_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut found = conn.prepare(&format!(
+        "SELECT name, sql FROM sqlite_master
+         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({DEFERRABLE_TABLES})
+           AND upper(substr(sql, 1, 13)) <> 'CREATE UNIQUE'
+           AND name NOT IN ({APPEND_ONLY_INDEXES})
+         ORDER BY name"
+    ))?;
+    let indexes = found
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut create = Vec::with_capacity(indexes.len());
+    for (name, sql) in indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        create.push(sql);
+    }
+    Ok(create)
 }
 
 /// Switches a connection back to the shared mode after a bulk import,

@@ -4,6 +4,7 @@
 
 mod account;
 mod annotations;
+mod bulk;
 mod comments;
 mod imports;
 mod schema;
