@@ -8,9 +8,14 @@
 //! ```
 //!
 //! Storage is not included: the sink drops each record after counting it.
+//! With `--digest` after the file name it also prints a hash of every raw
+//! record, record and warning, to check that a change to the reader leaves
+//! its output alone (compare the digest before and after).
 
+use std::collections::hash_map::DefaultHasher;
 use std::error::Error;
 use std::fs::File;
+use std::hash::Hasher;
 use std::time::Instant;
 use uptake_ingest::{zeeschuimer, Context, Item, Options, Sink, SinkError, Warning};
 
@@ -21,13 +26,20 @@ struct Counting {
     records: u64,
     raw_bytes: u64,
     warnings: Vec<Warning>,
+    /// Hash of everything received, when `--digest` asks for it.
+    digest: Option<DefaultHasher>,
 }
 
 impl Sink for Counting {
     fn push(&mut self, item: Item) -> Result<(), SinkError> {
         self.items += 1;
         self.records += item.records.len() as u64;
-        self.raw_bytes += item.raw.map(|r| r.len() as u64).unwrap_or(0);
+        self.raw_bytes += item.raw.as_ref().map(|r| r.len() as u64).unwrap_or(0);
+        if let Some(h) = &mut self.digest {
+            // `DefaultHasher::new` has fixed keys: the digest is the same
+            // from run to run.
+            h.write(format!("{:?}", item).as_bytes());
+        }
         Ok(())
     }
 
@@ -47,6 +59,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     let ctx = Context::new(path.clone(), &options);
     let mut sink = Counting::default();
+    if std::env::args().nth(2).as_deref() == Some("--digest") {
+        sink.digest = Some(DefaultHasher::new());
+    }
     let start = Instant::now();
     zeeschuimer::parse(File::open(&path)?, &ctx, &mut sink)?;
     let secs = start.elapsed().as_secs_f64();
@@ -59,5 +74,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         sink.raw_bytes as f64 / 1e6,
         sink.warnings.len()
     );
+    if let Some(mut h) = sink.digest {
+        h.write(format!("{:?}", sink.warnings).as_bytes());
+        println!("digest {:016x}", h.finish());
+    }
     Ok(())
 }

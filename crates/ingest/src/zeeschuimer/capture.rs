@@ -34,11 +34,17 @@ pub(super) const F_AUTHOR_STATS: usize = 29;
 pub(super) const F_AUTHOR_STATS_V2: usize = 34;
 pub(super) const F_AUTHOR_NICK: usize = 39;
 pub(super) const F_USER_NICK: usize = 40;
-const FIELDS: usize = 41;
+/// At most 64: [`Captured`] marks the fields present in a `u64`.
+pub(super) const FIELDS: usize = 41;
 
-/// The values of one capture that records are made of.
+/// The values of one capture that records are made of. The reader keeps
+/// one for the whole file and [`clear`](Captured::clear)s it for each line:
+/// the strings keep their buffers, which saves some twenty allocations a
+/// line.
 pub(super) struct Captured {
-    fields: [Option<Scalar>; FIELDS],
+    fields: [Scalar; FIELDS],
+    /// Bit `f` is set when field `f` was captured on this line.
+    present: u64,
     pub(super) envelope_object: bool,
     pub(super) saw_data: bool,
     pub(super) data_object: bool,
@@ -47,7 +53,8 @@ pub(super) struct Captured {
 impl Default for Captured {
     fn default() -> Self {
         Captured {
-            fields: std::array::from_fn(|_| None),
+            fields: std::array::from_fn(|_| Scalar::Null),
+            present: 0,
             envelope_object: false,
             saw_data: false,
             data_object: false,
@@ -56,8 +63,19 @@ impl Default for Captured {
 }
 
 impl Captured {
+    /// Forgets the line's values (keeping the buffers).
+    pub(super) fn clear(&mut self) {
+        self.present = 0;
+        self.envelope_object = false;
+        self.saw_data = false;
+        self.data_object = false;
+    }
+
     pub(super) fn get(&self, f: usize) -> Option<&Scalar> {
-        self.fields.get(f).and_then(Option::as_ref)
+        if f >= FIELDS || self.present & (1 << f) == 0 {
+            return None;
+        }
+        self.fields.get(f)
     }
 
     pub(super) fn text(&self, f: usize) -> Option<String> {
@@ -75,7 +93,22 @@ impl Captured {
 
     pub(super) fn set(&mut self, f: usize, value: Scalar) {
         if let Some(slot) = self.fields.get_mut(f) {
-            *slot = Some(value);
+            *slot = value;
+            self.present |= 1 << f;
+        }
+    }
+
+    /// Sets a string field, reusing the field's buffer.
+    pub(super) fn set_text(&mut self, f: usize, value: &str) {
+        if let Some(slot) = self.fields.get_mut(f) {
+            match slot {
+                Scalar::Text(t) => {
+                    t.clear();
+                    t.push_str(value);
+                }
+                _ => *slot = Scalar::Text(value.to_string()),
+            }
+            self.present |= 1 << f;
         }
     }
 }
@@ -107,71 +140,72 @@ pub(super) enum Slot {
     Field(usize),
 }
 
-/// What `key` inside a value at `slot` is.
-pub(super) fn child(slot: Slot, key: &str) -> Slot {
+/// What `key` inside a value at `slot` is. Keys are bytes: the fast path
+/// reads them as bytes, and a `&str` would cost a check for nothing.
+pub(super) fn child(slot: Slot, key: &[u8]) -> Slot {
     match slot {
         Slot::Envelope => match key {
-            "item_id" => Slot::Field(F_ITEM_ID),
-            "timestamp_collected" => Slot::Field(F_COLLECTED),
-            "source_platform" => Slot::Field(F_PLATFORM),
-            "data" => Slot::Data,
+            b"item_id" => Slot::Field(F_ITEM_ID),
+            b"timestamp_collected" => Slot::Field(F_COLLECTED),
+            b"source_platform" => Slot::Field(F_PLATFORM),
+            b"data" => Slot::Data,
             _ => Slot::Skip,
         },
         Slot::Data => match key {
-            "id" => Slot::Field(F_ID),
-            "cid" => Slot::Field(F_CID),
-            "desc" => Slot::Field(F_DESC),
-            "createTime" | "create_time" => Slot::Field(F_CREATE_TIME),
-            "author" => Slot::Author,
-            "authorId" => Slot::Field(F_AUTHOR_ID),
-            "nickname" => Slot::Field(F_AUTHOR_NICK),
-            "authorStats" => Slot::AuthorStats(F_AUTHOR_STATS),
-            "authorStatsV2" => Slot::AuthorStats(F_AUTHOR_STATS_V2),
-            "stats" => Slot::Stats(F_STATS),
-            "statsV2" => Slot::Stats(F_STATS_V2),
-            "video" => Slot::VideoInfo,
-            "music" => Slot::Music,
-            "aweme_id" => Slot::Field(F_AWEME_ID),
-            "text" => Slot::Field(F_TEXT),
-            "digg_count" => Slot::Field(F_DIGG_COUNT),
-            "reply_comment_total" => Slot::Field(F_REPLY_TOTAL),
-            "reply_id" => Slot::Field(F_REPLY_ID),
-            "reply_to_reply_id" => Slot::Field(F_REPLY_TO_REPLY_ID),
-            "comment_language" => Slot::Field(F_LANGUAGE),
-            "user" => Slot::User,
-            "share_info" => Slot::ShareInfo,
+            b"id" => Slot::Field(F_ID),
+            b"cid" => Slot::Field(F_CID),
+            b"desc" => Slot::Field(F_DESC),
+            b"createTime" | b"create_time" => Slot::Field(F_CREATE_TIME),
+            b"author" => Slot::Author,
+            b"authorId" => Slot::Field(F_AUTHOR_ID),
+            b"nickname" => Slot::Field(F_AUTHOR_NICK),
+            b"authorStats" => Slot::AuthorStats(F_AUTHOR_STATS),
+            b"authorStatsV2" => Slot::AuthorStats(F_AUTHOR_STATS_V2),
+            b"stats" => Slot::Stats(F_STATS),
+            b"statsV2" => Slot::Stats(F_STATS_V2),
+            b"video" => Slot::VideoInfo,
+            b"music" => Slot::Music,
+            b"aweme_id" => Slot::Field(F_AWEME_ID),
+            b"text" => Slot::Field(F_TEXT),
+            b"digg_count" => Slot::Field(F_DIGG_COUNT),
+            b"reply_comment_total" => Slot::Field(F_REPLY_TOTAL),
+            b"reply_id" => Slot::Field(F_REPLY_ID),
+            b"reply_to_reply_id" => Slot::Field(F_REPLY_TO_REPLY_ID),
+            b"comment_language" => Slot::Field(F_LANGUAGE),
+            b"user" => Slot::User,
+            b"share_info" => Slot::ShareInfo,
             _ => Slot::Skip,
         },
         Slot::Author => match key {
-            "id" => Slot::Field(F_AUTHOR_ID),
-            "uniqueId" => Slot::Field(F_AUTHOR_HANDLE),
-            "nickname" => Slot::Field(F_AUTHOR_NICK),
+            b"id" => Slot::Field(F_AUTHOR_ID),
+            b"uniqueId" => Slot::Field(F_AUTHOR_HANDLE),
+            b"nickname" => Slot::Field(F_AUTHOR_NICK),
             _ => Slot::Skip,
         },
         Slot::AuthorStats(base) => match key {
-            "followerCount" => Slot::Field(base),
-            "followingCount" => Slot::Field(base + 1),
-            "heart" => Slot::Field(base + 2),
-            "heartCount" => Slot::Field(base + 3),
-            "videoCount" => Slot::Field(base + 4),
+            b"followerCount" => Slot::Field(base),
+            b"followingCount" => Slot::Field(base + 1),
+            b"heart" => Slot::Field(base + 2),
+            b"heartCount" => Slot::Field(base + 3),
+            b"videoCount" => Slot::Field(base + 4),
             _ => Slot::Skip,
         },
         Slot::Stats(base) => match key {
-            "playCount" => Slot::Field(base),
-            "diggCount" => Slot::Field(base + 1),
-            "commentCount" => Slot::Field(base + 2),
-            "shareCount" => Slot::Field(base + 3),
-            "collectCount" => Slot::Field(base + 4),
+            b"playCount" => Slot::Field(base),
+            b"diggCount" => Slot::Field(base + 1),
+            b"commentCount" => Slot::Field(base + 2),
+            b"shareCount" => Slot::Field(base + 3),
+            b"collectCount" => Slot::Field(base + 4),
             _ => Slot::Skip,
         },
         Slot::VideoInfo => match key {
-            "duration" => Slot::Field(F_DURATION),
+            b"duration" => Slot::Field(F_DURATION),
             _ => Slot::Skip,
         },
         Slot::User => match key {
-            "uid" => Slot::Field(F_USER_UID),
-            "unique_id" => Slot::Field(F_USER_HANDLE),
-            "nickname" => Slot::Field(F_USER_NICK),
+            b"uid" => Slot::Field(F_USER_UID),
+            b"unique_id" => Slot::Field(F_USER_HANDLE),
+            b"nickname" => Slot::Field(F_USER_NICK),
             _ => Slot::Skip,
         },
         _ => Slot::Skip,

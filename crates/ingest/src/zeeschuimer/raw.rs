@@ -2,7 +2,9 @@
 //! each line back as JSON with identifying values removed (the rules of
 //! [`crate::privacy::scrub_raw`] plus the reader's own, see [`super::scrub`])
 //! while it captures the fields the records need, and the JSON text writers
-//! that keep its output byte-for-byte what serde_json would write.
+//! that keep its output byte-for-byte what serde_json would write. It is the
+//! reference the fast path (`super::fast`) follows, and reads what that
+//! leaves to it: single values, or whole lines it gives up on.
 
 use super::capture::{child, Captured, Slot, F_AUTHOR_HANDLE};
 use super::scrub::{extra_identifying, scrub_links, KeySet, IDENTIFYING, PERSON, PERSON_SCALAR};
@@ -32,7 +34,7 @@ impl State<'_> {
         }
     }
 
-    fn capture(&mut self, slot: Slot, value: Scalar) {
+    pub(super) fn capture(&mut self, slot: Slot, value: Scalar) {
         match slot {
             Slot::Field(f) => self.cap.set(f, value),
             // Shape B: `author` is the handle itself.
@@ -41,7 +43,16 @@ impl State<'_> {
         }
     }
 
-    fn wants(slot: Slot) -> bool {
+    /// [`capture`](Self::capture) for a string, without allocating.
+    pub(super) fn capture_text(&mut self, slot: Slot, value: &str) {
+        match slot {
+            Slot::Field(f) => self.cap.set_text(f, value),
+            Slot::Author => self.cap.set_text(F_AUTHOR_HANDLE, value),
+            _ => {}
+        }
+    }
+
+    pub(super) fn wants(slot: Slot) -> bool {
         matches!(slot, Slot::Field(_) | Slot::Author)
     }
 }
@@ -118,7 +129,7 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
         // `\` or control characters (JSON forbids them unescaped; NUL among
         // them) and is written back as it is, without re-escaping.
         if State::wants(self.slot) {
-            self.st.capture(self.slot, Scalar::Text(v.to_string()));
+            self.st.capture_text(self.slot, v);
         }
         let out = &mut self.st.out;
         if self.replace_scalar {
@@ -134,7 +145,7 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
         let clean = self.st.clean(v);
         if State::wants(self.slot) {
-            self.st.capture(self.slot, Scalar::Text(clean.to_string()));
+            self.st.capture_text(self.slot, &clean);
         }
         if self.replace_scalar {
             self.st.out.push_str("\"[removed]\"");
@@ -225,11 +236,11 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
                 write_str(&mut st.out, key);
             }
             st.out.push(':');
-            let child_slot = child(slot, key);
+            let child_slot = child(slot, key.as_bytes());
             let flags = st.keys.flags(key);
             let identifying = flags & IDENTIFYING != 0
                 || (in_person && key == "id")
-                || (slot != Slot::Skip && extra_identifying(slot, key));
+                || (slot != Slot::Skip && extra_identifying(slot, key.as_bytes()));
             if identifying {
                 map.next_value_seed(Replace {
                     st: &mut *st,
@@ -252,9 +263,9 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
 
 /// An identifying value: captured if its slot asks, written as
 /// `"[removed]"` (or `null` when it is null).
-struct Replace<'s, 'k> {
-    st: &'s mut State<'k>,
-    slot: Slot,
+pub(super) struct Replace<'s, 'k> {
+    pub(super) st: &'s mut State<'k>,
+    pub(super) slot: Slot,
 }
 
 impl<'de> DeserializeSeed<'de> for Replace<'_, '_> {

@@ -364,6 +364,70 @@ fn zeeschuimer_csv_reads_undefined_as_missing() -> TestResult {
     Ok(())
 }
 
+/// Gives its bytes at most `step` at a time, so that lines straddle reads.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.bytes.len());
+        let (head, rest) = self.bytes.split_at(n);
+        buf[..n].copy_from_slice(head);
+        self.bytes = rest;
+        Ok(n)
+    }
+}
+
+/// The items, warnings and error of reading `bytes` `step` bytes at a time.
+fn read_trickled(bytes: &[u8], step: usize) -> String {
+    let options = options();
+    let ctx = Context::new("captures.ndjson", &options);
+    let mut sink = VecSink::default();
+    let result = zeeschuimer::parse(Trickle { bytes, step }, &ctx, &mut sink);
+    format!("{result:?}\n{:?}\n{:?}", sink.items, sink.warnings)
+}
+
+#[test]
+fn lines_split_across_reads_are_read_whole() -> TestResult {
+    let text = std::fs::read_to_string(fixture("zeeschuimer/captures.ndjson"))?;
+    let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+    let unterminated = text.trim_end().to_string();
+    let broken = format!("{text}{{\"item_id\":\n");
+    for variant in [&text, &crlf, &unterminated, &broken] {
+        let whole = read_trickled(variant.as_bytes(), usize::MAX);
+        for step in [1, 2, 7, 64, 1000, 4096] {
+            assert_eq!(
+                read_trickled(variant.as_bytes(), step),
+                whole,
+                "step {step}"
+            );
+        }
+    }
+    assert!(read_trickled(unterminated.as_bytes(), 3).contains("Ok(Zeeschuimer)"));
+    assert!(read_trickled(crlf.as_bytes(), 3).contains("Ok(Zeeschuimer)"));
+    Ok(())
+}
+
+#[test]
+fn a_line_too_long_to_be_a_capture_is_refused_without_reading_it_all() {
+    use std::io::Read;
+    // 65 MB of one line, generated: the reader must stop at its 64 MB limit.
+    let endless = std::io::repeat(b' ').take(65 * 1024 * 1024);
+    let options = options();
+    let ctx = Context::new("big.ndjson", &options);
+    let mut sink = VecSink::default();
+    let e = zeeschuimer::parse(endless, &ctx, &mut sink)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("line 1") && e.contains("longer than 64 MB; is this file NDJSON?"),
+        "{e}"
+    );
+}
+
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {

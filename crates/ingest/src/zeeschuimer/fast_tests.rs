@@ -1,0 +1,268 @@
+//! The fast path against the serde walk it stands in for: on every line the
+//! scanner accepts, its raw record, captures and NUL count must be exactly
+//! the walk's, and it must accept no line the walk refuses. Lines are
+//! generated from the keys, escapes and numbers the rules single out, then
+//! also damaged byte by byte.
+
+use super::capture::{Captured, FIELDS};
+use super::fast::walk_line;
+use super::raw::State;
+use super::scrub::{KeySet, EXTRA_KEYS, IDENTIFYING};
+use super::walk;
+use crate::privacy::IDENTIFYING_KEYS;
+use proptest::prelude::*;
+
+/// What a read of one line gives: the raw record, the captures (as debug
+/// text, so that `-0.0` and `0.0` differ) and the NUL count.
+type Outcome = (String, Vec<String>, u64);
+
+fn keys() -> KeySet {
+    let mut keys = KeySet::new(IDENTIFYING_KEYS);
+    for k in EXTRA_KEYS {
+        keys.add(k, IDENTIFYING);
+    }
+    keys
+}
+
+fn outcome(state: State) -> Outcome {
+    let cap = &state.cap;
+    let mut fields: Vec<String> = (0..FIELDS).map(|f| format!("{:?}", cap.get(f))).collect();
+    fields.push(format!(
+        "{} {} {}",
+        cap.envelope_object, cap.saw_data, cap.data_object
+    ));
+    (state.out, fields, state.nuls)
+}
+
+/// The fast path's result, or `None` when it gives up.
+fn fast(line: &str, keys: &KeySet) -> Option<Outcome> {
+    let mut state = State {
+        out: String::new(),
+        cap: Captured::default(),
+        keys,
+        nuls: 0,
+    };
+    walk_line(line, &mut state).ok()?;
+    Some(outcome(state))
+}
+
+/// The walk's result, or `None` when the line is invalid.
+fn slow(line: &str, keys: &KeySet) -> Option<Outcome> {
+    let mut state = State {
+        out: String::new(),
+        cap: Captured::default(),
+        keys,
+        nuls: 0,
+    };
+    walk(line, &mut state).ok()?;
+    Some(outcome(state))
+}
+
+/// Checks one line; true when the fast path took it.
+fn agrees(line: &str) -> Result<bool, TestCaseError> {
+    let keys = keys();
+    match fast(line, &keys) {
+        None => Ok(false),
+        Some(quick) => {
+            prop_assert_eq!(Some(quick), slow(line, &keys), "{}", line);
+            Ok(true)
+        }
+    }
+}
+
+const KEYS: &[&str] = &[
+    "user_agent",
+    "data",
+    "item_id",
+    "timestamp_collected",
+    "source_platform",
+    "id",
+    "desc",
+    "author",
+    "authorId",
+    "uniqueId",
+    "nickname",
+    "user",
+    "uid",
+    "unique_id",
+    "authorInfo",
+    "author_username",
+    "reply_to_username",
+    "music",
+    "authorName",
+    "title",
+    "share_info",
+    "stats",
+    "statsV2",
+    "playCount",
+    "authorStats",
+    "heart",
+    "video",
+    "duration",
+    "text",
+    "avatar_thumb",
+    "url_list",
+    "x",
+    "é",
+];
+
+const STRINGS: &[&str] = &[
+    "",
+    "a",
+    "Some One",
+    "tiktok.com",
+    "http",
+    "https://t.com/@h/video/1?lang=en",
+    "https://t.com/api/?secUid=MS4&count=3&uid=1&d=2",
+    "https://t.com/?user_id&x=1",
+    "/@h",
+    "@",
+    "é😴",
+    "\\n",
+    "\\\"",
+    "\\\\",
+    "\\t",
+    "\\u001f",
+    "\\u0001",
+    "\\u0000",
+    "\\u000a",
+    "\\u00e9",
+    "\\u001F",
+    "\\/",
+    "\\ud83d\\ude34",
+];
+
+const NUMBERS: &[&str] = &[
+    "0",
+    "7",
+    "-3",
+    "-0",
+    "1725010000123",
+    "123456789012345678",
+    "1234567890123456789",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "0.5",
+    "-14.2",
+    "1.50",
+    "0.00001",
+    "1e5",
+    "1E+2",
+    "2.5e-3",
+    "1e400",
+];
+
+const SPACES: &[&str] = &["", "", "", "", " ", "\t", "\r\n "];
+
+fn space() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(SPACES)
+}
+
+fn string() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(STRINGS), 0..4)
+        .prop_map(|parts| format!("\"{}\"", parts.concat()))
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop::sample::select(KEYS).prop_map(|k| format!("\"{k}\""))
+}
+
+fn value() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        4 => string(),
+        3 => prop::sample::select(NUMBERS).prop_map(str::to_string),
+        1 => prop::sample::select(&["true", "false", "null"][..]).prop_map(str::to_string),
+    ];
+    leaf.prop_recursive(5, 64, 6, |inner| {
+        prop_oneof![
+            (
+                prop::collection::vec((space(), inner.clone()), 0..5),
+                space()
+            )
+                .prop_map(|(items, end)| {
+                    let items: Vec<String> =
+                        items.into_iter().map(|(s, v)| s.to_string() + &v).collect();
+                    format!("[{}{end}]", items.join(","))
+                }),
+            object(inner),
+        ]
+    })
+}
+
+fn object(inner: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((space(), key(), space(), space(), inner), 0..7),
+        space(),
+    )
+        .prop_map(|(members, end)| {
+            let members: Vec<String> = members
+                .into_iter()
+                .map(|(a, k, b, c, v)| format!("{a}{k}{b}:{c}{v}"))
+                .collect();
+            format!("{{{}{end}}}", members.join(","))
+        })
+}
+
+/// A line: an object, usually with a `data` object inside.
+fn line() -> impl Strategy<Value = String> {
+    (object(value()), object(value())).prop_map(|(envelope, data)| {
+        match envelope.strip_prefix('{') {
+            Some(rest) if rest.trim_start().starts_with('}') => format!("{{\"data\":{data}}}"),
+            Some(rest) => format!("{{\"data\":{data},{rest}"),
+            None => envelope,
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn fast_path_gives_what_the_walk_gives(line in line()) {
+        agrees(&line)?;
+    }
+
+    #[test]
+    fn fast_path_accepts_no_damaged_line_the_walk_refuses(
+        line in line(),
+        at in any::<prop::sample::Index>(),
+        byte in prop::sample::select(&b"{}[]\",:\\ -.e0x\x01"[..]),
+        how in 0..3u8,
+    ) {
+        let mut bytes = line.into_bytes();
+        let i = at.index(bytes.len() + 1);
+        match how {
+            0 if i < bytes.len() => bytes[i] = byte,
+            1 => bytes.insert(i, byte),
+            _ => bytes.truncate(i),
+        }
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            agrees(text)?;
+        }
+    }
+}
+
+#[test]
+fn most_generated_lines_take_the_fast_path() {
+    // The property tests above prove nothing if the scanner gives up on
+    // everything: check that it takes the usual shapes.
+    let lines = [
+        r#"{"id":1,"item_id":"7","timestamp_collected":1725010004595,"source_platform":"tiktok.com","user_agent":"Mozilla/5.0","data":{"id":"7","desc":"a \"q\"\n","author":{"id":"68","uniqueId":"someone","nickname":"Some One"},"stats":{"playCount":15200},"music":{"authorName":"Some One","title":"original sound - Some One","volume":-14.2},"x":[1,0.89,"https://t.com/@someone/video/7?lang=en&secUid=MS4"]}}"#,
+        r#"{"user_agent":"x", "item_id" : "1", "source_platform":"tiktok-comments","data":{"cid":"1","user":{"uid":"6800","unique_id":"x"},"reply_to_username":"y","share_info":{"desc":"z"}}}"#,
+        r#"{"data":{"author":"handle","author_username":5,"authorInfo":[{"id":1},[{"id":2}]]}}"#,
+    ];
+    for line in lines {
+        assert_eq!(agrees(line).ok(), Some(true), "{line}");
+    }
+    // Escapes the walk would write differently are handed to it, value by
+    // value, without giving up on the line.
+    let line = r#"{"data":{"desc":"caf\u00e9 \/ \u0000","n":1.50,"author":{"nickname":"\u00e9"}}}"#;
+    assert_eq!(agrees(line).ok(), Some(true));
+    // Escaped keys and deep nesting are left to the walk.
+    for line in [
+        r#"{"a\nb":1}"#,
+        &format!("{{\"x\":{}1{}}}", "[".repeat(120), "]".repeat(120)),
+    ] {
+        assert_eq!(agrees(line).ok(), Some(false), "{line}");
+    }
+}
