@@ -9,6 +9,9 @@
 #   - uptake's reader alone (crates/ingest/examples/read_zeeschuimer.rs,
 #     counting sink, one core): parsing, pseudonymising and scrubbing, no
 #     storage;
+#   - peer 0: plain typed serde_json parsing of the same file
+#     (crates/ingest/examples/typed_serde_peer.rs: the captured fields into
+#     structs, no raw record, no scrubbing, no records), the issue's floor;
 #   - peer 1: CPython `json.loads` over the lines of the same file (parsing
 #     only: no storage, no pseudonyms);
 #   - peer 2: pandas `read_json(lines=True)` + `json_normalize` on a 200 MB
@@ -32,9 +35,11 @@ ONE="taskset -c 0"
 command -v taskset >/dev/null || ONE=""
 BYTES=$(stat -c %s "$BIG")
 
-cargo build --release --quiet -p uptake -p uptake-ingest --example read_zeeschuimer
+cargo build --release --quiet -p uptake -p uptake-ingest --example read_zeeschuimer \
+  --example typed_serde_peer
 UPTAKE=$(realpath target/release/uptake)
 R=target/release/examples/read_zeeschuimer
+TYPED=target/release/examples/typed_serde_peer
 
 # Runs a command under GNU time; prints wall seconds, MB/s of $2 bytes and peak RSS.
 timed() {
@@ -69,6 +74,9 @@ echo "== uptake reader alone (no storage), one core"
 timed "$BYTES" $ONE $R "$BIG"
 echo "== uptake reader alone, $(du -m "$SMALL" | cut -f1) MB (peak RSS must not grow with size)"
 timed "$(stat -c %s "$SMALL")" $ONE $R "$SMALL"
+
+echo "== peer: typed serde_json parsing alone (no raw record, scrubbing or records), one core"
+timed "$BYTES" $ONE $TYPED "$BIG"
 
 echo "== peer: CPython json.loads per line, one core"
 timed "$BYTES" $ONE python3 -c '
