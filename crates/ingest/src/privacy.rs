@@ -169,9 +169,11 @@ pub fn scrub_handles_in_text(text: &str, own: Option<&str>) -> String {
 /// in [`IDENTIFYING_KEYS`], and `author`/`user` when they are plain strings or
 /// objects, become `"[removed]"`. Returns the scrubbed JSON text.
 /// Inside a person object (`author`, `user`, `authorInfo`), `id` is the
-/// person's user id and is removed too.
+/// person's user id and is removed too. A string or number under a person
+/// key (or `author_username`) is removed also inside arrays, at any depth:
+/// `"author": ["someone"]` names a person as much as `"author": "someone"`.
 pub fn scrub_raw(raw: &serde_json::Value) -> serde_json::Value {
-    scrub(raw, false)
+    scrub(raw, false, false)
 }
 
 /// Keys whose object value describes a person.
@@ -183,27 +185,35 @@ const PERSON_KEYS: &[&str] = &[
     "owner_info",
 ];
 
-fn scrub(raw: &serde_json::Value, in_person: bool) -> serde_json::Value {
+/// `in_person`: the value is (in) a person object's value, where `id` is the
+/// person's. `person_scalar`: strings and numbers here (and in arrays here)
+/// are a person's handle or id.
+fn scrub(raw: &serde_json::Value, in_person: bool, person_scalar: bool) -> serde_json::Value {
     use serde_json::Value;
     match raw {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let person_key = PERSON_KEYS.contains(&k.as_str()) || k == "author_username";
-                    let identifying = IDENTIFYING_KEYS.contains(&k.as_str())
-                        || (in_person && k == "id")
-                        || (person_key && (v.is_string() || v.is_number()));
+                    let person = PERSON_KEYS.contains(&k.as_str());
+                    let identifying =
+                        IDENTIFYING_KEYS.contains(&k.as_str()) || (in_person && k == "id");
                     // Flags (`owner`, `verified`) identify nobody: keep them.
                     let value = if identifying && !v.is_null() && !v.is_boolean() {
                         Value::String("[removed]".into())
                     } else {
-                        scrub(v, PERSON_KEYS.contains(&k.as_str()))
+                        scrub(v, person, person || k == "author_username")
                     };
                     (k.clone(), value)
                 })
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.iter().map(|v| scrub(v, in_person)).collect()),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| scrub(v, in_person, person_scalar))
+                .collect(),
+        ),
+        Value::String(_) | Value::Number(_) if person_scalar => Value::String("[removed]".into()),
         other => other.clone(),
     }
 }
@@ -319,5 +329,20 @@ mod tests {
         assert!(!s.contains("6800"), "a person's id is removed: {s}");
         assert!(s.contains("\"75\""), "the video's id stays: {s}");
         assert!(s.contains("caption stays") && s.contains("\"hi\""), "{s}");
+    }
+
+    #[test]
+    fn people_in_arrays_under_person_keys_are_removed() {
+        let raw = serde_json::json!({"data": {
+            "author_username": ["alice", 7],
+            "author": [["alice"], {"id": "6800", "bio": "kept"}, true, null],
+            "tags": ["kept"]
+        }});
+        let s = scrub_raw(&raw).to_string();
+        assert!(
+            !s.contains("alice") && !s.contains("6800") && !s.contains('7'),
+            "{s}"
+        );
+        assert!(s.contains("\"kept\"") && s.contains("true,null"), "{s}");
     }
 }

@@ -36,6 +36,8 @@ pub(super) const F_AUTHOR_NICK: usize = 39;
 pub(super) const F_USER_NICK: usize = 40;
 /// At most 64: [`Captured`] marks the fields present in a `u64`.
 pub(super) const FIELDS: usize = 41;
+/// The fields that hold people's handles and nicknames.
+const NAME_FIELDS: [usize; 4] = [F_AUTHOR_HANDLE, F_AUTHOR_NICK, F_USER_HANDLE, F_USER_NICK];
 
 /// The values of one capture that records are made of. The reader keeps
 /// one for the whole file and [`clear`](Captured::clear)s it for each line:
@@ -48,6 +50,11 @@ pub(super) struct Captured {
     pub(super) envelope_object: bool,
     pub(super) saw_data: bool,
     pub(super) data_object: bool,
+    /// Every handle and nickname captured as text, each followed by a NUL
+    /// (captured text never holds one: the walk strips them), so that all
+    /// of them are removed from the record's free text, not only the last
+    /// value of each field. One buffer, reused from line to line.
+    names: String,
 }
 
 impl Default for Captured {
@@ -58,6 +65,7 @@ impl Default for Captured {
             envelope_object: false,
             saw_data: false,
             data_object: false,
+            names: String::new(),
         }
     }
 }
@@ -69,6 +77,20 @@ impl Captured {
         self.envelope_object = false;
         self.saw_data = false;
         self.data_object = false;
+        self.names.clear();
+    }
+
+    /// The handles and nicknames captured as text, in the order read.
+    pub(super) fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.split_terminator('\0')
+    }
+
+    /// Notes `value` as a name when field `f` holds one.
+    fn note_name(&mut self, f: usize, value: &str) {
+        if NAME_FIELDS.contains(&f) {
+            self.names.push_str(value);
+            self.names.push('\0');
+        }
     }
 
     pub(super) fn get(&self, f: usize) -> Option<&Scalar> {
@@ -92,6 +114,9 @@ impl Captured {
     }
 
     pub(super) fn set(&mut self, f: usize, value: Scalar) {
+        if let Scalar::Text(t) = &value {
+            self.note_name(f, t);
+        }
         if let Some(slot) = self.fields.get_mut(f) {
             *slot = value;
             self.present |= 1 << f;
@@ -100,6 +125,7 @@ impl Captured {
 
     /// Sets a string field, reusing the field's buffer.
     pub(super) fn set_text(&mut self, f: usize, value: &str) {
+        self.note_name(f, value);
         if let Some(slot) = self.fields.get_mut(f) {
             match slot {
                 Scalar::Text(t) => {
@@ -132,9 +158,10 @@ pub(super) enum Slot {
     VideoInfo,
     /// A comment's `data.user`.
     User,
-    /// `data.music`.
+    /// A `music` object (`data.music`, or one nested anywhere).
     Music,
-    /// A comment's `data.share_info`.
+    /// A `share_info` object (a comment's `data.share_info`, or one nested
+    /// anywhere).
     ShareInfo,
     /// A value that is captured into this field.
     Field(usize),
@@ -149,7 +176,7 @@ pub(super) fn child(slot: Slot, key: &[u8]) -> Slot {
             b"timestamp_collected" => Slot::Field(F_COLLECTED),
             b"source_platform" => Slot::Field(F_PLATFORM),
             b"data" => Slot::Data,
-            _ => Slot::Skip,
+            _ => context(key),
         },
         Slot::Data => match key {
             b"id" => Slot::Field(F_ID),
@@ -174,13 +201,13 @@ pub(super) fn child(slot: Slot, key: &[u8]) -> Slot {
             b"comment_language" => Slot::Field(F_LANGUAGE),
             b"user" => Slot::User,
             b"share_info" => Slot::ShareInfo,
-            _ => Slot::Skip,
+            _ => context(key),
         },
         Slot::Author => match key {
             b"id" => Slot::Field(F_AUTHOR_ID),
             b"uniqueId" => Slot::Field(F_AUTHOR_HANDLE),
             b"nickname" => Slot::Field(F_AUTHOR_NICK),
-            _ => Slot::Skip,
+            _ => context(key),
         },
         Slot::AuthorStats(base) => match key {
             b"followerCount" => Slot::Field(base),
@@ -188,7 +215,7 @@ pub(super) fn child(slot: Slot, key: &[u8]) -> Slot {
             b"heart" => Slot::Field(base + 2),
             b"heartCount" => Slot::Field(base + 3),
             b"videoCount" => Slot::Field(base + 4),
-            _ => Slot::Skip,
+            _ => context(key),
         },
         Slot::Stats(base) => match key {
             b"playCount" => Slot::Field(base),
@@ -196,18 +223,31 @@ pub(super) fn child(slot: Slot, key: &[u8]) -> Slot {
             b"commentCount" => Slot::Field(base + 2),
             b"shareCount" => Slot::Field(base + 3),
             b"collectCount" => Slot::Field(base + 4),
-            _ => Slot::Skip,
+            _ => context(key),
         },
         Slot::VideoInfo => match key {
             b"duration" => Slot::Field(F_DURATION),
-            _ => Slot::Skip,
+            _ => context(key),
         },
         Slot::User => match key {
             b"uid" => Slot::Field(F_USER_UID),
             b"unique_id" => Slot::Field(F_USER_HANDLE),
             b"nickname" => Slot::Field(F_USER_NICK),
-            _ => Slot::Skip,
+            _ => context(key),
         },
+        // Anywhere else, `music` and `share_info` objects are still what
+        // `super::scrub::extra_identifying` looks at: TikTok nests them in
+        // reposts, duets and mixes too.
+        _ => context(key),
+    }
+}
+
+/// The slot of a `music` or `share_info` object outside `data`.
+#[inline]
+fn context(key: &[u8]) -> Slot {
+    match key {
+        b"music" => Slot::Music,
+        b"share_info" => Slot::ShareInfo,
         _ => Slot::Skip,
     }
 }

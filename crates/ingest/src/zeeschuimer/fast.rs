@@ -17,8 +17,9 @@
 
 use super::capture::{child, Slot};
 use super::lex::{escape, find_special, plain_fraction};
+use super::links::{might_link, scrub_links};
 use super::raw::{Replace, State, Walk};
-use super::scrub::{extra_identifying, scrub_links, IDENTIFYING, PERSON, PERSON_SCALAR};
+use super::scrub::{extra_identifying, CONTEXT, IDENTIFYING, PERSON, PERSON_SCALAR};
 use crate::api_json::Scalar;
 use serde::de::{DeserializeSeed, IgnoredAny};
 use std::borrow::Cow;
@@ -259,7 +260,7 @@ impl<'t> Scan<'t, '_, '_> {
     fn value(&mut self, slot: Slot, in_person: bool, replace_scalar: bool, depth: usize) -> Res {
         match self.peek() {
             Some(b'{') => self.object(slot, in_person, depth + 1),
-            Some(b'[') => self.array(in_person, depth + 1),
+            Some(b'[') => self.array(in_person, replace_scalar, depth + 1),
             Some(b'"') => self.walk_string(slot, in_person, replace_scalar),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
@@ -317,8 +318,11 @@ impl<'t> Scan<'t, '_, '_> {
                 Ok(())
             }
             // Canonical escapes decode to `"`, `\` and control characters
-            // only, so the decoded text starts with `http` only if this does.
-            Escapes::Canonical if !wants && !replace_scalar && !content.starts_with("http") => {
+            // only, so `might_link` says the same of the decoded text as of
+            // this, and when it says no, `scrub_links` leaves the text as it
+            // is. Otherwise the walk decodes it (escapes can hide or fake
+            // the start of a link's `tiktok.com`).
+            Escapes::Canonical if !wants && !replace_scalar && !might_link(content.as_bytes()) => {
                 Ok(())
             }
             _ => self.delegate(start, end + 1, |st, de| {
@@ -333,7 +337,8 @@ impl<'t> Scan<'t, '_, '_> {
         }
     }
 
-    fn array(&mut self, in_person: bool, depth: usize) -> Res {
+    /// An array: its elements keep `replace_scalar`, as in `Walk::visit_seq`.
+    fn array(&mut self, in_person: bool, replace_scalar: bool, depth: usize) -> Res {
         if depth > MAX_DEPTH {
             return Err(Bail);
         }
@@ -344,7 +349,7 @@ impl<'t> Scan<'t, '_, '_> {
             return Ok(());
         }
         loop {
-            self.value(Slot::Skip, in_person, false, depth)?;
+            self.value(Slot::Skip, in_person, replace_scalar, depth)?;
             self.ws()?;
             match self.peek() {
                 Some(b',') => {
@@ -426,12 +431,14 @@ impl<'t> Scan<'t, '_, '_> {
     /// The value of `key` in an object at `slot`: the rules of
     /// `Walk::visit_map`.
     fn member(&mut self, slot: Slot, key: &[u8], in_person: bool, depth: usize) -> Res {
-        // Most keys are below values nothing is captured from.
-        let child_slot = match slot {
-            Slot::Skip => Slot::Skip,
-            _ => child(slot, key),
-        };
         let flags = self.st.keys.flags_of(key);
+        // Most keys are below values nothing is captured from, and only
+        // `music` and `share_info` matter there.
+        let child_slot = if slot == Slot::Skip && flags & CONTEXT == 0 {
+            Slot::Skip
+        } else {
+            child(slot, key)
+        };
         let identifying = flags & IDENTIFYING != 0
             || (in_person && key == b"id")
             || (slot != Slot::Skip && extra_identifying(slot, key));

@@ -31,6 +31,7 @@ fn outcome(state: State) -> Outcome {
         "{} {} {}",
         cap.envelope_object, cap.saw_data, cap.data_object
     ));
+    fields.push(cap.names().collect::<Vec<_>>().join("\0"));
     (state.out, fields, state.nuls)
 }
 
@@ -87,6 +88,11 @@ const KEYS: &[&str] = &[
     "unique_id",
     "authorInfo",
     "author_username",
+    "secUid",
+    "sec_uid",
+    "userId",
+    "user_id",
+    "signature",
     "reply_to_username",
     "music",
     "authorName",
@@ -130,6 +136,24 @@ const STRINGS: &[&str] = &[
     "\\u001F",
     "\\/",
     "\\ud83d\\ude34",
+    "\\b",
+    "\\f",
+    "\\r",
+    "\\u000b",
+    "\\u0068ttps://t.com/@h",
+    "\\u0040",
+    "https:\\/\\/t.com\\/@h",
+    "HTTPS://T.COM/@h",
+    "www.tiktok.com/@h",
+    "TikTok.COM/%40h",
+    "/%40h",
+    "%2F@h",
+    "%2f%40h",
+    "tiktok.com",
+    "\\tiktok.com/@h",
+    "?redirect_url=https://www.tiktok.com/@h",
+    "?redirect_url=https%3A%2F%2Fwww.tiktok.com%2F%40h",
+    "&uid=1",
 ];
 
 const NUMBERS: &[&str] = &[
@@ -150,6 +174,22 @@ const NUMBERS: &[&str] = &[
     "1E+2",
     "2.5e-3",
     "1e400",
+    "01",
+    "-",
+    "1.",
+    ".5",
+    "1.0",
+    "-0.0",
+    "0.0001",
+    "123456789.012345",
+    "0.123456789012345",
+    "-98765.4321098765",
+    "999999999999999999",
+    "-999999999999999999",
+    "-1234567890123456789",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9999999999999999999",
 ];
 
 const SPACES: &[&str] = &["", "", "", "", " ", "\t", "\r\n "];
@@ -203,15 +243,49 @@ fn object(inner: impl Strategy<Value = String>) -> impl Strategy<Value = String>
         })
 }
 
-/// A line: an object, usually with a `data` object inside.
+/// A person key holding an array, with scalars and arrays inside:
+/// `"author":["h",[7]]`.
+fn person_array() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        string(),
+        prop::sample::select(NUMBERS).prop_map(str::to_string),
+    ];
+    (
+        prop::sample::select(&["author", "author_username", "user", "authorInfo"][..]),
+        prop::collection::vec(leaf.clone(), 0..3),
+        prop::collection::vec(leaf, 0..3),
+    )
+        .prop_map(|(key, outer, inner)| {
+            let mut items = outer;
+            items.push(format!("[{}]", inner.join(",")));
+            format!("\"{key}\":[{}]", items.join(","))
+        })
+}
+
+/// Puts `member` first in `object` (an object's text).
+fn with_member(object: &str, member: &str) -> String {
+    match object.strip_prefix('{') {
+        Some(rest) if rest.trim_start().starts_with('}') => format!("{{{member}}}"),
+        Some(rest) => format!("{{{member},{rest}"),
+        None => object.to_string(),
+    }
+}
+
+/// A line: an object, usually with a `data` object inside, which often
+/// has a person key holding an array.
 fn line() -> impl Strategy<Value = String> {
-    (object(value()), object(value())).prop_map(|(envelope, data)| {
-        match envelope.strip_prefix('{') {
-            Some(rest) if rest.trim_start().starts_with('}') => format!("{{\"data\":{data}}}"),
-            Some(rest) => format!("{{\"data\":{data},{rest}"),
-            None => envelope,
-        }
-    })
+    (
+        object(value()),
+        object(value()),
+        prop::option::of(person_array()),
+    )
+        .prop_map(|(envelope, data, person)| {
+            let data = match person {
+                Some(member) => with_member(&data, &member),
+                None => data,
+            };
+            with_member(&envelope, &format!("\"data\":{data}"))
+        })
 }
 
 proptest! {
@@ -250,6 +324,7 @@ fn most_generated_lines_take_the_fast_path() {
         r#"{"id":1,"item_id":"7","timestamp_collected":1725010004595,"source_platform":"tiktok.com","user_agent":"Mozilla/5.0","data":{"id":"7","desc":"a \"q\"\n","author":{"id":"68","uniqueId":"someone","nickname":"Some One"},"stats":{"playCount":15200},"music":{"authorName":"Some One","title":"original sound - Some One","volume":-14.2},"x":[1,0.89,"https://t.com/@someone/video/7?lang=en&secUid=MS4"]}}"#,
         r#"{"user_agent":"x", "item_id" : "1", "source_platform":"tiktok-comments","data":{"cid":"1","user":{"uid":"6800","unique_id":"x"},"reply_to_username":"y","share_info":{"desc":"z"}}}"#,
         r#"{"data":{"author":"handle","author_username":5,"authorInfo":[{"id":1},[{"id":2}]]}}"#,
+        r#"{"data":{"author":["alice",[7,-0.5]],"author_username":["alice"],"x":{"music":{"authorName":"a"}},"u":"www.tiktok.com/@alice","v":"https://www.tiktok.com/login?redirect_url=https%3A%2F%2Fwww.tiktok.com%2F%40alice"}}"#,
     ];
     for line in lines {
         assert_eq!(agrees(line).ok(), Some(true), "{line}");

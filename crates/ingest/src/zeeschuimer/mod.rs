@@ -23,9 +23,14 @@
 //! the records need. That avoids building a `serde_json::Value` tree,
 //! cloning it to scrub it and serialising it again. The output is
 //! byte-for-byte what `scrub_raw(&value).to_string()` gives (tested), plus:
-//! the envelope's `user_agent` is dropped, `/@handle` in links becomes
-//! `/@[removed]`, names in `music.authorName` and `share_info.desc` are
-//! removed, and NUL characters are stripped (`formats.md` §8) with a warning.
+//! the envelope's `user_agent` is dropped, handles and person parameters in
+//! links are removed (`links`: `/@handle` becomes `/@[removed]`, also
+//! percent-encoded, in query values and without a scheme), names in
+//! `music.authorName` and `share_info.desc` are removed wherever a `music` or
+//! `share_info` object is, and NUL characters are stripped (`formats.md` §8)
+//! with a warning. After the walk, every captured handle and nickname (all of
+//! them when a line has several) is removed wherever else the record repeats
+//! it (`scrub::remove_names`).
 //!
 //! The walk has two implementations. The reference is a serde visitor
 //! (`raw::Walk`). In front of it, a hand-written scanner (`fast`) copies
@@ -41,14 +46,16 @@ mod fast;
 #[cfg(test)]
 mod fast_tests;
 mod lex;
+mod links;
 mod posts;
 mod raw;
 mod scrub;
 mod tally;
 
+pub(crate) use links::scrub_links;
 pub(crate) use posts::looks_rounded;
 pub(crate) use raw::write_str;
-pub(crate) use scrub::{remove_names, scrub_links, KeySet, PERSON_KEYS};
+pub(crate) use scrub::{remove_names, KeySet, PERSON_KEYS};
 
 use crate::api_json::Scalar;
 use crate::error::IngestError;
@@ -56,10 +63,7 @@ use crate::number::ValueError;
 use crate::privacy::IDENTIFYING_KEYS;
 use crate::sink::{Item, Record, Sink};
 use crate::Context;
-use capture::{
-    Captured, Slot, F_AUTHOR_HANDLE, F_AUTHOR_NICK, F_COLLECTED, F_ITEM_ID, F_PLATFORM,
-    F_USER_HANDLE, F_USER_NICK,
-};
+use capture::{Captured, Slot, F_COLLECTED, F_ITEM_ID, F_PLATFORM};
 use comments::comment;
 use memchr::memchr;
 use posts::post;
@@ -276,8 +280,7 @@ fn line_items(
         tally.nul_strings += nuls;
     }
     tally.captures += 1;
-    let names = [F_AUTHOR_HANDLE, F_AUTHOR_NICK, F_USER_HANDLE, F_USER_NICK];
-    remove_names(&mut out, names.iter().filter_map(|f| cap.text_ref(*f)));
+    remove_names(&mut out, cap.names());
     let observed_at = observed_at(cap, number, ctx, tally)?;
     let records = if is_post {
         post(cap, observed_at, ctx, number, tally)?

@@ -7,7 +7,8 @@
 //! leaves to it: single values, or whole lines it gives up on.
 
 use super::capture::{child, Captured, Slot, F_AUTHOR_HANDLE};
-use super::scrub::{extra_identifying, scrub_links, KeySet, IDENTIFYING, PERSON, PERSON_SCALAR};
+use super::links::scrub_links;
+use super::scrub::{extra_identifying, KeySet, IDENTIFYING, PERSON, PERSON_SCALAR};
 use crate::api_json::Scalar;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -60,7 +61,7 @@ impl State<'_> {
 /// Walks one JSON value, writing its scrubbed text and capturing the fields
 /// its slot asks for. `in_person` and `replace_scalar` carry the rules of
 /// `privacy::scrub_raw`: inside a person object `id` is the person's; a
-/// person key's string or number value is removed.
+/// person key's string or number value is removed, also inside arrays.
 pub(super) struct Walk<'s, 'k> {
     pub(super) st: &'s mut State<'k>,
     pub(super) slot: Slot,
@@ -166,7 +167,14 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let Walk { st, in_person, .. } = self;
+        // A person key's scalars are removed inside arrays too
+        // (`"author": ["someone"]`), at any depth: `replace_scalar` is kept.
+        let Walk {
+            st,
+            in_person,
+            replace_scalar,
+            ..
+        } = self;
         st.out.push('[');
         let mut first = true;
         loop {
@@ -178,7 +186,7 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
                 st: &mut *st,
                 slot: Slot::Skip,
                 in_person,
-                replace_scalar: false,
+                replace_scalar,
             };
             if seq.next_element_seed(element)?.is_none() {
                 st.out.truncate(mark);
@@ -461,6 +469,8 @@ mod tests {
         let lines = [
             r#"{"id":1,"item_id":"74","source_platform":"tiktok.com","data":{"id":"74","desc":"a \"q\" \\ é 😴\n\t\u0001\u001f\b\f","createTime":"1725000000","author":{"id":"6800","uniqueId":"someone","nickname":"Some One","secUid":"MS4","verified":false,"avatarThumb":"https://p16/x.jpeg"},"stats":{"playCount":15200,"collectCount":"102"},"x":[1,-2,0.5,1e300,12345678901234567890,null,true,{"author":"h","user":{"id":7,"avatar_thumb":{"url_list":["u"]}}}],"textExtra":[{"userUniqueId":"friend","userId":"9","hashtagName":"sleep"}],"authorInfo":[{"id":"5"}],"author_username":7,"user":null,"uid":null}}"#,
             r#"{"item_id":"1","source_platform":"tiktok-comments","data":{"cid":"1","aweme_id":"74","user":{"uid":"6800","unique_id":"x","avatar_thumb":{"url_list":["a"]}},"reply_to_user":"x","owner_info":{"id":1}}}"#,
+            // Person keys holding arrays, at any depth.
+            r#"{"data":{"author_username":["alice",[7,-0.5,true,null]],"author":["alice",{"id":"1","x":["kept"]}],"user":[[["alice"]]],"users":["kept"]}}"#,
         ];
         for line in lines {
             let value: serde_json::Value = serde_json::from_str(line).unwrap_or_default();

@@ -1,14 +1,13 @@
 //! The privacy rules of the raw record beyond the walk itself: which keys
 //! identify a person (the [`KeySet`] table, and keys that do so only by
-//! where they are), people in links ([`scrub_links`]), and names repeated
-//! in free text ([`remove_names`]).
+//! where they are) and names repeated in free text ([`remove_names`]).
+//! People in links are `super::links`.
 
 use super::capture::Slot;
 use super::raw::write_str;
 #[cfg(doc)]
 use crate::privacy::IDENTIFYING_KEYS;
-use memchr::{memchr, memchr_iter, memmem, memrchr};
-use std::borrow::Cow;
+use memchr::memmem;
 
 /// Keys whose object value describes a person: the same list as
 /// `privacy.rs` uses (kept in step by the `scrubs_like_scrub_raw` test).
@@ -29,6 +28,10 @@ pub(super) const EXTRA_KEYS: &[&str] = &[
     "reply_to_userid",
     "reply_to_uid",
 ];
+
+/// Keys whose object's keys [`extra_identifying`] looks at wherever the
+/// object is (flagged [`CONTEXT`]).
+const CONTEXT_KEYS: &[&str] = &["music", "share_info"];
 
 /// True when `key` under `slot` names a person although
 /// [`IDENTIFYING_KEYS`] does not list it, by where it is ([`EXTRA_KEYS`]
@@ -59,6 +62,9 @@ pub(crate) const IDENTIFYING: u8 = 1;
 pub(crate) const PERSON: u8 = 2;
 /// A string or number under this key is a person (`author_username`).
 pub(super) const PERSON_SCALAR: u8 = 4;
+/// The key is in [`CONTEXT_KEYS`]: its slot matters even where nothing is
+/// captured.
+pub(super) const CONTEXT: u8 = 8;
 
 impl KeySet {
     /// A table of `identifying` keys plus the person keys.
@@ -75,6 +81,9 @@ impl KeySet {
             set.add(k, PERSON);
         }
         set.add("author_username", PERSON_SCALAR);
+        for k in CONTEXT_KEYS {
+            set.add(k, CONTEXT);
+        }
         set
     }
 
@@ -177,90 +186,6 @@ pub(crate) fn remove_names<'a>(raw: &mut String, names: impl Iterator<Item = &'a
     }
 }
 
-/// Query parameters of TikTok links whose value identifies a person
-/// (`/api/post/item_list/?secUid=…`).
-const PERSON_PARAMS: &[&str] = &[
-    "secUid",
-    "sec_uid",
-    "sec_user_id",
-    "uniqueId",
-    "unique_id",
-    "user_id",
-    "userId",
-    "uid",
-];
-
-fn is_person_param(param: &str) -> bool {
-    let key = param.split('=').next().unwrap_or("");
-    PERSON_PARAMS.contains(&key)
-}
-
-/// True when a query has a person parameter with a value. Every link in a
-/// capture has a query, so this looks only at the keys before `=` that end
-/// in `d`, as all of [`PERSON_PARAMS`] do. (A person parameter without a
-/// value is left as it is anyway.)
-fn has_person_param(query: &str) -> bool {
-    let bytes = query.as_bytes();
-    memchr_iter(b'=', bytes).any(|eq| {
-        let head = bytes.get(..eq).unwrap_or_default();
-        head.last() == Some(&b'd') && {
-            let start = memrchr(b'&', head).map_or(0, |amp| amp + 1);
-            query
-                .get(start..eq)
-                .is_some_and(|key| PERSON_PARAMS.contains(&key))
-        }
-    })
-}
-
-/// Removes people from links: `https://www.tiktok.com/@someone/video/1`
-/// becomes `https://www.tiktok.com/@[removed]/video/1`, and the values of
-/// query parameters such as `secUid` become `[removed]`. Only text that
-/// starts like a link is touched: captions and comments keep their mentions.
-pub(crate) fn scrub_links(s: &str) -> Cow<'_, str> {
-    if !s.starts_with("http") {
-        return Cow::Borrowed(s);
-    }
-    let (path, query) = match memchr(b'?', s.as_bytes()) {
-        Some(q) => (s.get(..q).unwrap_or(s), s.get(q + 1..)),
-        None => (s, None),
-    };
-    // `@` is rare in links: look for it before looking for `/@`.
-    let bytes = path.as_bytes();
-    let at = memchr_iter(b'@', bytes).any(|i| i > 0 && bytes.get(i - 1) == Some(&b'/'));
-    let params = query.is_some_and(has_person_param);
-    if !at && !params {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = path;
-    while let Some(pos) = rest.find("/@") {
-        out.push_str(&rest[..pos + 2]);
-        let after = &rest[pos + 2..];
-        let end = after.find(['/', '#', '&', '"', ' ']).unwrap_or(after.len());
-        if end > 0 {
-            out.push_str("[removed]");
-        }
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    if let Some(q) = query {
-        out.push('?');
-        for (i, param) in q.split('&').enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            match param.split_once('=') {
-                Some((key, _)) if is_person_param(param) => {
-                    out.push_str(key);
-                    out.push_str("=[removed]");
-                }
-                _ => out.push_str(param),
-            }
-        }
-    }
-    Cow::Owned(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +204,7 @@ mod tests {
             assert_eq!(set.flags(k) & PERSON, PERSON, "{k}");
         }
         assert_eq!(set.flags("author_username"), PERSON_SCALAR);
+        assert_eq!(set.flags("music") | set.flags("share_info"), CONTEXT);
         for k in [
             "",
             "i",
@@ -299,77 +225,5 @@ mod tests {
         let set = KeySet::new(&many);
         assert!(many.iter().all(|k| set.contains(k)));
         assert!(!set.contains("key300") && set.flags("user") == PERSON);
-    }
-
-    /// `scrub_links` as first written, before its checks were made fast.
-    fn reference(s: &str) -> String {
-        if !s.starts_with("http") {
-            return s.to_string();
-        }
-        let (path, query) = match s.find('?') {
-            Some(q) => (&s[..q], Some(&s[q + 1..])),
-            None => (s, None),
-        };
-        let at = path.contains("/@");
-        let params = query.is_some_and(|q| q.split('&').any(is_person_param));
-        if !at && !params {
-            return s.to_string();
-        }
-        let mut out = String::new();
-        let mut rest = path;
-        while let Some(pos) = rest.find("/@") {
-            out.push_str(&rest[..pos + 2]);
-            let after = &rest[pos + 2..];
-            let end = after.find(['/', '#', '&', '"', ' ']).unwrap_or(after.len());
-            if end > 0 {
-                out.push_str("[removed]");
-            }
-            rest = &after[end..];
-        }
-        out.push_str(rest);
-        if let Some(q) = query {
-            out.push('?');
-            for (i, param) in q.split('&').enumerate() {
-                if i > 0 {
-                    out.push('&');
-                }
-                match param.split_once('=') {
-                    Some((key, _)) if is_person_param(param) => {
-                        out.push_str(key);
-                        out.push_str("=[removed]");
-                    }
-                    _ => out.push_str(param),
-                }
-            }
-        }
-        out
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn links_are_scrubbed_as_before(
-            s in "(https?:|ht|)[/@?&=#a-z \"]{0,12}((uid|user_id|secUid|d|x)=?[a-z@/]{0,4}[&?/@]?){0,4}"
-        ) {
-            let scrubbed = scrub_links(&s).into_owned();
-            proptest::prop_assert_eq!(scrubbed, reference(&s));
-        }
-    }
-
-    #[test]
-    fn links_lose_handles() {
-        assert_eq!(
-            scrub_links("https://t.com/@a/b/@c"),
-            "https://t.com/@[removed]/b/@[removed]"
-        );
-        assert_eq!(scrub_links("https://t.com/@"), "https://t.com/@");
-        assert_eq!(scrub_links("see /@a"), "see /@a");
-        assert_eq!(
-            scrub_links("https://t.com/api/?secUid=MS4&count=30&uid=1"),
-            "https://t.com/api/?secUid=[removed]&count=30&uid=[removed]"
-        );
-        assert_eq!(
-            scrub_links("https://t.com/@a?lang=en"),
-            "https://t.com/@[removed]?lang=en"
-        );
     }
 }

@@ -21,6 +21,7 @@ mod studio;
 mod template;
 mod ytdlp;
 mod zeeschuimer;
+mod zeeschuimer_privacy;
 
 use std::path::PathBuf;
 
