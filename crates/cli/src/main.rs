@@ -12,6 +12,12 @@ mod project;
 mod rules;
 mod stats_table;
 
+/// See the `mimalloc` feature in Cargo.toml: memory allocated by the import's
+/// reading thread is freed by its storing thread.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::process::ExitCode;
 
