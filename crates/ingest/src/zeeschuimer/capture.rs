@@ -81,7 +81,7 @@ impl Captured {
     }
 
     /// The handles and nicknames captured as text, in the order read.
-    pub(super) fn names(&self) -> impl Iterator<Item = &str> {
+    pub(super) fn names(&self) -> impl Iterator<Item = &str> + Clone {
         self.names.split_terminator('\0')
     }
 
