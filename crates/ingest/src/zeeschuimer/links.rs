@@ -158,18 +158,17 @@ pub(crate) fn scrub_links(s: &str) -> Cow<'_, str> {
 /// [`scrub_links`] past its first check.
 fn scrub_found(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
-    let handles = memchr2_iter(b'@', b'%', b).any(|i| handle(b, i).is_some());
-    let params = memchr(b'?', b)
-        .map(|q| param_values(b, q))
-        .unwrap_or_default();
-    if (!handles && params.is_empty()) || !(http(b) || names_tiktok(b)) {
-        return Cow::Borrowed(s);
-    }
-    // Rare: build the list of ranges to remove, then the text without them.
+    // The ranges to remove (handles, then person parameters' values); no
+    // allocation unless there is one.
     let mut cuts: Vec<(usize, usize)> = memchr2_iter(b'@', b'%', b)
         .filter_map(|i| handle(b, i))
         .collect();
-    cuts.extend(params);
+    if let Some(q) = memchr(b'?', b) {
+        cuts.extend(param_values(b, q));
+    }
+    if cuts.is_empty() || !(http(b) || names_tiktok(b)) {
+        return Cow::Borrowed(s);
+    }
     cuts.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(cuts.len());
     for (start, end) in cuts {

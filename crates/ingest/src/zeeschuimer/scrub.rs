@@ -173,13 +173,17 @@ pub(crate) fn remove_names<'a>(raw: &mut String, names: impl Iterator<Item = &'a
     let mut escaped = String::new();
     for name in names {
         if let Some(needle) = as_written(name, &mut escaped) {
-            // memchr's search is several times faster than `str::contains`
-            // over a record of a few kilobytes, and most records do not
-            // hold the name.
-            if memmem::find(raw.as_bytes(), needle.as_bytes()).is_some() {
-                *raw = raw.replace(needle, "[removed]");
-            }
+            remove_one(raw, needle);
         }
+    }
+}
+
+/// Replaces every `needle` in `raw` with `[removed]`. memchr's search
+/// first: it is several times faster than `str::contains` over a record of
+/// a few kilobytes, and most records do not hold the name.
+fn remove_one(raw: &mut String, needle: &str) {
+    if memmem::find(raw.as_bytes(), needle.as_bytes()).is_some() {
+        *raw = raw.replace(needle, "[removed]");
     }
 }
 
@@ -222,9 +226,7 @@ fn remove_many_names<'a>(raw: &mut String, names: impl Iterator<Item = &'a str>)
         // Should the matcher fail to build, each is searched for alone.
         Err(_) => {
             for needle in &needles {
-                if memmem::find(raw.as_bytes(), needle.as_bytes()).is_some() {
-                    *raw = raw.replace(needle.as_str(), "[removed]");
-                }
+                remove_one(raw, needle);
             }
         }
     }
