@@ -4,8 +4,8 @@
 # one core, storage included).
 #   - `uptake import` of the whole file into a fresh project (release build,
 #     SQLite on local disk), pinned to one core and then on every core (the
-#     import reads on one thread and stores on another, and hashes the file
-#     on a third);
+#     import reads and hashes on one thread and stores on another, and
+#     a third asks the system to write the database to disk as it grows);
 #   - uptake's reader alone (crates/ingest/examples/read_zeeschuimer.rs,
 #     counting sink, one core): parsing, pseudonymising and scrubbing, no
 #     storage;

@@ -63,6 +63,21 @@ pub fn read_path(
     sink: &mut dyn Sink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ReadSummary, IngestError> {
+    read_path_with_bytes(path, options, sink, progress, &mut |_, _| {})
+}
+
+/// Does what [`read_path`] does, and shows `bytes` every block of the file
+/// as it is read, with its offset in the file. A plain file is read once,
+/// from start to end, so that a caller can hash it on the way (saving a
+/// second pass over a large file); a ZIP is read out of order, and a reader
+/// may stop before the end, so the caller must check the offsets.
+pub fn read_path_with_bytes(
+    path: &Path,
+    options: &Options,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(u64),
+    bytes: &mut dyn FnMut(u64, &[u8]),
+) -> Result<ReadSummary, IngestError> {
     let shown = path.display().to_string();
     let io_err = |source| IngestError::Io {
         location: Location::file(&shown),
@@ -80,6 +95,7 @@ pub fn read_path(
         inner: file,
         position: 0,
         progress,
+        bytes,
     };
     let mut summary = ReadSummary::default();
     read_seekable(reader, &ctx, sink, &mut summary, 0)?;
@@ -378,16 +394,19 @@ impl Sink for CountingSink<'_> {
     }
 }
 
-/// Reports how far into the file reading has got.
+/// Reports how far into the file reading has got, and shows what it read.
 struct ProgressReader<'a, R> {
     inner: R,
     position: u64,
     progress: &'a mut dyn FnMut(u64),
+    /// Sees every block read, with its offset.
+    bytes: &'a mut dyn FnMut(u64, &[u8]),
 }
 
 impl<R: Read> Read for ProgressReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        (self.bytes)(self.position, &buf[..n]);
         self.position += n as u64;
         (self.progress)(self.position);
         Ok(n)

@@ -38,7 +38,7 @@ pub mod template;
 pub mod ytdlp;
 pub mod zeeschuimer;
 
-pub use container::{read_path, ReadSummary};
+pub use container::{read_path, read_path_with_bytes, ReadSummary};
 pub use error::{IngestError, Location};
 pub use pipeline::read_path_pipelined;
 pub use sink::{Item, Record, Sink, SinkError, VecSink, Warning};

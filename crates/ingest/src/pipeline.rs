@@ -12,7 +12,7 @@
 //! Memory stays bounded: at most [`QUEUED_BATCHES`] batches of
 //! [`BATCH_ITEMS`] messages (items, warnings, parts) wait between the threads.
 
-use crate::container::{read_path, ReadSummary};
+use crate::container::{read_path_with_bytes, ReadSummary};
 use crate::error::IngestError;
 use crate::sink::{Item, Sink, SinkError, Warning};
 use crate::Options;
@@ -103,10 +103,11 @@ impl Sink for ChannelSink {
     }
 }
 
-/// Does what [`read_path`] does, with the reading on a second thread: `sink`
-/// receives the same parts, items and warnings in the same order, on the
-/// calling thread, and `progress` gets the reader's position (never going
-/// back) as batches arrive.
+/// Does what [`read_path`](crate::read_path) does, with the reading on a
+/// second thread: `sink` receives the same parts, items and warnings in the
+/// same order, on the calling thread, and `progress` gets the reader's
+/// position (never going back) as batches arrive. `bytes` is called on the
+/// reading thread, as in [`read_path_with_bytes`](crate::read_path_with_bytes).
 ///
 /// A sink error stops the reader and is returned as [`IngestError::Sink`]
 /// at the item it refused; a reading error is returned once every item read
@@ -116,6 +117,7 @@ pub fn read_path_pipelined(
     options: &Options,
     sink: &mut dyn Sink,
     progress: &mut dyn FnMut(u64),
+    bytes: &mut (dyn FnMut(u64, &[u8]) + Send),
 ) -> Result<ReadSummary, IngestError> {
     let position = AtomicU64::new(0);
     std::thread::scope(|scope| {
@@ -129,9 +131,15 @@ pub fn read_path_pipelined(
                     sender,
                     stopped: false,
                 };
-                let read = read_path(path, options, &mut channel, &mut |p| {
-                    position.fetch_max(p, Ordering::Relaxed);
-                });
+                let read = read_path_with_bytes(
+                    path,
+                    options,
+                    &mut channel,
+                    &mut |p| {
+                        position.fetch_max(p, Ordering::Relaxed);
+                    },
+                    bytes,
+                );
                 // Whatever was read before an error still reaches the sink,
                 // as it would without the thread.
                 let flushed = channel.flush();

@@ -5,7 +5,7 @@ use crate::import_sink::StoreSink;
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{NaiveDate, NaiveDateTime};
 use sha2::{Digest, Sha256};
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use uptake_ingest::Options;
 use uptake_model::{SourceFormat, PLATFORM_TIKTOK};
@@ -137,23 +137,72 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 fn sha256_file(path: &Path) -> Result<(String, u64)> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut size = 0u64;
-    loop {
-        let n = file
-            .read(&mut buf)
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
-        if n == 0 {
-            break;
+    let mut hash = StreamHash::default();
+    hash.hash_rest(path)?;
+    Ok(hash.finish())
+}
+
+/// A file's SHA-256, computed from the blocks the reader reads while they
+/// are in memory, so that a large file is not read a second time (hashing
+/// on a thread of its own, as before, read the file twice and, on one core,
+/// competed with the import: bench/zeeschuimer.sh). Blocks must come in
+/// order from the start; a ZIP, read out of order, is hashed again from the
+/// start after reading, and the end of a file that a reader left unread is
+/// hashed after reading too.
+#[derive(Default)]
+struct StreamHash {
+    hasher: Sha256,
+    /// Bytes hashed: the file's first `hashed` bytes.
+    hashed: u64,
+    /// Whether every block so far continued the hashed part.
+    out_of_order: bool,
+}
+
+impl StreamHash {
+    /// Takes the block read at `offset`.
+    fn see(&mut self, offset: u64, bytes: &[u8]) {
+        if self.out_of_order || bytes.is_empty() {
+            return;
         }
-        size += n as u64;
-        hasher.update(&buf[..n]);
+        if offset == self.hashed {
+            self.hasher.update(bytes);
+            self.hashed += bytes.len() as u64;
+        } else {
+            self.out_of_order = true;
+        }
     }
-    let digest = hasher.finalize();
-    Ok((digest.iter().map(|b| format!("{b:02x}")).collect(), size))
+
+    /// Hashes what the blocks seen did not cover: the rest of the file, or
+    /// all of it when they came out of order.
+    fn hash_rest(&mut self, path: &Path) -> Result<()> {
+        if self.out_of_order {
+            *self = StreamHash::default();
+        }
+        let mut file = std::fs::File::open(path)
+            .with_context(|| format!("cannot open `{}`", path.display()))?;
+        file.seek(SeekFrom::Start(self.hashed))
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = file
+                .read(&mut buf)
+                .with_context(|| format!("cannot read `{}`", path.display()))?;
+            if n == 0 {
+                return Ok(());
+            }
+            self.hasher.update(&buf[..n]);
+            self.hashed += n as u64;
+        }
+    }
+
+    /// The hash, lower-case hex, and the number of bytes hashed.
+    fn finish(self) -> (String, u64) {
+        let digest = self.hasher.finalize();
+        (
+            digest.iter().map(|b| format!("{b:02x}")).collect(),
+            self.hashed,
+        )
+    }
 }
 
 /// What happened to one file.
@@ -255,7 +304,8 @@ fn import_file_in(
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot open `{}`", path.display()))?;
     if !meta.is_file() {
-        // The file is read twice at once (hashed and parsed): a pipe cannot be.
+        // The file may be read twice (hashed before it is parsed, or a ZIP
+        // hashed after): a pipe cannot be.
         bail!(
             "`{}` is not a regular file (a pipe or a device?): save it to a file first, then import that file",
             path.display()
@@ -263,9 +313,8 @@ fn import_file_in(
     }
     let size = meta.len();
     // A file can only repeat an earlier import of the same size. Only then
-    // is it hashed before reading; otherwise the hash is computed on another
-    // thread while the file is read and stored (a 1 GB file takes about
-    // 0.7 s to hash), and recorded before the commit.
+    // is it hashed before reading; otherwise it is hashed as it is read
+    // (see `StreamHash`), and the hash recorded before the commit.
     let known_sha256 = if store.has_import_of_size(size)? {
         let (sha256, _) = sha256_file(path)?;
         if let Some(prev) = store.find_import(&sha256)? {
@@ -280,31 +329,22 @@ fn import_file_in(
     } else {
         None
     };
-    std::thread::scope(|scope| {
-        let hash = match known_sha256 {
-            Some(sha256) => FileHash::Known(sha256),
-            None => FileHash::Hashing(
-                std::thread::Builder::new()
-                    .name("uptake-hash".into())
-                    .spawn_scoped(scope, || sha256_file(path))
-                    .context("cannot start the hashing thread")?,
-            ),
-        };
-        import_read(
-            store, path, options, &shown, size, sharing, hash, &unchanged, progress,
-        )
-    })
-}
-
-/// The file's SHA-256: computed before reading, or being computed while it
-/// is read.
-enum FileHash<'scope> {
-    Known(String),
-    Hashing(std::thread::ScopedJoinHandle<'scope, Result<(String, u64)>>),
+    import_read(
+        store,
+        path,
+        options,
+        &shown,
+        size,
+        sharing,
+        known_sha256,
+        &unchanged,
+        progress,
+    )
 }
 
 /// The reading and storing half of [`import_file_with`], once the file is
-/// known not to repeat an earlier import (or is being hashed by `hashing`).
+/// known not to repeat an earlier import, or will be hashed as it is read
+/// (`known_sha256` is `None`).
 #[allow(clippy::too_many_arguments)]
 fn import_read(
     store: &mut Store,
@@ -313,7 +353,7 @@ fn import_read(
     shown: &str,
     size: u64,
     sharing: Sharing,
-    hash: FileHash<'_>,
+    known_sha256: Option<String>,
     unchanged: &dyn Fn(uptake_store::ImportRow) -> Outcome,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<Outcome> {
@@ -345,30 +385,40 @@ fn import_read(
     // The reader reports its position in the file, which goes back when it
     // seeks (a ZIP's directory is at its end): report the furthest point.
     let mut furthest = 0u64;
-    let summary = uptake_ingest::read_path_pipelined(path, options, &mut sink, &mut |pos| {
-        let pos = pos.min(size);
-        if pos > furthest {
-            furthest = pos;
-            progress(ImportProgress {
-                bytes_read: pos,
-                total_bytes: size,
-                records: records.get(),
-            });
-        }
-    })?;
+    let mut hash = StreamHash::default();
+    let hashing = known_sha256.is_none();
+    let summary = uptake_ingest::read_path_pipelined(
+        path,
+        options,
+        &mut sink,
+        &mut |pos| {
+            let pos = pos.min(size);
+            if pos > furthest {
+                furthest = pos;
+                progress(ImportProgress {
+                    bytes_read: pos,
+                    total_bytes: size,
+                    records: records.get(),
+                });
+            }
+        },
+        &mut |offset, bytes| {
+            if hashing {
+                hash.see(offset, bytes);
+            }
+        },
+    )?;
     progress(ImportProgress {
         bytes_read: size,
         total_bytes: size,
         records: records.get(),
     });
     let warnings = sink.finish()?;
-    let sha256 = match hash {
-        FileHash::Known(sha256) => sha256,
-        FileHash::Hashing(hashing) => {
-            let (sha256, hashed) = match hashing.join() {
-                Ok(hashed) => hashed?,
-                Err(panic) => std::panic::resume_unwind(panic),
-            };
+    let sha256 = match known_sha256 {
+        Some(sha256) => sha256,
+        None => {
+            hash.hash_rest(path)?;
+            let (sha256, hashed) = hash.finish();
             let now = std::fs::metadata(path).map(|m| m.len()).ok();
             if hashed != size || now != Some(size) {
                 bail!(

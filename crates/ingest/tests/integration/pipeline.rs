@@ -1,6 +1,6 @@
 //! Tests for `read_path_pipelined`: the same parts, items and warnings in
-//! the same order as `read_path`, errors at the same place, and a refusing
-//! sink stopping the reader.
+//! the same order as `read_path`, every byte of the file shown once and in
+//! order, errors at the same place, and a refusing sink stopping the reader.
 
 use std::io::Write;
 use uptake_ingest::{
@@ -35,8 +35,20 @@ fn the_sink_receives_what_read_path_gives_in_the_same_order() {
     let plain_summary = read_path(&path, &options(), &mut plain, &mut |_| {}).unwrap();
     let mut piped = VecSink::default();
     let mut positions = Vec::new();
-    let piped_summary =
-        read_path_pipelined(&path, &options(), &mut piped, &mut |p| positions.push(p)).unwrap();
+    let mut seen = Vec::new();
+    let piped_summary = read_path_pipelined(
+        &path,
+        &options(),
+        &mut piped,
+        &mut |p| positions.push(p),
+        &mut |offset, bytes| {
+            // A plain file is shown once, in order, block after block.
+            assert_eq!(offset, seen.len() as u64);
+            seen.extend_from_slice(bytes);
+        },
+    )
+    .unwrap();
+    assert_eq!(seen, std::fs::read(&path).unwrap());
     assert!(plain.items.len() > 1500, "{} items", plain.items.len());
     assert_eq!(piped.items, plain.items);
     assert_eq!(piped.warnings, plain.warnings);
@@ -52,7 +64,8 @@ fn a_reading_error_comes_after_the_items_read_before_it() {
     let mut plain = VecSink::default();
     let plain_err = read_path(&path, &options(), &mut plain, &mut |_| {}).unwrap_err();
     let mut piped = VecSink::default();
-    let piped_err = read_path_pipelined(&path, &options(), &mut piped, &mut |_| {}).unwrap_err();
+    let piped_err = read_path_pipelined(&path, &options(), &mut piped, &mut |_| {}, &mut |_, _| {})
+        .unwrap_err();
     assert_eq!(piped_err.to_string(), plain_err.to_string());
     assert!(!plain.items.is_empty());
     assert_eq!(piped.items, plain.items);
@@ -86,7 +99,8 @@ fn a_refusing_sink_stops_the_reader_and_its_error_names_the_item() {
         accept: 700,
         seen: Vec::new(),
     };
-    let err = read_path_pipelined(&path, &options(), &mut sink, &mut |_| {}).unwrap_err();
+    let err =
+        read_path_pipelined(&path, &options(), &mut sink, &mut |_| {}, &mut |_, _| {}).unwrap_err();
     match &err {
         IngestError::Sink { location, source } => {
             assert_eq!(location, &all.items[700].location);

@@ -8,9 +8,12 @@
 
 mod account;
 mod comments;
+mod latest;
 mod videos;
+mod writeback;
 
-pub(crate) use videos::{APPROX_BITS, LATEST_COUNTS, LATEST_LISTS, LATEST_REALS};
+pub(crate) use latest::{LATEST_COUNTS, LATEST_LISTS, LATEST_REALS};
+pub(crate) use videos::APPROX_BITS;
 
 use crate::{Store, StoreError};
 use rusqlite::{params, Connection, Statement};
@@ -106,6 +109,8 @@ pub struct ImportTx<'a> {
     /// Row id of each video met in this import, and the fingerprint of the
     /// values last merged into it ([`video_fingerprint`](videos::video_fingerprint)).
     video_ids: HashMap<String, (i64, u64)>,
+    /// Observations folded into `video_latest` rows not yet written.
+    latest: latest::LatestBuffer,
     /// The statements prepared so far, by [`Stmt`]. A `RefCell` so that a
     /// statement can run while its parameters borrow the import's fields.
     held: RefCell<[Option<Statement<'a>>; STMTS]>,
@@ -116,6 +121,9 @@ pub struct ImportTx<'a> {
     /// The indexes this bulk import dropped, as the SQL that creates them
     /// again at the commit (see [`defers_indexes`]).
     deferred: Vec<String>,
+    /// A bulk import's pages synced to disk while it runs; stopped once the
+    /// transaction has ended (see [`writeback`]).
+    writeback: Option<writeback::Writeback>,
     counts: ImportCounts,
 }
 
@@ -276,10 +284,12 @@ impl Store {
             bulk,
             comments_before: 0,
             deferred: Vec::new(),
+            writeback: None,
             path,
             import_id: 0,
             platform: platform.to_string(),
             video_ids: HashMap::new(),
+            latest: latest::LatestBuffer::default(),
             counts: ImportCounts::default(),
         };
         conn.execute(
@@ -302,6 +312,9 @@ impl Store {
             )
         {
             tx.deferred = drop_deferrable_indexes(conn).map_err(|e| StoreError::sql(path, e))?;
+        }
+        if bulk {
+            tx.writeback = writeback::Writeback::start(path);
         }
         tx.comments_before = conn
             .query_row("SELECT COALESCE(MAX(id), 0) FROM comments", [], |r| {
@@ -403,6 +416,7 @@ impl<'a> ImportTx<'a> {
 
     /// Records the formats read and commits everything at once.
     pub fn commit(mut self, formats: &[String]) -> Result<ImportCounts, StoreError> {
+        self.write_latest()?;
         // One statement indexes every comment this import added, with the
         // text its latest capture left (see migration 007).
         self.conn
@@ -454,7 +468,8 @@ impl<'a> ImportTx<'a> {
             .execute_batch("COMMIT")
             .map_err(|e| StoreError::sql(self.path, e))?;
         self.committed = true;
-        // Dropping `self` now switches a bulk import back to the shared mode.
+        // Dropping `self` now stops the writeback and switches a bulk import
+        // back to the shared mode.
         Ok(self.counts.clone())
     }
 }
@@ -465,6 +480,11 @@ impl Drop for ImportTx<'_> {
             // Leaves the database exactly as before the import. (A killed
             // process gets the same from SQLite at the next open.)
             let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        // Only now, with the transaction ended and before WAL is back, may
+        // the writeback's descriptor of the file be closed (see `writeback`).
+        if let Some(writeback) = self.writeback.take() {
+            writeback.stop();
         }
         if self.bulk {
             restore_shared(self.conn);

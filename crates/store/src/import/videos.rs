@@ -1,6 +1,6 @@
 //! Videos and their observations: merging a video's values (skipped when
 //! its fingerprint is unchanged), adding observations, and folding each into
-//! `video_latest`.
+//! `video_latest` (see `latest`).
 
 use super::{shares_json, ImportTx, Stmt};
 use crate::StoreError;
@@ -35,78 +35,6 @@ fn approx_mask(m: &Metrics) -> u32 {
         .zip(APPROX_BITS.iter())
         .filter(|(c, _)| c.is_some_and(|c| c.approximate))
         .fold(0, |mask, (_, (_, bit))| mask | bit)
-}
-
-/// Names of the metrics kept in `video_latest`, by kind, in binding order.
-pub(crate) const LATEST_COUNTS: [&str; 8] = [
-    "views",
-    "reach",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "new_followers",
-    "profile_views",
-];
-pub(crate) const LATEST_REALS: [&str; 3] = ["avg_watch_s", "total_watch_s", "full_watch_rate"];
-pub(crate) const LATEST_LISTS: [&str; 3] = ["traffic_sources", "territories", "genders"];
-
-/// The upsert that folds one observation into `video_latest`: a metric's
-/// value is replaced when the observation reports it and is at least as
-/// recent as the kept one (ties go to the later observation).
-fn latest_upsert_sql() -> &'static str {
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SQL.get_or_init(|| {
-        let mut cols = vec![
-            "video_id".to_string(),
-            "observations".into(),
-            "newest_at".into(),
-        ];
-        let mut vals = vec!["?1".to_string(), "1".into(), "?2".into()];
-        let mut sets = vec![
-            "observations = observations + 1".to_string(),
-            "newest_at = MAX(newest_at, excluded.newest_at)".into(),
-        ];
-        let newer = |m: &str| {
-            format!("excluded.{m} IS NOT NULL AND ({m}_at IS NULL OR excluded.{m}_at >= {m}_at)")
-        };
-        let mut p = 3;
-        for m in LATEST_COUNTS {
-            cols.extend([m.to_string(), format!("{m}_at"), format!("{m}_approx")]);
-            vals.extend([
-                format!("?{p}"),
-                format!("CASE WHEN ?{p} IS NULL THEN NULL ELSE ?2 END"),
-                format!("?{}", p + 1),
-            ]);
-            for c in [m.to_string(), format!("{m}_at"), format!("{m}_approx")] {
-                sets.push(format!(
-                    "{c} = CASE WHEN {} THEN excluded.{c} ELSE {c} END",
-                    newer(m)
-                ));
-            }
-            p += 2;
-        }
-        for m in LATEST_REALS.iter().chain(LATEST_LISTS.iter()) {
-            cols.extend([m.to_string(), format!("{m}_at")]);
-            vals.extend([
-                format!("?{p}"),
-                format!("CASE WHEN ?{p} IS NULL THEN NULL ELSE ?2 END"),
-            ]);
-            for c in [m.to_string(), format!("{m}_at")] {
-                sets.push(format!(
-                    "{c} = CASE WHEN {} THEN excluded.{c} ELSE {c} END",
-                    newer(m)
-                ));
-            }
-            p += 1;
-        }
-        format!(
-            "INSERT INTO video_latest ({}) VALUES ({}) ON CONFLICT (video_id) DO UPDATE SET {}",
-            cols.join(", "),
-            vals.join(", "),
-            sets.join(", ")
-        )
-    })
 }
 
 /// A fingerprint of the values [`ImportTx::video`] merges: equal
@@ -268,30 +196,10 @@ impl ImportTx<'_> {
                 ])
             },
         )?;
-        let counts = [
-            m.views,
-            m.reach,
-            m.likes,
-            m.comments,
-            m.shares,
-            m.saves,
-            m.new_followers,
-            m.profile_views,
-        ];
-        let mut values: Vec<rusqlite::types::Value> = vec![video_id.into(), o.observed_at.into()];
-        for c in counts {
-            values.push(c.map(|c| c.value).into());
-            values.push(c.map(|c| i64::from(c.approximate)).into());
+        self.latest.add(video_id, o.observed_at, m);
+        if self.latest.is_full() {
+            self.write_latest()?;
         }
-        for r in [m.avg_watch_s, m.total_watch_s, m.full_watch_rate] {
-            values.push(r.into());
-        }
-        for l in [&m.traffic_sources, &m.territories, &m.genders] {
-            values.push(shares_json(l).into());
-        }
-        self.run(Stmt::Latest, latest_upsert_sql(), |st| {
-            st.execute(rusqlite::params_from_iter(values))
-        })?;
         self.counts.observations += 1;
         Ok(())
     }
