@@ -107,11 +107,11 @@ impl Sink for ChannelSink {
 /// second thread: `sink` receives the same parts, items and warnings in the
 /// same order, on the calling thread, and `progress` gets the reader's
 /// position (never going back) as batches arrive. `bytes` is called on the
-/// reading thread, as in [`read_path_with_bytes`](crate::read_path_with_bytes).
+/// reading thread, as in [`read_path_with_bytes`].
 ///
 /// A sink error stops the reader and is returned as [`IngestError::Sink`]
 /// at the item it refused; a reading error is returned once every item read
-/// before it has reached the sink, exactly as [`read_path`] would leave it.
+/// before it has reached the sink, exactly as `read_path` would leave it.
 pub fn read_path_pipelined(
     path: &Path,
     options: &Options,
