@@ -2,6 +2,7 @@
 //! inside links and file names, share texts and `*_username` keys.
 
 use crate::privacy;
+use crate::zeeschuimer::scrub_links;
 use serde_json::Value;
 
 /// [`privacy::scrub_raw`], plus what pyktok files add: handles inside links
@@ -46,7 +47,9 @@ fn extra_scrub(value: Value, parent_key: Option<&str>) -> Value {
                 .map(|v| extra_scrub(v, parent_key))
                 .collect(),
         ),
-        Value::String(s) => Value::String(scrub_link_handles(&s)),
+        // Links get the Zeeschuimer reader's rules (encoded handles, person
+        // parameters, redirects); `/@handle` outside links goes too.
+        Value::String(s) => Value::String(scrub_link_handles(&scrub_links(&s))),
         other => other,
     }
 }
@@ -84,6 +87,17 @@ mod tests {
             "https://www.tiktok.com/@[removed]/video/74?x=1 and /@[removed]"
         );
         assert_eq!(scrub_link_handles("a /@ b"), "a /@ b");
+        // Encoded handles and person parameters in links, as in Zeeschuimer files.
+        let linked = serde_json::json!({
+            "a": "https://www.tiktok.com/%40alice/video/1",
+            "b": "https://www.tiktok.com/login?redirect_url=https%3A%2F%2Fwww.tiktok.com%2Fview%3FsecUid%3DMS4wLjABAAAAxyz%26foo%3D1"
+        });
+        let s = scrub(linked).to_string();
+        assert!(
+            !s.contains("alice") && !s.contains("MS4wLjABAAAAxyz"),
+            "{s}"
+        );
+        assert!(s.contains("foo%3D1"), "{s}");
         let raw = serde_json::json!({
             "share_info": {"desc": "Some One's comment: hi", "title": "caption", "url": "https://www.tiktok.com/@someone/video/1"},
             "text_extra": [{"user_id": "6800", "hashtag_name": "x"}],

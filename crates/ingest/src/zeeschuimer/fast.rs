@@ -19,7 +19,7 @@ use super::capture::{child, Slot};
 use super::lex::{escape, find_special, plain_fraction};
 use super::links::{might_link, scrub_links};
 use super::raw::{Replace, State, Walk};
-use super::scrub::{extra_identifying, CONTEXT, IDENTIFYING, PERSON, PERSON_SCALAR};
+use super::scrub::{element_slot, extra_identifying, CONTEXT, IDENTIFYING, PERSON, PERSON_SCALAR};
 use crate::api_json::Scalar;
 use serde::de::{DeserializeSeed, IgnoredAny};
 use std::borrow::Cow;
@@ -260,7 +260,7 @@ impl<'t> Scan<'t, '_, '_> {
     fn value(&mut self, slot: Slot, in_person: bool, replace_scalar: bool, depth: usize) -> Res {
         match self.peek() {
             Some(b'{') => self.object(slot, in_person, depth + 1),
-            Some(b'[') => self.array(in_person, replace_scalar, depth + 1),
+            Some(b'[') => self.array(slot, in_person, replace_scalar, depth + 1),
             Some(b'"') => self.walk_string(slot, in_person, replace_scalar),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
@@ -337,11 +337,13 @@ impl<'t> Scan<'t, '_, '_> {
         }
     }
 
-    /// An array: its elements keep `replace_scalar`, as in `Walk::visit_seq`.
-    fn array(&mut self, in_person: bool, replace_scalar: bool, depth: usize) -> Res {
+    /// An array: its elements keep `replace_scalar`, and a music or
+    /// share_info slot ([`element_slot`]), as in `Walk::visit_seq`.
+    fn array(&mut self, slot: Slot, in_person: bool, replace_scalar: bool, depth: usize) -> Res {
         if depth > MAX_DEPTH {
             return Err(Bail);
         }
+        let slot = element_slot(slot);
         self.pos += 1;
         self.ws()?;
         if self.peek() == Some(b']') {
@@ -349,7 +351,7 @@ impl<'t> Scan<'t, '_, '_> {
             return Ok(());
         }
         loop {
-            self.value(Slot::Skip, in_person, replace_scalar, depth)?;
+            self.value(slot, in_person, replace_scalar, depth)?;
             self.ws()?;
             match self.peek() {
                 Some(b',') => {

@@ -5,14 +5,22 @@
 //! anywhere (both in any case, so `HTTPS://…` and scheme-less
 //! `www.tiktok.com/@someone` count). In a link:
 //!
-//! - every handle is removed: the name after `/@`, `/%40`, `%2F@` or
-//!   `%2F%40` (hex in any case), up to the next `/ ? # & % "`, space or
+//! - every handle is removed: the name after a slash and an at sign, each
+//!   written plainly or percent-encoded once or more (`/@`, `/%40`, `%2F@`,
+//!   `%2F%40`, `%252F%2540`, `/%2540`, …: every further encoding of the `%`
+//!   adds a `25`; hex in any case), up to the next `/ ? # & % "`, space or
 //!   control character, wherever it is — the path, a query value such as a
 //!   login redirect (`redirect_url=https%3A%2F%2Fwww.tiktok.com%2F%40someone`)
-//!   or the fragment;
+//!   or the fragment. Redirects nest, and each nesting encodes the link
+//!   once more, so no depth is singled out;
 //! - the value of every person parameter (`secUid`, `uid`, …) after the
 //!   first `?` becomes `[removed]`, including parameters of a link nested
-//!   unencoded in another's query.
+//!   unencoded in another's query, up to the next `&`;
+//! - so does the value of a person parameter inside a percent-encoded link
+//!   (`redirect_url=…%2Fview%3FsecUid%3DMS4…%26lang%3Den`): a name after an
+//!   encoded `?` or `&` (`%3F`, `%26`) and before an encoded `=` (`%3D`),
+//!   each encoded once or more, anywhere in the link; its value runs to the
+//!   next `&`, plain or encoded (`%26`, `%2526`, …).
 //!
 //! Other text (captions, comments) keeps its `@mentions`: they are content.
 
@@ -78,19 +86,57 @@ fn names_tiktok(b: &[u8]) -> bool {
     })
 }
 
-/// The range of the handle whose `@` or `%40` is at `i`, when it follows a
-/// slash (`/` or `%2F`) and is not empty.
+/// The character percent-encoded once or more at `i` (a `%`): its two hex
+/// digits as written and the index after them. Encoding `%40` again gives
+/// `%2540`, and each further encoding adds another `25`, so the `25`s after
+/// the `%` are skipped. Reads forward over one run of `25`s, which holds no
+/// `%`: over all the `%`s of a string, each byte is read about once.
+#[inline]
+fn encoded(b: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    let mut j = i + 1;
+    while b.get(j..j + 2) == Some(b"25") {
+        j += 2;
+    }
+    Some((b.get(j..j + 2)?, j + 2))
+}
+
+/// True when `b` has the character `code` (two hex digits, upper case)
+/// percent-encoded once or more just before `end`: [`encoded`] read
+/// backwards. Only the run of `25`s between one `%` and `code` is read, so
+/// no byte is read for many `end`s.
+#[inline]
+fn encoded_before(b: &[u8], end: usize, code: &[u8; 2]) -> bool {
+    let Some(mut k) = end.checked_sub(2) else {
+        return false;
+    };
+    if !b.get(k..end).is_some_and(|c| c.eq_ignore_ascii_case(code)) {
+        return false;
+    }
+    loop {
+        if k.checked_sub(1).and_then(|p| b.get(p)) == Some(&b'%') {
+            return true;
+        }
+        match k.checked_sub(2) {
+            Some(p) if b.get(p..k) == Some(b"25") => k = p,
+            _ => return false,
+        }
+    }
+}
+
+/// The range of the handle whose `@` (or encoded `@`: `%40`, `%2540`, …)
+/// is at `i`, when it follows a slash (`/`, `%2F`, `%252F`, …) and is not
+/// empty.
 fn handle(b: &[u8], i: usize) -> Option<(usize, usize)> {
     let start = match b.get(i)? {
         b'@' => i + 1,
-        b'%' if b.get(i + 1..i + 3) == Some(b"40") => i + 3,
+        b'%' => match encoded(b, i)? {
+            (b"40", end) => end,
+            _ => return None,
+        },
         _ => return None,
     };
-    let before = b.get(..i)?;
-    let slash = before.last() == Some(&b'/')
-        || i.checked_sub(3)
-            .and_then(|from| before.get(from..))
-            .is_some_and(|s| s.eq_ignore_ascii_case(b"%2f"));
+    let slash =
+        i.checked_sub(1).and_then(|p| b.get(p)) == Some(&b'/') || encoded_before(b, i, b"2F");
     if !slash {
         return None;
     }
@@ -102,6 +148,48 @@ fn handle(b: &[u8], i: usize) -> Option<(usize, usize)> {
         .position(|c| matches!(c, b'/' | b'?' | b'#' | b'&' | b'%' | b'"') || *c <= b' ')
         .unwrap_or(rest.len());
     (len > 0).then_some((start, start + len))
+}
+
+/// The range of a person parameter's value in a percent-encoded link when
+/// an encoded `=` (`%3D`, `%253D`, …) is at `i`, a person parameter's name
+/// before it and an encoded `?` or `&` before that (`%3FsecUid%3DMS4…`).
+/// The value runs to the next plain or encoded `&` (a plain one ends the
+/// query value that holds the encoded link). `next_amp` is where the last
+/// search for that ended: values of a hostile `%3Fuid%3D%3Fuid%3D…` share
+/// one search instead of each searching to the end.
+fn encoded_value(b: &[u8], i: usize, next_amp: &mut usize) -> Option<(usize, usize)> {
+    // All person parameters end in `d`: most `%`s fail at a glance.
+    if i.checked_sub(1).and_then(|p| b.get(p)) != Some(&b'd') {
+        return None;
+    }
+    let (code, start) = encoded(b, i)?;
+    if !code.eq_ignore_ascii_case(b"3D") {
+        return None;
+    }
+    let named = PERSON_PARAMS.iter().any(|p| {
+        i.checked_sub(p.len()).is_some_and(|k| {
+            b.get(k..i) == Some(p.as_bytes())
+                && (encoded_before(b, k, b"3F") || encoded_before(b, k, b"26"))
+        })
+    });
+    if !named {
+        return None;
+    }
+    // A cached `&` at or after `start` is also the first from `start`.
+    if *next_amp < start {
+        *next_amp = amp_from(b, start);
+    }
+    Some((start, *next_amp))
+}
+
+/// The index of the first `&`, plain or percent-encoded once or more, at
+/// or after `from` (the length of `b` when there is none).
+fn amp_from(b: &[u8], from: usize) -> usize {
+    let rest = b.get(from..).unwrap_or_default();
+    memchr2_iter(b'&', b'%', rest)
+        .map(|n| from + n)
+        .find(|&n| b.get(n) == Some(&b'&') || encoded(b, n).is_some_and(|(c, _)| c == b"26"))
+        .unwrap_or(b.len())
 }
 
 /// The ranges of the values of person parameters in the query that starts
@@ -158,11 +246,15 @@ pub(crate) fn scrub_links(s: &str) -> Cow<'_, str> {
 /// [`scrub_links`] past its first check.
 fn scrub_found(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
-    // The ranges to remove (handles, then person parameters' values); no
-    // allocation unless there is one.
-    let mut cuts: Vec<(usize, usize)> = memchr2_iter(b'@', b'%', b)
-        .filter_map(|i| handle(b, i))
-        .collect();
+    // The ranges to remove (handles and encoded person parameters' values,
+    // then plain ones); no allocation unless there is one.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut next_amp = 0;
+    for i in memchr2_iter(b'@', b'%', b) {
+        if let Some(cut) = handle(b, i).or_else(|| encoded_value(b, i, &mut next_amp)) {
+            cuts.push(cut);
+        }
+    }
     if let Some(q) = memchr(b'?', b) {
         cuts.extend(param_values(b, q));
     }
@@ -193,6 +285,29 @@ fn scrub_found(s: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    /// The length of `code` (`"/"`, `"@"`, or two lower-case hex digits of
+    /// an encoded character) written at `i` of `lower`: plainly, or as `%`,
+    /// any number of `25`s and the digits.
+    fn form_at(lower: &[u8], i: usize, code: &str) -> Option<usize> {
+        if code.len() == 1 {
+            return lower[i..].starts_with(code.as_bytes()).then_some(1);
+        }
+        let mut j = i;
+        if lower.get(j) != Some(&b'%') {
+            return None;
+        }
+        j += 1;
+        loop {
+            if lower[j..].starts_with(code.as_bytes()) {
+                return Some(j + 2 - i);
+            }
+            if !lower[j..].starts_with(b"25") {
+                return None;
+            }
+            j += 2;
+        }
+    }
+
     /// The rule of the module docs, written plainly, byte by byte.
     fn reference(s: &str) -> String {
         let lower = s.to_ascii_lowercase();
@@ -200,38 +315,55 @@ mod tests {
             return s.to_string();
         }
         let b = lower.as_bytes();
-        let mut cut = vec![false; b.len()];
+        let n = b.len();
+        let mut cut = vec![false; n];
         // Empty parameter values: `[removed]` at this position.
-        let mut mark = vec![false; b.len() + 1];
-        for i in 0..b.len() {
-            for (slash, at) in [("/", "@"), ("/", "%40"), ("%2f", "@"), ("%2f", "%40")] {
-                if b[..i].ends_with(slash.as_bytes()) && b[i..].starts_with(at.as_bytes()) {
-                    let from = i + at.len();
-                    let to = (from..b.len())
-                        .find(|&k| b"/?#&%\"".contains(&b[k]) || b[k] <= b' ')
-                        .unwrap_or(b.len());
-                    cut[from..to].iter_mut().for_each(|c| *c = true);
-                }
+        let mut mark = vec![false; n + 1];
+        let ends = |from: usize, f: &dyn Fn(usize) -> bool| (from..n).find(|&k| f(k)).unwrap_or(n);
+        // Whether a form of one of `codes` ends exactly at `end`.
+        let ends_at = |end: usize, codes: &[&str]| {
+            (0..end).any(|j| codes.iter().any(|c| form_at(b, j, c) == Some(end - j)))
+        };
+        for i in 0..n {
+            let at = form_at(b, i, "@").or_else(|| form_at(b, i, "40"));
+            if let Some(len) = at.filter(|_| ends_at(i, &["/", "2f"])) {
+                let from = i + len;
+                let to = ends(from, &|k| b"/?#&%\"".contains(&b[k]) || b[k] <= b' ');
+                cut[from..to].iter_mut().for_each(|c| *c = true);
             }
         }
         if let Some(q) = s.find('?') {
-            for eq in (q..b.len()).filter(|&i| b[i] == b'=') {
+            for eq in (q..n).filter(|&i| b[i] == b'=') {
                 let key_start = s[..eq].rfind(['&', '?']).map_or(0, |k| k + 1);
                 if PERSON_PARAMS.contains(&&s[key_start..eq]) {
-                    let end = s[eq..].find('&').map_or(s.len(), |n| eq + n);
+                    let end = s[eq..].find('&').map_or(n, |k| eq + k);
                     cut[eq + 1..end].iter_mut().for_each(|c| *c = true);
                     mark[eq + 1] = true;
                 }
             }
         }
+        for i in 0..n {
+            let Some(len) = form_at(b, i, "3d") else {
+                continue;
+            };
+            let named = PERSON_PARAMS.iter().any(|p| {
+                i >= p.len() && s[..i].ends_with(p) && ends_at(i - p.len(), &["3f", "26"])
+            });
+            if named {
+                let from = i + len;
+                let to = ends(from, &|k| b[k] == b'&' || form_at(b, k, "26").is_some());
+                cut[from..to].iter_mut().for_each(|c| *c = true);
+                mark[from] = true;
+            }
+        }
         let mut out = Vec::new();
-        for i in 0..=b.len() {
-            let run_starts = i < b.len() && cut[i] && (i == 0 || !cut[i - 1]);
-            let absorbed = (i > 0 && cut[i - 1]) || (i < b.len() && cut[i]);
+        for i in 0..=n {
+            let run_starts = i < n && cut[i] && (i == 0 || !cut[i - 1]);
+            let absorbed = (i > 0 && cut[i - 1]) || (i < n && cut[i]);
             if run_starts || (mark[i] && !absorbed) {
                 out.extend_from_slice(REMOVED.as_bytes());
             }
-            if i < b.len() && !cut[i] {
+            if i < n && !cut[i] {
                 out.push(s.as_bytes()[i]);
             }
         }
@@ -253,10 +385,40 @@ mod tests {
         );
     }
 
+    /// The encoded forms are read in one pass too: long runs of `25` (read
+    /// from one `%` only), encoded parameters whose values would each run
+    /// to the end, and `%`s that each start a failed match. 0.6 s for these
+    /// in a debug build; searching for the end of every value on its own
+    /// took over a minute.
+    #[test]
+    fn hostile_encodings_are_scrubbed_in_one_pass() {
+        let run = format!("https://t.com/%{}2F%40x", "25".repeat(1_000_000));
+        assert!(scrub_links(&run).ends_with("2F%40[removed]"));
+        let runs = format!("https://t.com/{}", "%2525252F".repeat(300_000));
+        assert_eq!(scrub_links(&runs), runs.as_str());
+        let values = format!("https://t.com/{}", "%3Fuid%3D".repeat(300_000));
+        assert_eq!(scrub_links(&values), "https://t.com/%3Fuid%3D[removed]");
+        let keys = format!("https://t.com/{}", "%2F%3Fd%3Dd%3D%25".repeat(200_000));
+        assert_eq!(scrub_links(&keys), keys.as_str());
+        let amps = format!("https://t.com/%3Fuid%3D{}", "%25%252".repeat(400_000));
+        assert_eq!(scrub_links(&amps), "https://t.com/%3Fuid%3D[removed]");
+    }
+
     proptest::proptest! {
         #[test]
         fn links_follow_the_rule(
             s in "(https?:|HTTPS:|Http|ht|www\\.|)[/@?&=#a-z \"%.]{0,10}((uid|user_id|secUid|d|x|TikTok\\.com|tiktok\\.COM|%2[fF]|%40|%4|é)=?[a-z@/%]{0,4}[&?/@=]?){0,5}"
+        ) {
+            let scrubbed = scrub_links(&s).into_owned();
+            proptest::prop_assert_eq!(scrubbed, reference(&s));
+        }
+
+        /// Encoded forms (once, twice, three times, half-written) of the
+        /// characters the rules read, next to names and values, and whole
+        /// parameters (`%3Fuid%3D`) that are or are nearly person ones.
+        #[test]
+        fn encoded_links_follow_the_rule(
+            s in "(https?:|tiktok\\.com|x)((%(25){0,3}(2[fF]|40|3[fFdD]|26|2|4|3)|%|25|/|@|\\?|&|=|secUid|uid|sec_uid|uniqueId|Uid|d|a\\.b|é| |(%(25){0,2}(3[fF]|26)|&|/)(uid|secUid|user_id|Uid|kid|d)(%(25){0,2}3[dD]|=)){0,14})"
         ) {
             let scrubbed = scrub_links(&s).into_owned();
             proptest::prop_assert_eq!(scrubbed, reference(&s));
@@ -304,6 +466,68 @@ mod tests {
                 "https://t.com/r?next=/api?uid=[removed]&x=1",
             ),
             ("https://vm.tiktok.com/ZMabc/", "https://vm.tiktok.com/ZMabc/"),
+        ] {
+            assert_eq!(scrub_links(link), scrubbed, "{link}");
+            assert_eq!(reference(link), scrubbed, "{link}");
+        }
+    }
+
+    #[test]
+    fn links_lose_handles_encoded_twice_or_more() {
+        for (link, scrubbed) in [
+            (
+                "https://www.tiktok.com/login?redirect_url=https%253A%252F%252Fwww.tiktok.com%252F%2540alice%252Fvideo%252F1",
+                "https://www.tiktok.com/login?redirect_url=https%253A%252F%252Fwww.tiktok.com%252F%2540[removed]%252Fvideo%252F1",
+            ),
+            (
+                "https://www.tiktok.com/%2540alice",
+                "https://www.tiktok.com/%2540[removed]",
+            ),
+            (
+                "https://t.com/r?u=%2F%2540alice&v=%252f@bob&w=%25252F%25252540carol",
+                "https://t.com/r?u=%2F%2540[removed]&v=%252f@[removed]&w=%25252F%25252540[removed]",
+            ),
+            // An encoded percent sign before other digits is no slash or at.
+            ("https://t.com/%2541x/%25@y", "https://t.com/%2541x/%25@y"),
+            ("https://t.com/x252F@y", "https://t.com/x252F@y"),
+            ("https://t.com/%2540", "https://t.com/%2540"),
+        ] {
+            assert_eq!(scrub_links(link), scrubbed, "{link}");
+            assert_eq!(reference(link), scrubbed, "{link}");
+        }
+    }
+
+    #[test]
+    fn encoded_redirects_lose_person_parameters() {
+        for (link, scrubbed) in [
+            (
+                "https://www.tiktok.com/login?redirect_url=https%3A%2F%2Fwww.tiktok.com%2Fview%3FsecUid%3DMS4wLjABAAAA_x-y%26foo%3D1",
+                "https://www.tiktok.com/login?redirect_url=https%3A%2F%2Fwww.tiktok.com%2Fview%3FsecUid%3D[removed]%26foo%3D1",
+            ),
+            // Lower-case hex, several parameters, a plain `&` ending the
+            // redirect, and the last value running to the end.
+            (
+                "https://t.com/l?r=%2fapi%3flang%3den%26uid%3d6800%26sec_user_id%3dMS4&x=1&n=%3Funique_id%3Dalice",
+                "https://t.com/l?r=%2fapi%3flang%3den%26uid%3d[removed]%26sec_user_id%3d[removed]&x=1&n=%3Funique_id%3D[removed]",
+            ),
+            // Encoded twice: a redirect inside a redirect.
+            (
+                "https://t.com/l?r=https%3A%2F%2Ft.com%2Fl%3Fr%3D%252Fapi%253FuserId%253D68%2526a%253D1",
+                "https://t.com/l?r=https%3A%2F%2Ft.com%2Fl%3Fr%3D%252Fapi%253FuserId%253D[removed]%2526a%253D1",
+            ),
+            // Empty values, and an encoded handle inside a value.
+            (
+                "https://t.com/?r=%3Fuid%3D%26userId%3D%2F%2540alice",
+                "https://t.com/?r=%3Fuid%3D[removed]%26userId%3D[removed]",
+            ),
+            // Not person parameters: another name, a name not after an
+            // encoded `?` or `&`, another case, no encoded `=`.
+            (
+                "https://t.com/?r=%3Fkid%3D1%2FsecUid%3D2%3FUid%3D3%3Fuid%3E4%3Fuid=5",
+                "https://t.com/?r=%3Fkid%3D1%2FsecUid%3D2%3FUid%3D3%3Fuid%3E4%3Fuid=5",
+            ),
+            // Outside a link nothing changes.
+            ("see %3Fuid%3D5", "see %3Fuid%3D5"),
         ] {
             assert_eq!(scrub_links(link), scrubbed, "{link}");
             assert_eq!(reference(link), scrubbed, "{link}");

@@ -8,7 +8,7 @@
 
 use super::capture::{child, Captured, Slot, F_AUTHOR_HANDLE};
 use super::links::scrub_links;
-use super::scrub::{extra_identifying, KeySet, IDENTIFYING, PERSON, PERSON_SCALAR};
+use super::scrub::{element_slot, extra_identifying, KeySet, IDENTIFYING, PERSON, PERSON_SCALAR};
 use crate::api_json::Scalar;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -169,12 +169,14 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         // A person key's scalars are removed inside arrays too
         // (`"author": ["someone"]`), at any depth: `replace_scalar` is kept.
+        // So are the names of music and share_info objects in arrays.
         let Walk {
             st,
+            slot,
             in_person,
             replace_scalar,
-            ..
         } = self;
+        let slot = element_slot(slot);
         st.out.push('[');
         let mut first = true;
         loop {
@@ -184,7 +186,7 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
             }
             let element = Walk {
                 st: &mut *st,
-                slot: Slot::Skip,
+                slot,
                 in_person,
                 replace_scalar,
             };
@@ -493,5 +495,39 @@ mod tests {
             "{raw}"
         );
         assert!(raw.contains("hi @someone"), "captions keep mentions: {raw}");
+    }
+
+    #[test]
+    fn music_and_share_info_in_arrays_lose_their_names() {
+        let line = concat!(
+            r#"{"item_id":"1","data":{"music":[{"authorName":"Maker A","title":"t"},"#,
+            r#"[{"authorName":"Maker B"}],"s",7],"#,
+            r#""x":{"share_info":[[{"desc":"Sharer's","url":"u"}]]},"#,
+            r#""p":[{"music":{"authorName":"Maker C"}}],"#,
+            r#""q":[{"authorName":"kept","desc":"kept too"}]}}"#
+        );
+        let expected = concat!(
+            r#"{"item_id":"1","data":{"music":[{"authorName":"[removed]","title":"t"},"#,
+            r#"[{"authorName":"[removed]"}],"s",7],"#,
+            r#""x":{"share_info":[[{"desc":"[removed]","url":"u"}]]},"#,
+            r#""p":[{"music":{"authorName":"[removed]"}}],"#,
+            r#""q":[{"authorName":"kept","desc":"kept too"}]}}"#
+        );
+        assert_eq!(raw_of(line), expected);
+    }
+
+    #[test]
+    fn links_encoded_twice_and_encoded_redirects_lose_people() {
+        let line = concat!(
+            r#"{"data":{"a":"https://www.tiktok.com/%2540alice","#,
+            r#""b":"https://t.com/l?r=https%253A%252F%252Fwww.tiktok.com%252F%2540bob","#,
+            r#""c":"https://www.tiktok.com/login?redirect_url=https%3A%2F%2Fwww.tiktok.com%2Fview%3FsecUid%3DMS4wLjABAAAA%26foo%3D1"}}"#
+        );
+        let expected = concat!(
+            r#"{"data":{"a":"https://www.tiktok.com/%2540[removed]","#,
+            r#""b":"https://t.com/l?r=https%253A%252F%252Fwww.tiktok.com%252F%2540[removed]","#,
+            r#""c":"https://www.tiktok.com/login?redirect_url=https%3A%2F%2Fwww.tiktok.com%2Fview%3FsecUid%3D[removed]%26foo%3D1"}}"#
+        );
+        assert_eq!(raw_of(line), expected);
     }
 }

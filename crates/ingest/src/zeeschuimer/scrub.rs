@@ -1,6 +1,7 @@
 //! The privacy rules of the raw record beyond the walk itself: which keys
 //! identify a person (the [`KeySet`] table, and keys that do so only by
-//! where they are) and names repeated in free text ([`remove_names`]).
+//! where they are, also inside arrays: [`element_slot`]) and names repeated
+//! in free text ([`remove_names`]).
 //! People in links are `super::links`.
 
 use super::capture::Slot;
@@ -42,6 +43,19 @@ pub(super) fn extra_identifying(slot: Slot, key: &[u8]) -> bool {
         (slot, key),
         (Slot::Music, b"authorName") | (Slot::ShareInfo, b"desc")
     )
+}
+
+/// The slot of an array's elements: an array under `music` or
+/// `share_info` holds music or share_info objects (`"music":[{"authorName":
+/// …}]`, also in arrays of arrays), whose names [`extra_identifying`]
+/// removes as in a single object. Elsewhere nothing in an array is
+/// captured. The walk and the fast path both ask here, so they agree.
+#[inline]
+pub(super) fn element_slot(slot: Slot) -> Slot {
+    match slot {
+        Slot::Music | Slot::ShareInfo => slot,
+        _ => Slot::Skip,
+    }
 }
 
 /// Key lists merged into one hash table: this runs for every key of every
@@ -164,7 +178,7 @@ impl KeySet {
 
 /// Removes the people's names and handles of a record wherever they are
 /// left in its raw text: TikTok repeats them in free text, e.g. an original
-/// sound's `music.title` is "original sound - <nickname>". Names shorter
+/// sound's `music.title` is `"original sound - <nickname>"`. Names shorter
 /// than 3 characters are left alone (they would match ordinary words).
 pub(crate) fn remove_names<'a>(raw: &mut String, names: impl Iterator<Item = &'a str> + Clone) {
     if names.clone().nth(FEW_NAMES).is_some() {
