@@ -154,3 +154,42 @@ fn a_dropped_bulk_import_leaves_the_indexes_it_had_removed() {
     assert_eq!(indexes(&path), before);
     assert_eq!(integrity(&path), "ok");
 }
+
+/// Descriptors this process holds on `path` (Linux: /proc/self/fd).
+#[cfg(target_os = "linux")]
+fn descriptors_of(path: &Path) -> usize {
+    let target = std::fs::canonicalize(path).unwrap();
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter(|t| *t == target)
+        .count()
+}
+
+/// A bulk import syncs the database from a second descriptor while it runs;
+/// that descriptor must be closed when the import ends, committed or not
+/// (closing it later, with SQLite holding a lock, would drop the lock).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_bulk_import_closes_its_writeback_descriptor_when_it_ends() {
+    let (_dir, path, mut store) = super::fresh();
+    let idle = descriptors_of(&path);
+    for commit in [true, false] {
+        let name = if commit { "kept" } else { "dropped" };
+        let mut tx = store
+            .begin_bulk_import(&claimed(name, 1 << 30), "tiktok")
+            .unwrap();
+        assert_eq!(descriptors_of(&path), idle + 1, "{name}: while importing");
+        write(&mut tx, u64::from(commit) + 10, 20);
+        // Long enough for the writeback to sync at least once.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        if commit {
+            tx.commit(&["zeeschuimer".into()]).unwrap();
+        } else {
+            drop(tx);
+        }
+        assert_eq!(descriptors_of(&path), idle, "{name}: after the import");
+    }
+    drop(store);
+    assert_eq!(integrity(&path), "ok");
+}
