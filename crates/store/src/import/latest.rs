@@ -58,7 +58,7 @@ fn fold<T>(kept: &mut Option<(T, i64)>, value: Option<T>, at: i64) {
 /// The folded rows of an import not yet written.
 #[derive(Debug, Default)]
 pub(super) struct LatestBuffer {
-    rows: HashMap<i64, Folded>,
+    rows: HashMap<i64, Folded, foldhash::fast::RandomState>,
 }
 
 impl LatestBuffer {

@@ -108,7 +108,9 @@ pub struct ImportTx<'a> {
     platform: String,
     /// Row id of each video met in this import, and the fingerprint of the
     /// values last merged into it ([`video_fingerprint`](videos::video_fingerprint)).
-    video_ids: HashMap<String, (i64, u64)>,
+    /// foldhash with a random seed: fast, and ids in a file cannot be
+    /// chosen to collide.
+    video_ids: HashMap<String, (i64, u64), foldhash::fast::RandomState>,
     /// Observations folded into `video_latest` rows not yet written.
     latest: latest::LatestBuffer,
     /// The statements prepared so far, by [`Stmt`]. A `RefCell` so that a
@@ -288,7 +290,7 @@ impl Store {
             path,
             import_id: 0,
             platform: platform.to_string(),
-            video_ids: HashMap::new(),
+            video_ids: HashMap::default(),
             latest: latest::LatestBuffer::default(),
             counts: ImportCounts::default(),
         };

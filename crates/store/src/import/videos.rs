@@ -37,12 +37,17 @@ fn approx_mask(m: &Metrics) -> u32 {
         .fold(0, |mask, (_, (_, bit))| mask | bit)
 }
 
+/// The hash of video fingerprints: seeded at random once per process, so
+/// that a file cannot be crafted to make two different values collide, and
+/// fast (SipHash was about 1% of a large import, bench/zeeschuimer.sh).
+static FINGERPRINT: std::sync::LazyLock<foldhash::fast::RandomState> =
+    std::sync::LazyLock::new(foldhash::fast::RandomState::default);
+
 /// A fingerprint of the values [`ImportTx::video`] merges: equal
 /// fingerprints mean merging again changes nothing.
 pub(super) fn video_fingerprint(v: &Video) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (
+    use std::hash::BuildHasher;
+    FINGERPRINT.hash_one((
         &v.author_handle,
         &v.author_key,
         v.created_at,
@@ -51,9 +56,7 @@ pub(super) fn video_fingerprint(v: &Video) -> u64 {
         &v.caption,
         v.duration_s.map(f64::to_bits),
         &v.url,
-    )
-        .hash(&mut h);
-    h.finish()
+    ))
 }
 
 fn value(c: Option<Count>) -> Option<i64> {
