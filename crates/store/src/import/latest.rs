@@ -12,6 +12,7 @@
 //! fold into one write, and the values are bound directly, without a
 //! vector of boxed values per observation).
 
+use super::videos::counts_of;
 use super::{shares_json, ImportTx, Stmt};
 use crate::StoreError;
 use std::collections::HashMap;
@@ -70,17 +71,7 @@ impl LatestBuffer {
         });
         row.observations += 1;
         row.newest_at = row.newest_at.max(at);
-        let counts = [
-            m.views,
-            m.reach,
-            m.likes,
-            m.comments,
-            m.shares,
-            m.saves,
-            m.new_followers,
-            m.profile_views,
-        ];
-        for (kept, value) in row.counts.iter_mut().zip(counts) {
+        for (kept, value) in row.counts.iter_mut().zip(counts_of(m)) {
             fold(kept, value, at);
         }
         let reals = [m.avg_watch_s, m.total_watch_s, m.full_watch_rate];

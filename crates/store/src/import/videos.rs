@@ -19,8 +19,10 @@ pub(crate) const APPROX_BITS: [(&str, u32); 8] = [
     ("profile_views", 128),
 ];
 
-fn approx_mask(m: &Metrics) -> u32 {
-    let counts = [
+/// The count metrics of `m` in the order of [`APPROX_BITS`] (and of
+/// `LATEST_COUNTS`).
+pub(super) fn counts_of(m: &Metrics) -> [Option<Count>; 8] {
+    [
         m.views,
         m.reach,
         m.likes,
@@ -29,8 +31,11 @@ fn approx_mask(m: &Metrics) -> u32 {
         m.saves,
         m.new_followers,
         m.profile_views,
-    ];
-    counts
+    ]
+}
+
+fn approx_mask(m: &Metrics) -> u32 {
+    counts_of(m)
         .iter()
         .zip(APPROX_BITS.iter())
         .filter(|(c, _)| c.is_some_and(|c| c.approximate))
