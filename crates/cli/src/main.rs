@@ -7,6 +7,7 @@
 mod cli;
 mod cmd;
 mod fields;
+mod file_hash;
 mod import_sink;
 mod project;
 mod rules;

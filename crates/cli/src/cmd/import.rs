@@ -1,11 +1,11 @@
 //! `uptake import`: read files into the project, one transaction per file.
 
 use super::Ctx;
+use crate::file_hash::{sha256_file, StreamHash};
 use crate::import_sink::StoreSink;
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{NaiveDate, NaiveDateTime};
-use sha2::{Digest, Sha256};
-use std::io::{IsTerminal, Read, Seek, SeekFrom};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use uptake_ingest::Options;
 use uptake_model::{SourceFormat, PLATFORM_TIKTOK};
@@ -134,75 +134,6 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         out.push(path.to_path_buf());
     }
     Ok(())
-}
-
-fn sha256_file(path: &Path) -> Result<(String, u64)> {
-    let mut hash = StreamHash::default();
-    hash.hash_rest(path)?;
-    Ok(hash.finish())
-}
-
-/// A file's SHA-256, computed from the blocks the reader reads while they
-/// are in memory, so that a large file is not read a second time (hashing
-/// on a thread of its own, as before, read the file twice and, on one core,
-/// competed with the import: bench/zeeschuimer.sh). Blocks must come in
-/// order from the start; a ZIP, read out of order, is hashed again from the
-/// start after reading, and the end of a file that a reader left unread is
-/// hashed after reading too.
-#[derive(Default)]
-struct StreamHash {
-    hasher: Sha256,
-    /// Bytes hashed: the file's first `hashed` bytes.
-    hashed: u64,
-    /// Whether every block so far continued the hashed part.
-    out_of_order: bool,
-}
-
-impl StreamHash {
-    /// Takes the block read at `offset`.
-    fn see(&mut self, offset: u64, bytes: &[u8]) {
-        if self.out_of_order || bytes.is_empty() {
-            return;
-        }
-        if offset == self.hashed {
-            self.hasher.update(bytes);
-            self.hashed += bytes.len() as u64;
-        } else {
-            self.out_of_order = true;
-        }
-    }
-
-    /// Hashes what the blocks seen did not cover: the rest of the file, or
-    /// all of it when they came out of order.
-    fn hash_rest(&mut self, path: &Path) -> Result<()> {
-        if self.out_of_order {
-            *self = StreamHash::default();
-        }
-        let mut file = std::fs::File::open(path)
-            .with_context(|| format!("cannot open `{}`", path.display()))?;
-        file.seek(SeekFrom::Start(self.hashed))
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = file
-                .read(&mut buf)
-                .with_context(|| format!("cannot read `{}`", path.display()))?;
-            if n == 0 {
-                return Ok(());
-            }
-            self.hasher.update(&buf[..n]);
-            self.hashed += n as u64;
-        }
-    }
-
-    /// The hash, lower-case hex, and the number of bytes hashed.
-    fn finish(self) -> (String, u64) {
-        let digest = self.hasher.finalize();
-        (
-            digest.iter().map(|b| format!("{b:02x}")).collect(),
-            self.hashed,
-        )
-    }
 }
 
 /// What happened to one file.
