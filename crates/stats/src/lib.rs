@@ -15,5 +15,6 @@ pub mod error;
 pub mod rank;
 pub mod regress;
 pub mod reliability;
+mod rng;
 
 pub use error::StatsError;

@@ -467,6 +467,14 @@ fn correlate_table(units: &UnitTable, fields: &[String]) -> Result<StatsTable> {
     Ok(t)
 }
 
+/// Tables drawn by the Monte Carlo exact test of a table too large to
+/// enumerate (R's `fisher.test` draws 2,000 by default; 10,000 give a
+/// standard error below 0.005).
+const MONTE_CARLO_TABLES: usize = 10_000;
+
+/// Seed of that test, fixed so that a report is reproducible.
+const MONTE_CARLO_SEED: u64 = 1;
+
 fn crosstab_table(
     units: &UnitTable,
     row_field: &str,
@@ -549,7 +557,23 @@ fn crosstab_table(
                 "Fisher-Freeman-Halton exact test: {}.",
                 uptake_report::apa::p_value(f.p)
             )),
-            Err(e) => t.notes.push(format!("No exact test: {e}.")),
+            // Too large to enumerate: the same test by Monte Carlo, as R's
+            // `fisher.test(simulate.p.value = TRUE)`, with a fixed seed so
+            // that the note is reproducible.
+            Err(exact) => match crosstab::fisher_freeman_halton_monte_carlo(
+                &counts,
+                MONTE_CARLO_TABLES,
+                MONTE_CARLO_SEED,
+            ) {
+                Ok(f) => t.notes.push(format!(
+                    "Fisher-Freeman-Halton test by Monte Carlo ({} tables with the observed margins, seed {}): {} (Monte Carlo standard error {}); the exact enumeration was not possible: {exact}.",
+                    MONTE_CARLO_TABLES,
+                    MONTE_CARLO_SEED,
+                    uptake_report::apa::p_value(f.p),
+                    uptake_report::apa::number(f.standard_error, 4)
+                )),
+                Err(e) => t.notes.push(format!("No exact test: {exact}; {e}.")),
+            },
         }
     }
     if left_out > 0 {

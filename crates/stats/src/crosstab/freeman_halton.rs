@@ -19,8 +19,8 @@
 //! subtree is skipped. This is the pruning idea of Mehta & Patel's (1983)
 //! network algorithm without its merging of equal nodes. The work still
 //! grows quickly with the counts and the number of cells, so the search
-//! stops with an error after [`MAX_STEPS`] steps, pointing to the
-//! chi-square test or a Monte Carlo test. The 2×2 case is
+//! stops with an error after [`MAX_STEPS`] steps; such a table gets the
+//! same test by Monte Carlo ([`super::fisher_freeman_halton_monte_carlo`]). The 2×2 case is
 //! [`super::fisher_exact`], which also gives the odds ratio and one-sided
 //! tests.
 
@@ -56,9 +56,8 @@ pub struct FreemanHalton {
 /// observed margins.
 ///
 /// Errors: [`StatsError::Invalid`] for an empty or ragged table, or when the
-/// search needs more than [`MAX_STEPS`] steps (use the
-/// chi-square test, or a Monte Carlo test such as scipy's
-/// `fisher_exact(table, method=MonteCarloMethod())`);
+/// search needs more than [`MAX_STEPS`] steps (use
+/// [`super::fisher_freeman_halton_monte_carlo`], or the chi-square test);
 /// [`StatsError::Undefined`] when a row or column sums to zero.
 pub fn fisher_freeman_halton<R: AsRef<[u64]>>(table: &[R]) -> Result<FreemanHalton, StatsError> {
     within(table, MAX_STEPS)

@@ -18,8 +18,12 @@
 //! Tables are rows of counts: `&[[u64; 2]]`, `&[Vec<u64>]`, ...
 
 mod freeman_halton;
+mod monte_carlo;
 
 pub use freeman_halton::{fisher_freeman_halton, FreemanHalton, MAX_STEPS};
+pub use monte_carlo::{
+    fisher_freeman_halton_monte_carlo, FreemanHaltonMonteCarlo, MAX_REPLICATES, MAX_UNITS,
+};
 
 use crate::compare::{chi2_sf, Alternative};
 use crate::StatsError;
