@@ -10,6 +10,8 @@ use uptake_report::{render, OutputFormat};
 use uptake_stats::compare::{self, Alternative, MwuMethod, MwuOptions};
 use uptake_stats::{correlate, crosstab, describe, regress};
 
+mod exact;
+
 /// Statistics over the project's videos.
 ///
 /// Any field can be an outcome or a grouping: dissemination metrics (`views`,
@@ -467,20 +469,6 @@ fn correlate_table(units: &UnitTable, fields: &[String]) -> Result<StatsTable> {
     Ok(t)
 }
 
-/// Tables drawn by the Monte Carlo exact test of a table too large to
-/// enumerate (R's `fisher.test` draws 2,000 by default; 10,000 give a
-/// standard error below 0.005).
-const MONTE_CARLO_TABLES: usize = 10_000;
-
-/// Seed of that test, fixed so that a report is reproducible.
-const MONTE_CARLO_SEED: u64 = 1;
-
-/// Largest total the Monte Carlo test is run for: each table shuffles every
-/// unit (10,000 units × 10,000 tables took 0.66 s in a release build);
-/// beyond this the chi-square approximation is good unless cells are
-/// sparse, which its note reports.
-const MONTE_CARLO_MAX_N: u64 = 30_000;
-
 fn crosstab_table(
     units: &UnitTable,
     row_field: &str,
@@ -556,35 +544,7 @@ fn crosstab_table(
             uptake_report::apa::number(f.odds_ratio, 2)
         ));
     } else if chi.shape.0 > 1 && chi.shape.1 > 1 {
-        // The exact test where the chi-square approximation is doubtful;
-        // larger tables can take too long to enumerate, and say so.
-        match crosstab::fisher_freeman_halton(&counts) {
-            Ok(f) => t.notes.push(format!(
-                "Fisher-Freeman-Halton exact test: {}.",
-                uptake_report::apa::p_value(f.p)
-            )),
-            // Too large to enumerate: the same test by Monte Carlo, as R's
-            // `fisher.test(simulate.p.value = TRUE)`, with a fixed seed so
-            // that the note is reproducible.
-            Err(exact) if chi.n > MONTE_CARLO_MAX_N => t.notes.push(format!(
-                "No exact test: {exact}; with N = {} the chi-square test above applies (read its expected-count note).",
-                chi.n
-            )),
-            Err(exact) => match crosstab::fisher_freeman_halton_monte_carlo(
-                &counts,
-                MONTE_CARLO_TABLES,
-                MONTE_CARLO_SEED,
-            ) {
-                Ok(f) => t.notes.push(format!(
-                    "Fisher-Freeman-Halton test by Monte Carlo ({} tables with the observed margins, seed {}): {} (Monte Carlo standard error {}); the exact enumeration was not possible: {exact}.",
-                    MONTE_CARLO_TABLES,
-                    MONTE_CARLO_SEED,
-                    uptake_report::apa::p_value(f.p),
-                    uptake_report::apa::number(f.standard_error, 4)
-                )),
-                Err(e) => t.notes.push(format!("No exact test: {exact}; {e}.")),
-            },
-        }
+        t.notes.push(exact::larger_table_note(&counts, chi.n));
     }
     if left_out > 0 {
         t.notes.push(format!(
