@@ -6,11 +6,11 @@
 //! that came later). Folding observations in memory and then writing the
 //! folded row with the same rule gives the same result as writing each
 //! observation, because the fold applies the rule in arrival order and the
-//! folded row arrives after everything already stored. Writing one row per
-//! video per batch instead of one statement per observation saved about
-//! 7% of a large import (bench/zeeschuimer.sh: re-captures of a video
-//! fold into one write, and the values are bound directly, without a
-//! vector of boxed values per observation).
+//! folded row arrives after everything already stored. The upsert per
+//! observation was about 7% of a large import (measured by leaving it out,
+//! bench/zeeschuimer.sh); now re-captures of a video fold into one write per
+//! batch, and the values are bound directly, without a vector of boxed
+//! values per observation.
 
 use super::videos::counts_of;
 use super::{shares_json, ImportTx, Stmt};
