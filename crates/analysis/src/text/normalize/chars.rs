@@ -2,7 +2,7 @@
 //! base character and its combining marks (each result folded by
 //! [`fold_char`]), and the space inside French guillemets removed.
 
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use super::fold::fold_char;
@@ -32,12 +32,18 @@ impl Normalizer {
             while end < bytes.len() && !bytes[end].is_ascii() {
                 let next = text.get(end..).and_then(|s| s.chars().next());
                 match next {
-                    Some(c) if is_combining_mark(c) || is_invisible(c) => end += c.len_utf8(),
+                    Some(c) if is_combining_mark(c) || is_invisible(c) || becomes_mark(c) => {
+                        end += c.len_utf8()
+                    }
                     _ => break,
                 }
             }
             let chunk = text.get(start..end).unwrap_or("");
-            if is_nfkc_quick(chunk.chars()) == IsNormalized::Yes {
+            // Checked without the invisible characters, which go: a
+            // variation selector between two marks hides that they are out of
+            // canonical order.
+            let visible = chunk.chars().filter(|&c| !is_invisible(c));
+            if is_nfkc_quick(visible) == IsNormalized::Yes {
                 // Most non-ASCII characters (emoji, accented letters) are
                 // already NFKC: skip the normaliser's buffering.
                 for c in chunk.chars() {
@@ -71,9 +77,14 @@ impl Normalizer {
         }
         let mut kept: Vec<Unit> = Vec::with_capacity(self.units.len());
         let mut after_open = false;
-        for u in self.units.drain(..) {
+        let units = std::mem::take(&mut self.units);
+        for (k, &u) in units.iter().enumerate() {
             let space = u.c.is_whitespace();
-            if space && after_open {
+            // A combining mark kept after a space stands alone; without the
+            // space it would follow the quote, where normalising again
+            // would drop it as an accent.
+            let before_mark = units.get(k + 1).is_some_and(|n| is_combining_mark(n.c));
+            if space && after_open && !before_mark {
                 continue;
             }
             if from(&u, '»') {
@@ -86,6 +97,18 @@ impl Normalizer {
         }
         self.units = kept;
     }
+}
+
+/// Whether NFKC turns `c` into a combining mark first (halfwidth `ﾞ` is
+/// U+3099): it belongs to the marks before it, which NFKC reorders or
+/// composes with it (`か` + `ﾞ` → `が`). Normalised apart, the next pass
+/// would see them together and change the text again.
+fn becomes_mark(c: char) -> bool {
+    let mut first = None;
+    decompose_compatible(c, |d| {
+        first.get_or_insert(d);
+    });
+    first.is_some_and(|d| d != c && is_combining_mark(d))
 }
 
 fn utf8_len(first: u8) -> usize {

@@ -113,8 +113,11 @@ pub(super) fn fold_leet(
         } else if s == 0 && after && e - s == 1 {
             let c = token[s].c;
             // Leet characters count as letters here, so that converting an
-            // inner run does not change this decision when normalising again.
-            let letters = token[e..]
+            // inner run does not change this decision when normalising again;
+            // a trailing `!` is punctuation, which a joined spaced-out word
+            // (`4 e e!` → `4ee` then `!`) leaves outside the word.
+            let body = n - token.iter().rev().take_while(|u| u.c == '!').count();
+            let letters = token[e..body.max(e)]
                 .iter()
                 .filter(|u| u.c.is_alphabetic() || leet_letter(u.c).is_some())
                 .count();

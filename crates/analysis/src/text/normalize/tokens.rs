@@ -3,6 +3,8 @@
 //! and writing each word through the per-word folds of
 //! [`obfuscation`](super::obfuscation).
 
+use unicode_normalization::char::is_combining_mark;
+
 use super::emoji::{is_emoji, is_emoji_continuation};
 use super::obfuscation::{fold_homoglyphs, fold_leet, leet_letter, push_collapsing_repeats};
 use super::{Normalized, Normalizer, Unit};
@@ -181,8 +183,13 @@ fn is_single(units: &[Unit], i: usize) -> bool {
 }
 
 /// A character that can be one letter of a spaced-out word.
+///
+/// Not a combining mark (a Devanagari vowel sign is alphabetic): joining
+/// would put it straight after a letter, where normalising again would drop
+/// it as an accent, and normalising twice must change nothing.
 fn is_spelling_unit(c: char) -> bool {
-    c.is_alphabetic() || leet_letter(c).is_some_and(|_| c.is_ascii_digit() || c == '$' || c == '@')
+    (c.is_alphabetic() && !is_combining_mark(c))
+        || leet_letter(c).is_some_and(|_| c.is_ascii_digit() || c == '$' || c == '@')
 }
 
 fn is_spacing_separator(c: char) -> bool {
