@@ -48,28 +48,37 @@ impl std::fmt::Display for StoringStopped {
 
 impl std::error::Error for StoringStopped {}
 
+/// A batch of messages with the reader's position in the file when it was
+/// sent: the storing side reports that position once it has stored the
+/// batch, so progress follows what is stored, not how far the reader ran
+/// ahead (which depends on the speed of the two threads).
+type Batch = (Vec<Message>, u64);
+
 /// The reading thread's sink: collects messages and sends them in batches.
-struct ChannelSink {
+struct ChannelSink<'p> {
     batch: Vec<Message>,
-    sender: SyncSender<Vec<Message>>,
+    sender: SyncSender<Batch>,
+    /// The reader's position, kept by the reading thread itself.
+    position: &'p AtomicU64,
     /// Set when a hand-over made by `warn` (which cannot fail) found the
     /// storing side gone; the next `push` reports it.
     stopped: bool,
 }
 
-impl ChannelSink {
+impl ChannelSink<'_> {
     fn flush(&mut self) -> Result<(), SinkError> {
         if self.batch.is_empty() {
             return Ok(());
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ITEMS));
+        let at = self.position.load(Ordering::Relaxed);
         self.sender
-            .send(batch)
+            .send((batch, at))
             .map_err(|_| Box::new(StoringStopped) as SinkError)
     }
 }
 
-impl ChannelSink {
+impl ChannelSink<'_> {
     fn flush_if_full(&mut self) {
         if self.batch.len() >= BATCH_ITEMS && self.flush().is_err() {
             self.stopped = true;
@@ -78,7 +87,7 @@ impl ChannelSink {
     }
 }
 
-impl Sink for ChannelSink {
+impl Sink for ChannelSink<'_> {
     fn begin_part(&mut self, name: &str, format: SourceFormat) {
         self.batch.push(Message::Part(name.to_string(), format));
         self.flush_if_full();
@@ -106,7 +115,9 @@ impl Sink for ChannelSink {
 /// Does what [`read_path`](crate::read_path) does, with the reading on a
 /// second thread: `sink` receives the same parts, items and warnings in the
 /// same order, on the calling thread, and `progress` gets the reader's
-/// position (never going back) as batches arrive. `bytes` is called on the
+/// position (never going back) as batches are stored: the position the
+/// reader had reached when it sent the batch, so the reports for a file do
+/// not depend on how fast either thread runs. `bytes` is called on the
 /// reading thread, as in [`read_path_with_bytes`].
 ///
 /// A sink error stops the reader and is returned as [`IngestError::Sink`]
@@ -121,7 +132,7 @@ pub fn read_path_pipelined(
 ) -> Result<ReadSummary, IngestError> {
     let position = AtomicU64::new(0);
     std::thread::scope(|scope| {
-        let (sender, receiver) = sync_channel::<Vec<Message>>(QUEUED_BATCHES);
+        let (sender, receiver) = sync_channel::<Batch>(QUEUED_BATCHES);
         let position = &position;
         let reader = std::thread::Builder::new()
             .name("uptake-read".into())
@@ -129,6 +140,7 @@ pub fn read_path_pipelined(
                 let mut channel = ChannelSink {
                     batch: Vec::with_capacity(BATCH_ITEMS),
                     sender,
+                    position,
                     stopped: false,
                 };
                 let read = read_path_with_bytes(
@@ -158,7 +170,7 @@ pub fn read_path_pipelined(
             })?;
         let mut refused: Option<IngestError> = None;
         let mut shown = 0u64;
-        'batches: for batch in receiver.iter() {
+        'batches: for (batch, at) in receiver.iter() {
             for message in batch {
                 match message {
                     Message::Part(name, format) => sink.begin_part(&name, format),
@@ -172,7 +184,6 @@ pub fn read_path_pipelined(
                     }
                 }
             }
-            let at = position.load(Ordering::Relaxed);
             if at > shown {
                 shown = at;
                 progress(at);
