@@ -109,6 +109,9 @@ pub const IDENTIFYING_KEYS: &[&str] = &[
     "display_name",
     "username",
     "author_name",
+    // A music object's author (for an "original sound", the video's
+    // author), wherever TikTok nests it.
+    "authorName",
     "author_full",
     "author_avatar",
     "author_avatar_url",

@@ -158,8 +158,6 @@ pub(super) enum Slot {
     VideoInfo,
     /// A comment's `data.user`.
     User,
-    /// A `music` object (`data.music`, or one nested anywhere).
-    Music,
     /// A `share_info` object (a comment's `data.share_info`, or one nested
     /// anywhere).
     ShareInfo,
@@ -191,7 +189,6 @@ pub(super) fn child(slot: Slot, key: &[u8]) -> Slot {
             b"stats" => Slot::Stats(F_STATS),
             b"statsV2" => Slot::Stats(F_STATS_V2),
             b"video" => Slot::VideoInfo,
-            b"music" => Slot::Music,
             b"aweme_id" => Slot::Field(F_AWEME_ID),
             b"text" => Slot::Field(F_TEXT),
             b"digg_count" => Slot::Field(F_DIGG_COUNT),
@@ -235,18 +232,17 @@ pub(super) fn child(slot: Slot, key: &[u8]) -> Slot {
             b"nickname" => Slot::Field(F_USER_NICK),
             _ => context(key),
         },
-        // Anywhere else, `music` and `share_info` objects are still what
+        // Anywhere else, `share_info` objects are still what
         // `super::scrub::extra_identifying` looks at: TikTok nests them in
         // reposts, duets and mixes too.
         _ => context(key),
     }
 }
 
-/// The slot of a `music` or `share_info` object outside `data`.
+/// The slot of a `share_info` object outside `data`.
 #[inline]
 fn context(key: &[u8]) -> Slot {
     match key {
-        b"music" => Slot::Music,
         b"share_info" => Slot::ShareInfo,
         _ => Slot::Skip,
     }

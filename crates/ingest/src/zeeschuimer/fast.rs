@@ -337,8 +337,8 @@ impl<'t> Scan<'t, '_, '_> {
         }
     }
 
-    /// An array: its elements keep `replace_scalar`, and a music or
-    /// share_info slot ([`element_slot`]), as in `Walk::visit_seq`.
+    /// An array: its elements keep `replace_scalar`, and a share_info
+    /// slot ([`element_slot`]), as in `Walk::visit_seq`.
     fn array(&mut self, slot: Slot, in_person: bool, replace_scalar: bool, depth: usize) -> Res {
         if depth > MAX_DEPTH {
             return Err(Bail);
@@ -435,7 +435,7 @@ impl<'t> Scan<'t, '_, '_> {
     fn member(&mut self, slot: Slot, key: &[u8], in_person: bool, depth: usize) -> Res {
         let flags = self.st.keys.flags_of(key);
         // Most keys are below values nothing is captured from, and only
-        // `music` and `share_info` matter there.
+        // `share_info` matters there.
         let child_slot = if slot == Slot::Skip && flags & CONTEXT == 0 {
             Slot::Skip
         } else {

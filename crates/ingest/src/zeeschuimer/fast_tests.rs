@@ -275,7 +275,8 @@ fn person_array() -> impl Strategy<Value = String> {
         })
 }
 
-/// A `music` or `share_info` object inside arrays, whose names are removed
+/// A `share_info` object (or a `music` one, whose `authorName` goes wherever
+/// it is) inside arrays, whose text is removed
 /// all the same: in an array under its key (`"music":[{"authorName":"h"}]`,
 /// also in an array of arrays, and below an object) or as the member of an
 /// object in another array (`"playlist":[{"music":{…}}]`).

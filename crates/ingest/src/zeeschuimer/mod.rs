@@ -25,9 +25,9 @@
 //! byte-for-byte what `scrub_raw(&value).to_string()` gives (tested), plus:
 //! the envelope's `user_agent` is dropped, handles and person parameters in
 //! links are removed (`links`: `/@handle` becomes `/@[removed]`, also
-//! percent-encoded, in query values and without a scheme), names in
-//! `music.authorName` and `share_info.desc` are removed wherever a `music` or
-//! `share_info` object is, and NUL characters are stripped (`formats.md` §8)
+//! percent-encoded, in query values and without a scheme), `authorName` (a
+//! music object's author) is removed wherever it is, and so is `desc` wherever
+//! a `share_info` object is, and NUL characters are stripped (`formats.md` §8)
 //! with a warning. After the walk, every captured handle and nickname (all of
 //! them when a line has several) is removed wherever else the record repeats
 //! it (`scrub::remove_names`).

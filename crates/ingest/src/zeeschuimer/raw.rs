@@ -169,7 +169,7 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         // A person key's scalars are removed inside arrays too
         // (`"author": ["someone"]`), at any depth: `replace_scalar` is kept.
-        // So are the names of music and share_info objects in arrays.
+        // So is the text of share_info objects in arrays.
         let Walk {
             st,
             slot,
@@ -498,20 +498,22 @@ mod tests {
     }
 
     #[test]
-    fn music_and_share_info_in_arrays_lose_their_names() {
+    fn music_authors_anywhere_and_share_info_in_arrays_lose_their_names() {
         let line = concat!(
             r#"{"item_id":"1","data":{"music":[{"authorName":"Maker A","title":"t"},"#,
             r#"[{"authorName":"Maker B"}],"s",7],"#,
             r#""x":{"share_info":[[{"desc":"Sharer's","url":"u"}]]},"#,
             r#""p":[{"music":{"authorName":"Maker C"}}],"#,
-            r#""q":[{"authorName":"kept","desc":"kept too"}]}}"#
+            r#""q":[{"authorName":"Maker D","desc":"kept"}],"#,
+            r#""musics":{"x":{"authorName":"Maker E"}}}}"#
         );
         let expected = concat!(
             r#"{"item_id":"1","data":{"music":[{"authorName":"[removed]","title":"t"},"#,
             r#"[{"authorName":"[removed]"}],"s",7],"#,
             r#""x":{"share_info":[[{"desc":"[removed]","url":"u"}]]},"#,
             r#""p":[{"music":{"authorName":"[removed]"}}],"#,
-            r#""q":[{"authorName":"kept","desc":"kept too"}]}}"#
+            r#""q":[{"authorName":"[removed]","desc":"kept"}],"#,
+            r#""musics":{"x":{"authorName":"[removed]"}}}}"#
         );
         assert_eq!(raw_of(line), expected);
     }

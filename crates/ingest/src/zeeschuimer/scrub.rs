@@ -22,8 +22,8 @@ pub(crate) const PERSON_KEYS: &[&str] = &[
 ];
 
 /// Keys removed besides [`IDENTIFYING_KEYS`]: the names of people a comment
-/// replies to, and (with context, see [`extra_identifying`]) the music's
-/// author, which for an "original sound" is the video's author.
+/// replies to (and, with context, see [`extra_identifying`], what a
+/// `share_info` object says).
 pub(super) const EXTRA_KEYS: &[&str] = &[
     "reply_to_username",
     "reply_to_nickname",
@@ -33,27 +33,23 @@ pub(super) const EXTRA_KEYS: &[&str] = &[
 
 /// Keys whose object's keys [`extra_identifying`] looks at wherever the
 /// object is (flagged [`CONTEXT`]).
-const CONTEXT_KEYS: &[&str] = &["music", "share_info"];
+const CONTEXT_KEYS: &[&str] = &["share_info"];
 
 /// True when `key` under `slot` names a person although
 /// [`IDENTIFYING_KEYS`] does not list it, by where it is ([`EXTRA_KEYS`]
 /// are added to the [`KeySet`]).
 pub(super) fn extra_identifying(slot: Slot, key: &[u8]) -> bool {
-    matches!(
-        (slot, key),
-        (Slot::Music, b"authorName") | (Slot::ShareInfo, b"desc")
-    )
+    matches!((slot, key), (Slot::ShareInfo, b"desc"))
 }
 
-/// The slot of an array's elements: an array under `music` or
-/// `share_info` holds music or share_info objects (`"music":[{"authorName":
-/// …}]`, also in arrays of arrays), whose names [`extra_identifying`]
-/// removes as in a single object. Elsewhere nothing in an array is
+/// The slot of an array's elements: an array under `share_info` holds
+/// share_info objects (`"share_info":[{"desc": …}]`, also in arrays of
+/// arrays), whose text [`extra_identifying`] removes as in a single object. Elsewhere nothing in an array is
 /// captured. The walk and the fast path both ask here, so they agree.
 #[inline]
 pub(super) fn element_slot(slot: Slot) -> Slot {
     match slot {
-        Slot::Music | Slot::ShareInfo => slot,
+        Slot::ShareInfo => slot,
         _ => Slot::Skip,
     }
 }
