@@ -2,6 +2,11 @@
 
 use crate::{Store, StoreError};
 use rusqlite::params;
+use std::time::Duration;
+
+/// How long an erasure waits for readers before it leaves the log for
+/// SQLite to empty later ([`Erased::log_kept`]).
+const LOG_WAIT: Duration = Duration::from_secs(2);
 
 /// What an erasure removed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -16,6 +21,22 @@ pub struct Erased {
     pub raw_records: u64,
     /// Profile snapshots removed.
     pub profiles: u64,
+    /// Whether the write-ahead log could not be emptied after the erasure:
+    /// another connection (`uptake serve`) was reading. The log may then
+    /// still hold copies of the erased rows until it is checkpointed, which
+    /// SQLite does when the last connection closes.
+    pub log_kept: bool,
+}
+
+impl Erased {
+    /// Whether nothing was stored about them.
+    pub fn is_empty(&self) -> bool {
+        self.comments == 0
+            && self.videos == 0
+            && self.observations == 0
+            && self.raw_records == 0
+            && self.profiles == 0
+    }
 }
 
 impl Store {
@@ -23,7 +44,10 @@ impl Store {
     /// their comments, their videos (with those videos' observations and
     /// comments), their profile snapshots, and the raw records behind all of
     /// these. Runs in one transaction with SQLite's `secure_delete`, so freed
-    /// pages are overwritten rather than left readable in the file.
+    /// pages are overwritten rather than left readable in the file, and then
+    /// empties the write-ahead log, which holds earlier copies of the pages
+    /// while another connection keeps the database open ([`Erased::log_kept`]
+    /// says when it could not).
     pub fn erase_author(&mut self, author_key: &str) -> Result<Erased, StoreError> {
         self.erase(
             "SELECT id FROM videos WHERE author_key = ?1",
@@ -132,6 +156,18 @@ impl Store {
         self.conn
             .pragma_update(None, "secure_delete", false)
             .map_err(sql)?;
+        // The log's frames (the import's pages with the rows, the erasure's
+        // overwritten ones) go into the file and the log is cut to nothing,
+        // unless a reader is using it: a web request is over in well under
+        // a second, so the wait for one is shorter than for a writer.
+        self.conn.busy_timeout(LOG_WAIT).map_err(sql)?;
+        let checkpoint = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            });
+        self.conn.busy_timeout(crate::BUSY_TIMEOUT).map_err(sql)?;
+        erased.log_kept = checkpoint.map_err(sql)? != 0;
         Ok(erased)
     }
 }

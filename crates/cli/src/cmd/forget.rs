@@ -11,7 +11,8 @@ use uptake_model::{author_key, PLATFORM_TIKTOK};
 /// and the raw records behind them. Give the pseudonym shown in outputs
 /// (u_…), or their @handle (uptake computes the pseudonym; the handle itself
 /// is not stored). --video erases one video with its metrics, comments and
-/// raw records. Freed database pages are overwritten (SQLite secure_delete).
+/// raw records. Freed database pages are overwritten (SQLite secure_delete)
+/// and the write-ahead log is emptied.
 /// Files you imported are not touched: delete or re-export them too, or a
 /// later import brings the data back.
 ///
@@ -75,16 +76,22 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         _ => bail!("give exactly one of --author or --video"),
     };
     super::print(&format!(
-        "erased {what}: {} comments, {} videos, {} observations, {} profile snapshots, {} raw records\n{}",
+        "erased {what}: {} comments, {} videos, {} observations, {} profile snapshots, {} raw records\n{}{}",
         erased.comments,
         erased.videos,
         erased.observations,
         erased.profiles,
         erased.raw_records,
-        if erased == uptake_store::Erased::default() {
+        if erased.is_empty() {
             "nothing was stored about them\n"
         } else {
             "the files you imported still hold this data: delete them too, or a later import brings it back\n"
+        },
+        if erased.log_kept {
+            "another program (`uptake serve`?) is reading the database: copies of what was erased stay in \
+             its write-ahead log (.uptake/uptake.db-wal) until every program using the project closes it\n"
+        } else {
+            ""
         }
     ))
 }

@@ -6,6 +6,7 @@ mod account;
 mod annotations;
 mod bulk;
 mod comments;
+mod erasure;
 mod imports;
 mod schema;
 
