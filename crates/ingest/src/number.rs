@@ -282,7 +282,8 @@ pub fn video_id_from_link(text: &str) -> Result<String, ValueError> {
                 .take_while(|c| c.is_ascii_digit())
                 .collect();
             if !digits.is_empty() {
-                return Ok(digits);
+                // The same rules as a bare id (at most 40 digits).
+                return parse_id(&digits);
             }
         }
     }
@@ -468,5 +469,8 @@ mod tests {
             Some("7412345678901234567")
         );
         assert!(video_id_from_link("https://www.tiktok.com/@kmb_lab").is_err());
+        // A link's digits follow the rules of a bare id: at most 40.
+        let long = format!("https://www.tiktok.com/@a/video/{}", "7".repeat(41));
+        assert!(video_id_from_link(&long).is_err());
     }
 }

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::file_hash::{sha256_file, StreamHash};
 use crate::import_sink::StoreSink;
 use anyhow::{anyhow, bail, Context as _, Result};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use uptake_ingest::Options;
@@ -13,6 +13,9 @@ use uptake_store::{NewImport, Store};
 /// How far an import has got: the web app's type, so that `uptake serve`
 /// hands the same reports to its jobs.
 pub use uptake_web::config::ImportProgress;
+pub use when::{parse_offset, parse_utc};
+
+mod when;
 
 /// Import files, folders or ZIPs; the format is detected from the content.
 ///
@@ -60,51 +63,29 @@ pub struct Args {
     pub keep_going: bool,
 }
 
-/// Parses `+HH:MM`, `-HH:MM`, `+HH` or `Z` into minutes east of UTC.
-pub fn parse_offset(text: &str) -> Option<i32> {
-    let t = text.trim();
-    if t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("utc") {
-        return Some(0);
-    }
-    let (sign, rest) = match t.chars().next()? {
-        '+' => (1, &t[1..]),
-        '-' | '−' => (-1, t.trim_start_matches(['-', '−'])),
-        _ => return None,
-    };
-    let (h, m) = match rest.split_once(':') {
-        Some((h, m)) => (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?),
-        None if rest.len() == 4 => (rest[..2].parse().ok()?, rest[2..].parse().ok()?),
-        None => (rest.parse().ok()?, 0),
-    };
-    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
-}
-
-/// Parses `YYYY-MM-DD` (start of day) or `YYYY-MM-DD HH:MM[:SS]` as UTC.
-pub fn parse_utc(text: &str) -> Option<i64> {
-    let t = text.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().timestamp());
-    }
-    for fmt in [
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(t.trim_end_matches('Z'), fmt) {
-            return Some(dt.and_utc().timestamp());
-        }
-    }
-    None
-}
-
 /// File types a folder walk picks up; anything else in a folder is skipped.
 const READABLE: &[&str] = &[
     "csv", "tsv", "txt", "xlsx", "zip", "json", "ndjson", "jsonl",
 ];
 
+/// The files to import under `path`, in name order. Each folder is listed
+/// once, by its canonical path: a symbolic link back to a parent (`a -> .`,
+/// as unpacked archives can hold) would otherwise be walked forever.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    collect_in(path, out, &mut std::collections::HashSet::new())
+}
+
+fn collect_in(
+    path: &Path,
+    out: &mut Vec<PathBuf>,
+    listed: &mut std::collections::HashSet<PathBuf>,
+) -> Result<()> {
     if path.is_dir() {
+        let canonical = std::fs::canonicalize(path)
+            .with_context(|| format!("cannot open folder `{}`", path.display()))?;
+        if !listed.insert(canonical) {
+            return Ok(());
+        }
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
             .with_context(|| format!("cannot list `{}`", path.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -119,7 +100,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
                 continue;
             }
             if p.is_dir() {
-                collect(&p, out)?;
+                collect_in(&p, out, listed)?;
             } else {
                 let ext = p
                     .extension()

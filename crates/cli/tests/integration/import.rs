@@ -57,6 +57,29 @@ fn a_folder_is_read_recursively_and_other_files_are_skipped() {
     assert!(run.stdout.contains("studio-content"), "{}", run.stdout);
 }
 
+/// Links back to a parent folder (as unpacked archives can hold) are
+/// followed once: the walk used to go round them until memory ran out.
+#[cfg(unix)]
+#[test]
+fn a_folder_with_links_back_to_itself_is_walked_once() {
+    let sb = Sandbox::new();
+    sb.project();
+    sb.write(
+        "exports/Content_synthetic_kmb_lab.zip",
+        &super::example_bytes("Content_synthetic_kmb_lab.zip"),
+    );
+    let exports = sb.path().join("exports");
+    std::os::unix::fs::symlink(".", exports.join("a")).unwrap();
+    std::os::unix::fs::symlink("..", exports.join("b")).unwrap();
+    let run = sb.run_in("p", &["import", "../exports"]).ok();
+    let imported = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("imported "))
+        .count();
+    assert_eq!(imported, 1, "{}", run.stdout);
+}
+
 #[test]
 fn the_printed_template_imports_as_an_empty_template() {
     let sb = Sandbox::new();

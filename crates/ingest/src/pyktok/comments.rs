@@ -4,7 +4,7 @@
 use super::scrub::scrub;
 use super::table::Cells;
 use super::{repr, value_error, State};
-use crate::api_json::push;
+use crate::api_json::{push, unix_time, Scalar};
 use crate::error::IngestError;
 use crate::number::{self, ValueError};
 use crate::privacy::Person;
@@ -131,7 +131,7 @@ impl State<'_> {
             parent_id,
             author_key: author.key,
             author_handle: author.handle,
-            created_at: count("create_time")?.map(|c| c.value),
+            created_at: created_at(row.get("create_time")).map_err(|e| at("create_time", e))?,
             text: row.get_untrimmed("text"),
             likes: count("digg_count")?,
             replies: count("reply_comment_total")?,
@@ -198,4 +198,16 @@ impl State<'_> {
             records,
         )
     }
+}
+
+/// A comment's `create_time`: Unix seconds as TikTok gave them, which pandas
+/// writes as `1725000000`, or `1725000000.0` when the column has gaps. Not a
+/// count: `1.2K` or a negative number is an error, not a time.
+fn created_at(text: &str) -> Result<Option<i64>, ValueError> {
+    if number::is_missing(text) {
+        return Ok(None);
+    }
+    let t = text.trim();
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    Ok(unix_time(&Scalar::Text(t.to_string()))?.map(|(secs, _)| secs))
 }

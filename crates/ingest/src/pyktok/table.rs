@@ -142,18 +142,27 @@ impl<R: Read> Cells<'_, '_, R> {
     }
 
     /// The row as a JSON object of header → cell, without the pandas index.
-    /// `nested` turns a cell into a JSON value (Python repr cells).
+    /// `nested` turns a cell into a JSON value (Python repr cells). Only the
+    /// cells the row has: a short row under a very wide header would
+    /// otherwise repeat every header name, and a small file could grow the
+    /// database by gigabytes.
     pub(super) fn raw(
         &self,
         mut nested: impl FnMut(&str, &str) -> Option<Value>,
     ) -> Map<String, Value> {
         let mut map = Map::new();
-        for (i, h) in self.table.header_raw.iter().enumerate() {
+        for (i, (h, cell)) in self
+            .table
+            .header_raw
+            .iter()
+            .zip(&self.row.cells)
+            .enumerate()
+        {
             let norm = self.table.header.get(i).map(String::as_str).unwrap_or("");
             if i == 0 && is_index(norm) {
                 continue;
             }
-            let cell = self.row.cells.get(i).map(String::as_str).unwrap_or("");
+            let cell = cell.as_str();
             let value = nested(norm, cell).unwrap_or_else(|| Value::String(cell.to_string()));
             map.insert(h.clone(), value);
         }

@@ -67,10 +67,15 @@ impl<R: Read> Lines<'_, R> {
                 continue;
             }
             let start = self.line;
+            // Quotes are counted per physical line, not over the whole
+            // record again after each one: a quoted cell spanning many lines
+            // would make that quadratic.
+            let mut quotes = text.matches('"').count();
             let mut record = text;
-            while record.matches('"').count() % 2 == 1 {
+            while quotes % 2 == 1 {
                 match self.physical()? {
                     Some(more) => {
+                        quotes += more.matches('"').count();
                         record.push('\n');
                         record.push_str(&more);
                     }

@@ -125,14 +125,17 @@ pub(super) fn read_row(
     metrics.territories = parse_territories(cell(Column::TopTerritories))
         .map_err(|e| at(Column::TopTerritories, e))?;
 
+    // Only the cells the row has: a short row under a very wide header
+    // would otherwise repeat every header name, and a small file could grow
+    // the database by gigabytes.
     let mut raw = String::from("{");
-    for (i, h) in header.iter().enumerate() {
+    for (i, (h, c)) in header.iter().zip(cells).enumerate() {
         if i > 0 {
             raw.push(',');
         }
         write_str(&mut raw, h.trim());
         raw.push(':');
-        write_str(&mut raw, cells.get(i).map(String::as_str).unwrap_or(""));
+        write_str(&mut raw, c);
     }
     raw.push('}');
 

@@ -30,7 +30,7 @@
 //! a `share_info` object is, and NUL characters are stripped (`formats.md` §8)
 //! with a warning. After the walk, every captured handle and nickname (all of
 //! them when a line has several) is removed wherever else the record repeats
-//! it (`scrub::remove_names`).
+//! it, inside string values (`names::remove_names`).
 //!
 //! The walk has two implementations. The reference is a serde visitor
 //! (`raw::Walk`). In front of it, a hand-written scanner (`fast`) copies
@@ -47,6 +47,7 @@ mod fast;
 mod fast_tests;
 mod lex;
 mod links;
+mod names;
 mod posts;
 mod raw;
 mod scrub;
@@ -55,7 +56,8 @@ mod tally;
 pub(crate) use links::scrub_links;
 pub(crate) use posts::looks_rounded;
 pub(crate) use raw::write_str;
-pub(crate) use scrub::{remove_names, KeySet, PERSON_KEYS};
+pub(crate) use names::remove_names;
+pub(crate) use scrub::{KeySet, PERSON_KEYS};
 
 use crate::api_json::Scalar;
 use crate::error::IngestError;

@@ -1,15 +1,12 @@
 //! The privacy rules of the raw record beyond the walk itself: which keys
 //! identify a person (the [`KeySet`] table, and keys that do so only by
-//! where they are, also inside arrays: [`element_slot`]) and names repeated
-//! in free text ([`remove_names`]).
-//! People in links are `super::links`.
+//! where they are, also inside arrays: [`element_slot`]).
+//! Names repeated in free text are `super::names`, people in links
+//! `super::links`.
 
 use super::capture::Slot;
-use super::raw::write_str;
 #[cfg(doc)]
 use crate::privacy::IDENTIFYING_KEYS;
-use aho_corasick::{AhoCorasick, MatchKind};
-use memchr::memmem;
 
 /// Keys whose object value describes a person: the same list as
 /// `privacy.rs` uses (kept in step by the `scrubs_like_scrub_raw` test).
@@ -171,81 +168,6 @@ impl KeySet {
         self.flags(key) & IDENTIFYING != 0
     }
 }
-
-/// Removes the people's names and handles of a record wherever they are
-/// left in its raw text: TikTok repeats them in free text, e.g. an original
-/// sound's `music.title` is `"original sound - <nickname>"`. Names shorter
-/// than 3 characters are left alone (they would match ordinary words).
-pub(crate) fn remove_names<'a>(raw: &mut String, names: impl Iterator<Item = &'a str> + Clone) {
-    if names.clone().nth(FEW_NAMES).is_some() {
-        return remove_many_names(raw, names);
-    }
-    let mut escaped = String::new();
-    for name in names {
-        if let Some(needle) = as_written(name, &mut escaped) {
-            remove_one(raw, needle);
-        }
-    }
-}
-
-/// Replaces every `needle` in `raw` with `[removed]`. memchr's search
-/// first: it is several times faster than `str::contains` over a record of
-/// a few kilobytes, and most records do not hold the name.
-fn remove_one(raw: &mut String, needle: &str) {
-    if memmem::find(raw.as_bytes(), needle.as_bytes()).is_some() {
-        *raw = raw.replace(needle, "[removed]");
-    }
-}
-
-/// `name` as the raw JSON text writes it (escaped, without quotes), using
-/// `buf`; `None` for names too short to remove.
-fn as_written<'b>(name: &str, buf: &'b mut String) -> Option<&'b str> {
-    let name = name.trim();
-    if name.chars().count() < 3 {
-        return None;
-    }
-    buf.clear();
-    write_str(buf, name);
-    buf.get(1..buf.len().saturating_sub(1))
-        .filter(|needle| !needle.is_empty())
-}
-
-/// [`remove_names`] for a line naming many people (a hostile line can
-/// repeat a person object thousands of times): all names in one pass, so
-/// that the work grows with the line's length plus the names' rather than
-/// with their product.
-fn remove_many_names<'a>(raw: &mut String, names: impl Iterator<Item = &'a str>) {
-    let mut buf = String::new();
-    let mut needles: Vec<String> = names
-        .filter_map(|name| as_written(name, &mut buf).map(str::to_string))
-        .collect();
-    needles.sort_unstable();
-    needles.dedup();
-    let matcher = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&needles);
-    match matcher {
-        Ok(matcher) => {
-            let mut out = String::with_capacity(raw.len());
-            matcher.replace_all_with(raw, &mut out, |_, _, dst| {
-                dst.push_str("[removed]");
-                true
-            });
-            *raw = out;
-        }
-        // Should the matcher fail to build, each is searched for alone.
-        Err(_) => {
-            for needle in &needles {
-                remove_one(raw, needle);
-            }
-        }
-    }
-}
-
-/// Up to this many names, each is searched for on its own (a capture names
-/// one to four people, and this allocates nothing); more are searched for
-/// together.
-const FEW_NAMES: usize = 8;
 
 #[cfg(test)]
 mod tests {

@@ -479,6 +479,64 @@ fn unknown_headers_and_bad_user_reprs_are_errors() {
     assert!(pyktok::parse(text.as_bytes(), &ctx, &mut VecSink::default()).is_err());
 }
 
+#[test]
+fn a_short_row_keeps_only_its_own_cells_in_the_raw_record() -> TestResult {
+    // A header 20,000 columns wide over rows of two cells.
+    let mut text = String::from("video_id,video_diggcount");
+    for i in 0..20_000 {
+        text.push_str(&format!(",c{i}"));
+    }
+    text.push('\n');
+    text.push_str("7412345678901234567,5\n7412345678901234568,6\n");
+    let options = options();
+    let ctx = Context::new("wide.csv", &options);
+    let mut sink = VecSink::default();
+    pyktok::parse(text.as_bytes(), &ctx, &mut sink)?;
+    assert_eq!(sink.items.len(), 2);
+    for item in &sink.items {
+        let raw = item.raw.as_deref().unwrap_or("");
+        assert!(
+            raw.len() < 100 && raw.contains("video_diggcount") && !raw.contains("c0"),
+            "raw record of a two-cell row ({} bytes): {}",
+            raw.len(),
+            &raw[..raw.len().min(200)]
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_comment_time_is_a_unix_time_not_a_count() -> TestResult {
+    let options = options();
+    let ctx = Context::new("c.csv", &options);
+    let header = ",cid,text,create_time,aweme_id\n";
+    let mut sink = VecSink::default();
+    let text = format!("{header}0,1,hi,1725010000.0,7412345678901234567\n");
+    pyktok::parse(text.as_bytes(), &ctx, &mut sink)?;
+    let created: Vec<Option<i64>> = sink
+        .items
+        .iter()
+        .flat_map(|i| &i.records)
+        .filter_map(|r| match r {
+            Record::Comment(c) => Some(c.created_at),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(created, vec![Some(1_725_010_000)]);
+    for bad in ["1.2K", "-9223372036854775808", "-5", "1725010000000"] {
+        let text = format!("{header}0,1,hi,{bad},7412345678901234567\n");
+        let e = pyktok::parse(text.as_bytes(), &ctx, &mut VecSink::default())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("line 2") && e.contains("create_time") && e.contains("Unix time"),
+            "{bad}: {e}"
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 

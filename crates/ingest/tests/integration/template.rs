@@ -165,6 +165,65 @@ fn semicolons_bom_reordered_columns_and_observed_from_options() -> TestResult {
     Ok(())
 }
 
+/// Reads `text` as a file through `read_path`.
+fn read_text(text: &str) -> (Result<ReadSummary, IngestError>, VecSink) {
+    let mut file = tempfile::NamedTempFile::new().unwrap_or_else(|e| panic!("{e}"));
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.flush())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sink = VecSink::default();
+    let result = read_path(file.path(), &Options::default(), &mut sink, &mut |_| {});
+    (result, sink)
+}
+
+#[test]
+fn a_short_row_keeps_only_its_own_cells_in_the_raw_record() -> TestResult {
+    // A header 20,000 columns wide over rows of two cells: the raw record
+    // must not repeat every header name for every row.
+    let mut text = String::from("video,observed");
+    for i in 0..20_000 {
+        text.push_str(&format!(",x{i}"));
+    }
+    text.push('\n');
+    for i in 0..3 {
+        text.push_str(&format!("741234567890123456{i},2024-09-01\n"));
+    }
+    let (result, sink) = read_text(&text);
+    result?;
+    assert_eq!(sink.items.len(), 3);
+    for (i, item) in sink.items.iter().enumerate() {
+        let raw = item.raw.as_deref().unwrap_or("");
+        assert_eq!(
+            raw,
+            format!(r#"{{"video":"741234567890123456{i}","observed":"2024-09-01"}}"#),
+            "raw record of a two-cell row ({} bytes)",
+            raw.len()
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_quoted_cell_over_many_lines_is_read_in_linear_time() -> TestResult {
+    // 200,000 physical lines in one quoted cell (under the 1 MiB record
+    // limit): counting the quotes of the whole record again after every
+    // line took minutes; counting each line once takes milliseconds.
+    let text = format!(
+        "video,observed,title\n7412345678901234567,2024-09-01,\"{}\"\n",
+        "\n".repeat(200_000)
+    );
+    let start = std::time::Instant::now();
+    let (result, sink) = read_text(&text);
+    result?;
+    assert_eq!(sink.items.len(), 1);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    Ok(())
+}
+
 #[test]
 fn a_bad_value_names_the_line_and_column() {
     let (result, _) = read("template/bad_value.csv", &Options::default());
