@@ -12,6 +12,7 @@ mod import_sink;
 mod project;
 mod rules;
 mod stats_table;
+mod terminal;
 
 /// See the `mimalloc` feature in Cargo.toml: memory allocated by the import's
 /// reading thread is freed by its storing thread.
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {}", error_text(&err));
+            let _ = writeln!(stderr, "error: {}", terminal::safe(&error_text(&err)));
             ExitCode::from(1)
         }
     }

@@ -64,9 +64,10 @@ pub struct Args {
 }
 
 /// File types a folder walk picks up; anything else in a folder is skipped.
-const READABLE: &[&str] = &[
-    "csv", "tsv", "txt", "xlsx", "zip", "json", "ndjson", "jsonl",
-];
+/// Not `.txt`: export folders hold notes and READMEs as text files, and no
+/// format uptake reads is saved as `.txt` by its tool (name such a file on
+/// the command line to import it).
+const READABLE: &[&str] = &["csv", "tsv", "xlsx", "zip", "json", "ndjson", "jsonl"];
 
 /// The files to import under `path`, in name order. Each folder is listed
 /// once, by its canonical path: a symbolic link back to a parent (`a -> .`,
@@ -388,7 +389,10 @@ fn import_read(
             if warnings.len() == 1 { "" } else { "s" }
         ));
         for w in warnings.iter().take(5) {
-            report.push_str(&format!("\n  warning: {}: {}", w.location, w.message));
+            report.push_str(&format!(
+                "\n  warning: {}",
+                crate::terminal::safe(&format!("{}: {}", w.location, w.message))
+            ));
         }
         if warnings.len() > 5 {
             report.push_str(&format!(
@@ -484,7 +488,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 let msg = format!("{e:#}");
                 if args.keep_going {
                     eprintln!(
-                        "error: {msg}\n  nothing from `{}` was stored",
+                        "error: {}\n  nothing from `{}` was stored",
+                        crate::terminal::safe(&msg),
                         file.display()
                     );
                 } else {

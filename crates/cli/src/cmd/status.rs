@@ -110,10 +110,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         out.push_str(&format!("\n{} warnings:\n", warnings.len()));
         let shown = if args.warnings { warnings.len() } else { 10 };
         for w in warnings.iter().take(shown) {
-            out.push_str(&format!(
-                "  import #{}: {}: {}\n",
-                w.import_id, w.location, w.message
-            ));
+            let text = crate::terminal::safe(&format!("{}: {}", w.location, w.message));
+            out.push_str(&format!("  import #{}: {text}\n", w.import_id));
         }
         if warnings.len() > shown {
             out.push_str(&format!(

@@ -84,6 +84,21 @@ fn an_overview_whose_rows_do_not_match_its_zip_name_is_rejected() {
     assert!(err.contains("Overview.csv"), "{err}");
 }
 
+/// A file's text quoted in an error is shown, not run: an escape sequence
+/// in a header does not reach the terminal, and a huge cell is cut.
+#[test]
+fn errors_quote_hostile_text_safely_and_briefly() {
+    let header = format!(
+        "\"Date\",\"Video Views\u{1b}[31mRED\",\"{}\"\n\"March 3\",\"1\",\"1\"\n",
+        "x".repeat(50_000)
+    );
+    let err = rejected("Overview.csv", header.as_bytes(), &[]);
+    assert!(!err.contains('\u{1b}'), "a raw escape reached stderr");
+    assert!(err.contains("\\u{1b}[31mRED"), "{err}");
+    assert!(err.len() < 10_000, "{} bytes of error", err.len());
+    assert!(err.contains("more characters)"), "{err}");
+}
+
 #[test]
 fn a_missing_path_is_a_usage_problem_that_touches_nothing() {
     let sb = Sandbox::new();

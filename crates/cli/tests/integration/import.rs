@@ -46,6 +46,10 @@ fn a_folder_is_read_recursively_and_other_files_are_skipped() {
         &super::example_bytes("Content_synthetic_kmb_lab.zip"),
     );
     sb.write("exports/notes.docx", b"not data");
+    sb.write(
+        "exports/SYNTHETIC_DATA.txt",
+        b"These files are synthetic.\n",
+    );
     sb.write("exports/.hidden.csv", b"junk");
     let run = sb.run_in("p", &["import", "../exports"]).ok();
     let imported = run

@@ -83,10 +83,27 @@ impl<'c, R: Read> Table<'c, R> {
         match self.records.next() {
             None => Ok(None),
             Some(Err(e)) => Err(csv_error(self.ctx, e)),
-            Some(Ok(rec)) => Ok(Some(Row {
-                line: rec.position().map(|p| p.line()).unwrap_or(0) + self.crlf_shift,
-                cells: rec.iter().map(str::to_string).collect(),
-            })),
+            Some(Ok(rec)) => {
+                let line = rec.position().map(|p| p.line()).unwrap_or(0) + self.crlf_shift;
+                // pandas writes every cell of every row: a row with fewer or
+                // more is a file cut short (often inside a quoted caption) or
+                // damaged, and reading it would store cut values.
+                if rec.len() != self.header.len() && !rec.iter().all(|c| c.trim().is_empty()) {
+                    return Err(IngestError::invalid(
+                        self.ctx.at_line(line),
+                        format!(
+                            "expected {} cells like the header row, found {} (a file cut short, \
+                             or a cell with an unclosed quote?)",
+                            self.header.len(),
+                            rec.len()
+                        ),
+                    ));
+                }
+                Ok(Some(Row {
+                    line,
+                    cells: rec.iter().map(str::to_string).collect(),
+                }))
+            }
         }
     }
 
