@@ -152,6 +152,12 @@ fn sniff_json(body: &[u8]) -> Sniffed {
     if has_key(body, "code") && has_key(body, "request_id") {
         return Sniffed::Json(SourceFormat::BusinessVideoList);
     }
+    // A list of comments in the Research/Display envelope is Research (the
+    // Display API lists no comments), even when the request left out
+    // `video_id`: its reader then says which field to request.
+    if comment_list && has_key(body, "log_id") {
+        return Sniffed::Json(SourceFormat::ResearchComments);
+    }
     if has_key(body, "error") && has_key(body, "log_id") && !has_key(body, "search_id") {
         return Sniffed::Json(SourceFormat::DisplayVideoList);
     }
@@ -206,6 +212,12 @@ mod tests {
         let c = br#"{"data":{"comments":[{"id":1,"video_id":74,"text":"hi","parent_comment_id":74,"like_count":0,"reply_count":0,"create_time":1}],"cursor":1,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
         assert_eq!(
             sniff(c, false),
+            Sniffed::Json(SourceFormat::ResearchComments)
+        );
+        // Without `video_id` (not requested), still Research comments.
+        let no_video = br#"{"data":{"comments":[{"id":7412345678900000099,"text":"hello","create_time":1725003600,"like_count":1}],"cursor":1,"has_more":false},"error":{"code":"ok","message":"","log_id":"20240901130000CCCCDDDD"}}"#;
+        assert_eq!(
+            sniff(no_video, false),
             Sniffed::Json(SourceFormat::ResearchComments)
         );
         let u = br#"{"data":{"display_name":"x","bio_description":"y","follower_count":3,"likes_count":4},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
