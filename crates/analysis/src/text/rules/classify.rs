@@ -4,7 +4,7 @@
 //! match, mapped back to the original text.
 
 use super::compile::Role;
-use super::{lang_mask, RuleSet, Scratch};
+use super::{lang_mask, RuleSet, Scratch, MAX_ANALYSED_BYTES};
 use crate::text::flag::Flag;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -13,6 +13,19 @@ pub(super) struct Hit {
     role: Role,
     start: usize,
     end: usize,
+}
+
+/// The part of `text` that is read: its first [`MAX_ANALYSED_BYTES`], cut
+/// at a character boundary.
+fn analysed_part(text: &str) -> &str {
+    if text.len() <= MAX_ANALYSED_BYTES {
+        return text;
+    }
+    let mut end = MAX_ANALYSED_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or("")
 }
 
 /// [`RuleSet::classify_with`]: the flags `set` raises on `text`.
@@ -37,6 +50,7 @@ pub(super) fn classify_with(
         return Vec::new();
     };
     open.resize(m.groups.len(), false);
+    let text = analysed_part(text);
     normalizer.normalize_into(text, normalized);
     let norm = normalized.text.as_str();
     if let Some(ac) = &m.ac {
@@ -378,5 +392,23 @@ mod tests {
         assert_eq!(flags.len(), 1);
         assert_eq!(flags[0].matched, "thérapie");
         assert_eq!(flags[0].severity, None);
+    }
+
+    /// Only the first 64 KiB of a text are read, cut at a character
+    /// boundary; spans still point into the original text.
+    #[test]
+    fn only_the_first_64_kib_are_read() {
+        use crate::text::rules::MAX_ANALYSED_BYTES;
+        let set = set();
+        let filler = "é".repeat(MAX_ANALYSED_BYTES); // 2 bytes each
+        let early = format!("kys {filler}");
+        let flags = set.classify(&early, Some("en"));
+        assert_eq!(ids(&flags), ["safety.threat.kys"]);
+        assert_eq!(&early[flags[0].span.clone()], "kys");
+        let late = format!("{filler} kys");
+        assert!(set.classify(&late, Some("en")).is_empty());
+        // The cut lands inside a two-byte character and moves back.
+        let odd = format!("a{filler}");
+        assert_eq!(super::analysed_part(&odd).len(), MAX_ANALYSED_BYTES - 1);
     }
 }

@@ -179,6 +179,12 @@ impl Rule {
     }
 }
 
+/// How much of a text the rules read: its first 64 KiB. TikTok caps comments
+/// at 150 characters and captions at a few thousand, so only hostile or
+/// broken data is longer, and normalising a 50 MB "comment" whole took
+/// gigabytes (normalisation keeps a byte map of every character).
+pub const MAX_ANALYSED_BYTES: usize = 64 * 1024;
+
 /// A set of rules from one or more files, compiled for one-pass matching.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
@@ -291,6 +297,7 @@ impl RuleSet {
 
     /// Flags raised on `text` by the rules that apply to `lang` (`None`:
     /// unknown language, all rules apply), ordered by position then rule id.
+    /// Only the first [`MAX_ANALYSED_BYTES`] of `text` are read.
     pub fn classify(&self, text: &str, lang: Option<&str>) -> Vec<Flag> {
         self.classify_with(text, lang, &mut Scratch::default())
     }
