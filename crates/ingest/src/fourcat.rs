@@ -56,7 +56,7 @@ pub fn parse<R: Read>(
     }
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
-        .from_reader(LineCounter::new(reader));
+        .from_reader(LineCounter::new(crate::csv_limit::RecordLimit::new(reader)));
     let headers = match csv.headers() {
         Ok(h) => h.clone(),
         Err(e) => return Err(csv_error(ctx, &mut csv, &e)),

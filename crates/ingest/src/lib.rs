@@ -22,6 +22,7 @@
 mod api_json;
 pub mod business;
 pub mod container;
+mod csv_limit;
 pub mod display;
 pub mod error;
 pub mod fourcat;

@@ -21,7 +21,7 @@ pub(super) struct Table<'c, R: Read> {
     /// Header cells as written (for raw records).
     header_raw: Vec<String>,
     pub(super) header_line: u64,
-    records: csv::StringRecordsIntoIter<BufReader<R>>,
+    records: csv::StringRecordsIntoIter<crate::csv_limit::RecordLimit<BufReader<R>>>,
     crlf_shift: u64,
     ctx: &'c Context<'c>,
 }
@@ -49,7 +49,7 @@ impl<'c, R: Read> Table<'c, R> {
         let mut records = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(buffered)
+            .from_reader(crate::csv_limit::RecordLimit::new(buffered))
             .into_records();
         loop {
             match records.next() {

@@ -182,6 +182,35 @@ fn bad_cells_name_line_and_column() {
     );
 }
 
+/// A row longer than 16 MiB is refused before it is held whole (a 1 MB
+/// ZIP can hold a 1 GB cell); one cell a little under that is read.
+#[test]
+fn a_row_longer_than_16_mib_is_refused() -> TestResult {
+    let options = options();
+    let ctx = Context::new("posts.csv", &options);
+    let header = "id,author,body,plays\r\n";
+    for (len, ok) in [(15 << 20, true), (17 << 20, false)] {
+        let text = format!(
+            "{header}7412345678901234567,a,\"{}\",12\r\n",
+            "x".repeat(len)
+        );
+        let mut sink = VecSink::default();
+        let result = fourcat::parse(text.as_bytes(), &ctx, &mut sink);
+        if ok {
+            result?;
+            assert_eq!(sink.items.len(), 1);
+        } else {
+            let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                e.contains("posts.csv") && e.contains("longer than 16 MiB"),
+                "{e}"
+            );
+            assert!(sink.items.is_empty());
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
