@@ -360,7 +360,7 @@ impl Rows<'_> {
         let c = self
             .columns
             .get(record, name)
-            .map(number::parse_count)
+            .map(number::parse_total)
             .transpose()
             .map_err(|e| IngestError::value(location.clone(), name, e))?
             .flatten();
@@ -383,7 +383,7 @@ impl Rows<'_> {
     ) -> Result<Option<Count>, IngestError> {
         self.columns
             .get(record, name)
-            .map(number::parse_count)
+            .map(number::parse_total)
             .transpose()
             .map_err(|e| IngestError::value(location.clone(), name, e))
             .map(Option::flatten)

@@ -184,6 +184,15 @@ pub fn parse_count(text: &str) -> Result<Option<Count>, ValueError> {
     }
     Err(ValueError::new("a count", text.trim()))
 }
+/// [`parse_count`] for a total that cannot go below zero (views, likes,
+/// followers of a video or account, as every source but Studio's daily
+/// changes gives them): `-5` is an error, not a count.
+pub fn parse_total(text: &str) -> Result<Option<Count>, ValueError> {
+    match parse_count(text)? {
+        Some(c) if c.value < 0 => Err(ValueError::new("a count of 0 or more", text.trim())),
+        other => Ok(other),
+    }
+}
 
 /// Parses a rate as a fraction in `0..=1`: `38%` → 0.38, `38,5 %` → 0.385,
 /// `0.38` → 0.38. A bare number above 1 (and at most 100) is read as a
@@ -243,6 +252,23 @@ pub fn parse_duration_s(text: &str) -> Result<Option<f64>, ValueError> {
     match parse_plain_decimal(body) {
         Some(v) if v >= 0.0 => Ok(Some(v)),
         _ => Err(ValueError::new(expected, text.trim())),
+    }
+}
+
+/// UTC seconds that can be a TikTok time: from 2010-01-01 (before TikTok
+/// and musical.ly existed) to 2100-01-01. A cell outside holds a damaged
+/// or mistyped date (`-0001-01-01`, `2999-09-01`), not data, and stored it
+/// would overwrite a good value.
+pub const TIKTOK_ERA: std::ops::Range<i64> = 1_262_304_000..4_102_444_800;
+
+/// `secs` if it lies in [`TIKTOK_ERA`], else an error quoting `text` (the
+/// cell it was read from) as not being `expected`.
+pub fn in_tiktok_era(secs: i64, expected: &'static str, text: &str) -> Result<i64, ValueError> {
+    if TIKTOK_ERA.contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(ValueError::new(expected, text.trim())
+            .hint("out of range: uptake reads dates from 2010 to 2099"))
     }
 }
 

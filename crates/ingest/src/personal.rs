@@ -294,8 +294,9 @@ fn parse_date(text: &str) -> Result<i64, ValueError> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
         .map(|dt| dt.and_utc().timestamp())
+        .filter(|t| crate::number::TIKTOK_ERA.contains(t))
         .ok_or_else(|| ValueError {
-            expected: "a date `YYYY-MM-DD HH:MM:SS`",
+            expected: "a date `YYYY-MM-DD HH:MM:SS` from 2010 to 2099",
             found: if t.is_empty() {
                 "(empty)".into()
             } else {
@@ -426,7 +427,7 @@ fn read_post(
             other => other,
         })?;
     let likes = match field_text(obj, "Likes") {
-        Some(l) => number::parse_count(&l).map_err(|e| at("Likes", e))?,
+        Some(l) => number::parse_total(&l).map_err(|e| at("Likes", e))?,
         None => None,
     };
     let video = Video {

@@ -123,7 +123,7 @@ impl State<'_> {
             &location,
         )?;
         let count =
-            |field: &'static str| number::parse_count(row.get(field)).map_err(|e| at(field, e));
+            |field: &'static str| number::parse_total(row.get(field)).map_err(|e| at(field, e));
         let language = row.get("comment_language");
         let comment = Comment {
             platform_id: id,
@@ -181,7 +181,7 @@ impl State<'_> {
             author_key: author.key,
             author_handle: author.handle,
             text: row.get_untrimmed("comment"),
-            likes: number::parse_count(row.get("like_count")).map_err(|e| at("like_count", e))?,
+            likes: number::parse_total(row.get("like_count")).map_err(|e| at("like_count", e))?,
             observed_at,
             ..Comment::default()
         };

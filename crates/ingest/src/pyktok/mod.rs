@@ -15,7 +15,7 @@
 //!   significant digits for large values (§4.2): values of 10 000 or more
 //!   with at most three significant digits are flagged approximate.
 //!   pandas writes a column holding a NaN as floats (`812.0`) and NaN as an
-//!   empty cell; both are handled by [`crate::number::parse_count`].
+//!   empty cell; both are handled by [`crate::number::parse_total`].
 //! - The metadata CSV has no capture time, and pyktok appends a row on every
 //!   run without de-duplicating. Each row becomes its own observation, timed
 //!   by `--observed-at`, else the file's modification time (with a warning),
@@ -237,7 +237,7 @@ impl State<'_> {
         text: &str,
         location: &Location,
     ) -> Result<Option<Count>, IngestError> {
-        let count = number::parse_count(text)
+        let count = number::parse_total(text)
             .map_err(|e| IngestError::value(location.clone(), field, e))?;
         Ok(count.map(|c| {
             if !c.approximate && looks_rounded(c.value) {

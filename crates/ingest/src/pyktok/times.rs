@@ -59,7 +59,7 @@ impl State<'_> {
     ) -> Result<Option<i64>, IngestError> {
         let instant =
             parse_local_time(text).map_err(|e| IngestError::value(location.clone(), field, e))?;
-        Ok(match instant {
+        let time = match instant {
             None => None,
             Some(Instant::Exact(t)) => Some(t),
             Some(Instant::Naive(dt)) => {
@@ -83,7 +83,16 @@ impl State<'_> {
                 };
                 Some(dt.and_utc().timestamp() - offset * 60)
             }
+        };
+        time.map(|t| {
+            number::in_tiktok_era(
+                t,
+                "a local date and time such as `2024-08-30T08:40:00`",
+                text,
+            )
+            .map_err(|e| IngestError::value(location.clone(), field, e))
         })
+        .transpose()
     }
 }
 

@@ -79,7 +79,7 @@ impl State<'_> {
             ..Metrics::default()
         };
         let profile_count = |field: &'static str| -> Result<Option<i64>, IngestError> {
-            Ok(number::parse_count(row.get(field))
+            Ok(number::parse_total(row.get(field))
                 .map_err(|e| at(field, e))?
                 .map(|c| c.value))
         };

@@ -90,7 +90,7 @@ pub(super) fn read_row(
         }
     }
 
-    let count = |col: Column| number::parse_count(cell(col)).map_err(|e| at(col, e));
+    let count = |col: Column| number::parse_total(cell(col)).map_err(|e| at(col, e));
     let mut metrics = Metrics {
         views: count(Column::Views)?,
         likes: count(Column::Likes)?,
@@ -159,7 +159,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, ValueError> {
     if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
         return Err(value_error(expected, text));
     }
-    NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
         let mut e = value_error(expected, text);
         if text.contains('/') {
             e.hint = Some(
@@ -167,7 +167,10 @@ fn parse_date(text: &str) -> Result<NaiveDate, ValueError> {
             );
         }
         e
-    })
+    })?;
+    let midnight = date.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp());
+    number::in_tiktok_era(midnight.unwrap_or(i64::MIN), expected, text)?;
+    Ok(date)
 }
 
 /// `YYYY-MM-DD` (start of the day, UTC) or `YYYY-MM-DD HH:MM[:SS]` (UTC),
@@ -185,7 +188,8 @@ fn parse_observed(text: &str) -> Result<i64, ValueError> {
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|d| d.and_utc().timestamp())
-            .ok_or_else(|| value_error(expected, text));
+            .ok_or_else(|| value_error(expected, text))
+            .and_then(|secs| number::in_tiktok_era(secs, expected, text));
     }
     for format in [
         "%Y-%m-%d %H:%M",
@@ -194,7 +198,7 @@ fn parse_observed(text: &str) -> Result<i64, ValueError> {
         "%Y-%m-%dT%H:%M:%S",
     ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(t, format) {
-            return Ok(dt.and_utc().timestamp());
+            return number::in_tiktok_era(dt.and_utc().timestamp(), expected, text);
         }
     }
     Err(value_error(expected, text))

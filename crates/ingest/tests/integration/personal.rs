@@ -160,6 +160,25 @@ fn current_keys_through_read_path() -> TestResult {
     Ok(())
 }
 
+/// A date outside 2010–2099 or a negative like count is a damaged value,
+/// refused with the field named, not stored over good data.
+#[test]
+fn dates_outside_the_tiktok_era_and_negative_likes_are_refused() -> TestResult {
+    let good = std::fs::read_to_string(fixture("personal/user_data.json"))?;
+    for (from, to, field) in [
+        ("2022-02-10 16:00:00", "-0001-01-01 00:00:00", "Date"),
+        ("2022-02-10 16:00:00", "3000-01-01 00:00:00", "Date"),
+        ("\"Likes\": \"1200\"", "\"Likes\": \"-5\"", "Likes"),
+    ] {
+        assert!(good.contains(from), "{from}");
+        let text = good.replace(from, to);
+        let (result, _) = parse_text(&text, &options());
+        let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains(field), "{to}: {e}");
+    }
+    Ok(())
+}
+
 #[test]
 fn older_keys() -> TestResult {
     let (result, sink) = read("personal/user_data.json", &options());

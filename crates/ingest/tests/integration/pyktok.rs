@@ -549,6 +549,39 @@ fn a_comment_time_is_a_unix_time_not_a_count() -> TestResult {
     Ok(())
 }
 
+/// A time before 2010 (pandas can write year -1) and a negative total are
+/// refused, naming the line and field.
+#[test]
+fn out_of_range_times_and_negative_totals_are_refused() {
+    let options = Options {
+        naive_tz_offset_minutes: Some(0),
+        ..options()
+    };
+    let ctx = Context::new("v.csv", &options);
+    let header = "video_id,video_timestamp,video_diggcount\n";
+    for (row, field) in [
+        (
+            "7412345678901234567,-0001-01-01T00:00:00,5",
+            "video_timestamp",
+        ),
+        (
+            "7412345678901234567,3000-01-01T00:00:00,5",
+            "video_timestamp",
+        ),
+        (
+            "7412345678901234567,2024-08-30T08:40:00,-5.0",
+            "video_diggcount",
+        ),
+    ] {
+        let text = format!("{header}{row}\n");
+        let e = pyktok::parse(text.as_bytes(), &ctx, &mut VecSink::default())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("line 2") && e.contains(field), "{row}: {e}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 

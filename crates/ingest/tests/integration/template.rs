@@ -224,6 +224,25 @@ fn a_quoted_cell_over_many_lines_is_read_in_linear_time() -> TestResult {
     Ok(())
 }
 
+/// Dates outside 2010–2099 and negative totals are damaged cells.
+#[test]
+fn out_of_range_dates_and_negative_totals_are_refused() {
+    for (row, field) in [
+        ("7412345678901234567,2999-09-01,1", "observed"),
+        ("7412345678901234567,0000-01-01,1", "observed"),
+        ("7412345678901234567,2024-09-01,-1.2K", "views"),
+        ("7412345678901234567,2024-09-01 10:00,-5", "views"),
+    ] {
+        let (result, _) = read_text(&format!("video,observed,views\n{row}\n"));
+        let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("line 2") && e.contains(field), "{row}: {e}");
+    }
+    let (result, _) =
+        read_text("video,posted,observed\n7412345678901234567,1999-12-31,2024-09-01\n");
+    let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("posted") && e.contains("2010 to 2099"), "{e}");
+}
+
 #[test]
 fn a_bad_value_names_the_line_and_column() {
     let (result, _) = read("template/bad_value.csv", &Options::default());
