@@ -134,6 +134,22 @@ fn is_grouped(t: &str, sep: char) -> bool {
 /// Rejects spreadsheet scientific notation (`7.41E+18`) and fractional counts
 /// (`12.5`), which signal a wrong column or a mangled file.
 pub fn parse_count(text: &str) -> Result<Option<Count>, ValueError> {
+    match parse_any_count(text)? {
+        Some(c) if c.value.unsigned_abs() > MAX_COUNT => {
+            Err(ValueError::new("a count", text.trim())
+                .hint("too large: no TikTok count comes near ten trillion (10^13)"))
+        }
+        other => Ok(other),
+    }
+}
+
+/// The largest count taken, either sign: far above any TikTok figure (the
+/// most-viewed videos have a few billion views), and small enough that sums
+/// over millions of rows stay far from overflowing 64 bits.
+pub const MAX_COUNT: u64 = 10_000_000_000_000;
+
+/// [`parse_count`] without the bound.
+fn parse_any_count(text: &str) -> Result<Option<Count>, ValueError> {
     if is_missing(text) {
         return Ok(None);
     }
@@ -350,6 +366,7 @@ mod tests {
     proptest! {
         #[test]
         fn counts_round_trip_in_every_written_form(v in 0u64..10_000_000_000, neg in any::<bool>()) {
+            prop_assert!(parse_count(&(MAX_COUNT + v + 1).to_string()).is_err());
             let signed = if neg { -(v as i64) } else { v as i64 };
             prop_assert_eq!(parse_count(&signed.to_string()), Ok(Some(Count::exact(signed))));
             prop_assert_eq!(parse_count(&format!("{v}.0")), Ok(Some(Count::exact(v as i64))));
