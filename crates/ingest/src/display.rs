@@ -10,13 +10,15 @@
 //!
 //! TikTok writes `data` before `error`, so a page's videos are parsed as they
 //! arrive but held until the page's `error` (success or not, and the
-//! `log_id` that dates the observation) has been read; memory is bounded by
-//! one page (at most 20 videos from the API). When `error` comes first the
-//! videos stream straight to the sink.
+//! `log_id` that dates the observation) has been read. The API returns at
+//! most 20 videos a page; a page holding more than 200 before its `error`
+//! is refused with an error naming the record, so memory is bounded by a
+//! constant, not by the file. When `error` comes first the videos stream
+//! straight to the sink.
 
 use crate::api_json::{
     count, fits, next_list, open_json, push, read_pages, seconds, text, title_from_caption,
-    unix_time, video_id, Clock, Fail, PageHandler, RawJson, Scalar,
+    unix_time, video_id, Bound, Clock, Fail, Held, PageHandler, RawJson, Scalar,
 };
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
@@ -29,6 +31,19 @@ use std::io::Read;
 use uptake_model::{Metrics, Observation, SourceFormat, Video};
 
 const WHAT: &str = "a TikTok Display API (v2) video list response";
+
+/// Videos held before a page's `error`. `/v2/video/list/` returns at most
+/// 20 videos a page (`max_count` ≤ 20) and `/v2/video/query/` takes at most
+/// 20 ids (`formats.md` §2b), so 200 is ten pages' worth; a video object is
+/// a few kilobytes, far below 16 MiB for 200.
+static PAGE_BOUND: Bound = Bound {
+    records: 200,
+    bytes: 16 * 1024 * 1024,
+    until: "the page's `error` object, which says whether they may be imported and when they \
+            were observed",
+    why: "the Display API returns at most 20 videos a page (`max_count` ≤ 20), so this is not a \
+          page as the API wrote it; save each response page as it came",
+};
 
 /// Reads a Display API `/v2/video/list/` or `/v2/video/query/` response (one
 /// page, an array of pages, or NDJSON pages) into `sink`.
@@ -106,12 +121,12 @@ struct VideoItem {
 }
 
 /// One page being read.
-#[derive(Default)]
 struct Page {
     number: usize,
     /// Set once `error` said "ok" and the observation time is known.
     streaming_at: Option<i64>,
-    held: Vec<VideoItem>,
+    /// Videos read before `error`, waiting for it.
+    held: Held<VideoItem>,
 }
 
 impl PageHandler for Display<'_, '_> {
@@ -119,7 +134,8 @@ impl PageHandler for Display<'_, '_> {
         self.pages += 1;
         let mut page = Page {
             number: self.pages,
-            ..Page::default()
+            streaming_at: None,
+            held: Held::new(&PAGE_BOUND),
         };
         let mut error: Option<ErrorObject> = None;
         let mut saw_data = false;
@@ -239,8 +255,8 @@ impl Display<'_, '_> {
         match page.streaming_at {
             Some(at) => self.push_video(item, at),
             None => {
-                page.held.push(item);
-                Ok(())
+                let (bytes, location) = (item.raw.len(), item.location.clone());
+                page.held.push(item, bytes, "videos", &location)
             }
         }
     }
@@ -311,7 +327,7 @@ impl Display<'_, '_> {
                 &location,
             )?,
         };
-        for item in std::mem::take(&mut page.held) {
+        for item in page.held.take() {
             self.push_video(item, observed_at)?;
         }
         Ok(())

@@ -4,19 +4,24 @@
 //! walking one page / an array of pages / NDJSON pages, streaming list
 //! elements, keeping each record's raw text, reading ids, numbers and times
 //! from loose JSON without going through `f64`, removing NUL characters,
-//! finding when the numbers were observed, and pushing located items.
+//! finding when the numbers were observed, holding records for the end of
+//! their page within a bound, and pushing located items.
 //!
 //! - [`read`]: opening and walking a response, located serde errors.
 //! - [`raw`]: raw records ([`RawJson`]).
 //! - [`value`]: typed values from loose JSON ([`Scalar`] and its readers).
 //! - [`clock`]: observation times.
+//! - [`held`]: records held until their page's envelope (or playlist's
+//!   `epoch`) is read, within a bound ([`Held`]).
 
 mod clock;
+mod held;
 mod raw;
 mod read;
 mod value;
 
 pub(crate) use clock::{stamp_time, Clock, FileClock};
+pub(crate) use held::{Bound, Held};
 pub(crate) use raw::{write_str, RawJson};
 pub(crate) use read::{
     json_error, next_list, open_json, read_pages, Fail, LineCounter, PageHandler,

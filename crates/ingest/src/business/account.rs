@@ -107,8 +107,13 @@ impl Business<'_, '_> {
             (Some(g), None) => Some(g),
             (None, _) => None,
         };
-        page.held_days.push((location, raw.0, day));
-        Ok(())
+        let bytes = raw.0.len();
+        // Refused by position: dates may repeat.
+        let position = self
+            .ctx
+            .at_record(format!("page {}, metrics day {n}", page.number));
+        page.held_days
+            .push((location, raw.0, day), bytes, "daily metrics", &position)
     }
 
     /// Reads the page's account fields, gives the held `metrics[]` days the
@@ -140,7 +145,7 @@ impl Business<'_, '_> {
             .or_else(|| self.ctx.options.account.clone())
             .unwrap_or_else(|| "own".to_string());
 
-        for (location, raw, mut day) in std::mem::take(&mut page.held_days) {
+        for (location, raw, mut day) in page.held_days.take() {
             day.account = handle.clone();
             let records = if day.is_empty() {
                 vec![]

@@ -71,8 +71,9 @@ impl Business<'_, '_> {
         match page.streaming_at {
             Some(observed_at) => self.push_comments(item, Some(observed_at)),
             None => {
-                page.held_comments.push(item);
-                Ok(())
+                let (bytes, location) = (item.raw.len(), item.location.clone());
+                page.held_comments
+                    .push(item, bytes, "comment objects", &location)
             }
         }
     }

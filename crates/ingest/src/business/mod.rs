@@ -11,8 +11,11 @@
 //! paginated download).
 //!
 //! The reader streams: each video object is deserialised and pushed into the
-//! sink as soon as it has been read, so memory stays bounded by one page and
-//! not by the file. The JSON machinery shared with the other API readers
+//! sink as soon as it has been read. Records read before the envelope (a
+//! page whose keys were reordered, `data` first) wait for it, within a
+//! bound set from the API's page size (20 videos a page; a page holding
+//! more than 200 is refused with an error naming the record), so memory
+//! stays bounded by a constant and not by the file. The JSON machinery shared with the other API readers
 //! lives in the crate-private `api_json` module.
 //!
 //! This module reads the pages and their envelope; `videos`, `comments`
@@ -43,7 +46,7 @@ use comments::CommentItem;
 use videos::VideoItem;
 
 use crate::api_json::{
-    next_list, open_json, read_pages, Clock, Fail, PageHandler, RawJson, Scalar,
+    next_list, open_json, read_pages, Bound, Clock, Fail, Held, PageHandler, RawJson, Scalar,
 };
 use crate::error::{IngestError, Location};
 use crate::sink::{Sink, Warning};
@@ -122,38 +125,107 @@ impl Envelope {
     }
 }
 
+/// What TikTok writes a page with: `code`, `message`, `request_id`, then
+/// `data` (`formats.md` §2a), so videos and comments stream. They are held
+/// only when `data` comes first (a tool that sorts keys puts it before
+/// `request_id`), until `code` and `request_id` say whether the page
+/// succeeded and when it was observed.
+const ENVELOPE: &str = "the page's `code` and `request_id`, which say whether they may be \
+                        imported and when they were observed";
+
+/// Videos held before the envelope: the API returns at most 20 a page
+/// (`max_count` 1–20, §2a), so 200 is ten pages' worth, and a video object
+/// is a few kilobytes, far below 16 MiB for 200. Memory stays bounded
+/// whatever the file's size.
+static VIDEOS_BOUND: Bound = Bound {
+    records: 200,
+    bytes: 16 * 1024 * 1024,
+    until: ENVELOPE,
+    why: "the Business API returns at most 20 videos a page (`max_count` 1–20), so this is not \
+          a page as the API wrote it; save each response page as it came",
+};
+
+/// Comments held before the envelope. `formats.md` gives no page size for
+/// `/business/comment/list/`; its pages are small like the video list's, so
+/// 1,000 comment objects (each with its `reply_list`) is far above a real
+/// page and well bounded.
+static COMMENTS_BOUND: Bound = Bound {
+    records: 1_000,
+    bytes: 16 * 1024 * 1024,
+    until: ENVELOPE,
+    why: "a `/business/comment/list/` response is one short page of a paginated list, so this \
+          is not a page as the API wrote it; save each response page as it came",
+};
+
+/// Daily metrics, held until the page ends because `username`'s place in
+/// `data` is not fixed. `/business/get/` returns one item per day of the
+/// requested range and TikTok keeps about 60 days of history (§2a), so
+/// 1,000 days is far above a real page.
+static DAYS_BOUND: Bound = Bound {
+    records: 1_000,
+    bytes: 16 * 1024 * 1024,
+    until: "the end of the page, where the account's `username` may come",
+    why: "`/business/get/` returns one item per day and TikTok keeps about 60 days of history, \
+          so this is not a page as the API wrote it; save each response page as it came",
+};
+
+/// The account-level fields of `data`, kept as raw text until the page
+/// ends: about ten documented fields and a few audience lists (§2a).
+static ACCOUNT_BOUND: Bound = Bound {
+    records: 1_000,
+    bytes: 16 * 1024 * 1024,
+    until: "the end of the page",
+    why: "`/business/get/` returns about ten account fields and a few short audience lists; \
+          save the API's response as it came",
+};
+
 /// What one page holds, kept until the page's envelope is known.
-#[derive(Default)]
 struct Page {
     /// 1-based page number in the file.
     number: usize,
     /// Observation time, once known, when videos can go straight to the sink.
     streaming_at: Option<i64>,
-    /// Videos read before the envelope was complete (at most one page: the
-    /// API returns 20 videos a page).
-    held_videos: Vec<VideoItem>,
+    /// Videos read before the envelope was complete.
+    held_videos: Held<VideoItem>,
     /// Comments read before the envelope was complete.
-    held_comments: Vec<CommentItem>,
+    held_comments: Held<CommentItem>,
     /// Daily metrics, held until `username` is known (its position in
     /// `data` is not fixed).
-    held_days: Vec<(Location, String, AccountDay)>,
+    held_days: Held<(Location, String, AccountDay)>,
     /// The account-level fields of `data` (everything but `videos` and
     /// `metrics`), as a JSON object text in the order received.
     account_fields: String,
+    /// How many fields `account_fields` holds.
+    account_keys: usize,
     saw_data: bool,
     saw_videos: bool,
     saw_comments: bool,
     saw_account: bool,
 }
 
+impl Page {
+    fn new(number: usize) -> Self {
+        Page {
+            number,
+            streaming_at: None,
+            held_videos: Held::new(&VIDEOS_BOUND),
+            held_comments: Held::new(&COMMENTS_BOUND),
+            held_days: Held::new(&DAYS_BOUND),
+            account_fields: String::new(),
+            account_keys: 0,
+            saw_data: false,
+            saw_videos: false,
+            saw_comments: false,
+            saw_account: false,
+        }
+    }
+}
+
 impl PageHandler for Business<'_, '_> {
     fn page<'de, A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
         self.pages += 1;
         let mut env = Envelope::default();
-        let mut page = Page {
-            number: self.pages,
-            ..Page::default()
-        };
+        let mut page = Page::new(self.pages);
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "code" => env.code = map.next_value()?,
@@ -282,7 +354,7 @@ impl Business<'_, '_> {
                     )
                     .ok(),
             };
-            for item in std::mem::take(&mut page.held_comments) {
+            for item in page.held_comments.take() {
                 self.push_comments(item, observed_at)?;
             }
         }
@@ -299,7 +371,7 @@ impl Business<'_, '_> {
                 &location,
             )?,
         };
-        for item in std::mem::take(&mut page.held_videos) {
+        for item in page.held_videos.take() {
             self.push_video(item, observed_at)?;
         }
         if !audiences.is_empty() {
@@ -381,6 +453,16 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
                         page.saw_account = true;
                     }
                     let value = map.next_value::<RawJson>()?;
+                    page.account_keys += 1;
+                    let location = state
+                        .ctx
+                        .at_record(format!("page {}, account", page.number));
+                    let bytes = page.account_fields.len() + other.len() + value.0.len() + 4;
+                    if let Err(e) =
+                        ACCOUNT_BOUND.admit(page.account_keys, bytes, "account fields", &location)
+                    {
+                        return Err(state.fail(e));
+                    }
                     let fields = &mut page.account_fields;
                     fields.push(if fields.is_empty() { '{' } else { ',' });
                     json::write_str(fields, other);

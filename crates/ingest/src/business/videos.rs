@@ -143,8 +143,8 @@ impl Business<'_, '_> {
         match page.streaming_at {
             Some(observed_at) => self.push_video(item, observed_at),
             None => {
-                page.held_videos.push(item);
-                Ok(())
+                let (bytes, location) = (item.raw.len(), item.location.clone());
+                page.held_videos.push(item, bytes, "videos", &location)
             }
         }
     }

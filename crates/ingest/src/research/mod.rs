@@ -40,8 +40,11 @@
 //! Streaming: each video or comment object is deserialised on its own and
 //! pushed as soon as it is read. TikTok writes `data` before `error`, so the
 //! objects of one page are held until its `error` says whether the page
-//! succeeded (at most one page: 100 objects); bare arrays and NDJSON lines
-//! stream straight through. Memory does not grow with the file.
+//! succeeded. The API returns at most 100 a page, and a page holding more
+//! than 1,000 (or 32 MiB of them) before its `error` is refused with an
+//! error naming the record, rather than held without limit; a page with
+//! `error` first, bare arrays and NDJSON lines stream straight through.
+//! Memory does not grow with the file.
 
 mod comments;
 mod pages;
@@ -150,6 +153,15 @@ impl Kind {
             Kind::Video => "video",
             Kind::Comment => "comment",
             Kind::User => "user",
+        }
+    }
+
+    /// The noun in the plural, for messages.
+    fn nouns(self) -> &'static str {
+        match self {
+            Kind::Video => "videos",
+            Kind::Comment => "comments",
+            Kind::User => "users",
         }
     }
 

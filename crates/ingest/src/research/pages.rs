@@ -3,7 +3,7 @@
 //! elements stream; a page's `error` decides whether what it held is kept.
 
 use super::{Kind, Pending, Place, Research, Spot, USER_KEYS};
-use crate::api_json::{next_list, Scalar};
+use crate::api_json::{next_list, Bound, Held, Scalar};
 use crate::error::IngestError;
 use crate::sink::Warning;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -20,6 +20,33 @@ const VIDEO_LISTS: &[&str] = &[
     "user_reposted_videos",
     "reposted_videos",
 ];
+
+/// What a page may hold before its `error` object. The Research API returns
+/// at most 100 videos or comments a page (`max_count` ≤ 100, `formats.md`
+/// §1.2, §1.3, §1.5); ten times that leaves room for pages merged by hand
+/// while memory stays bounded whatever the file's size (a 183 MB page of
+/// three million tiny videos once took 3 GB). A video object is a few
+/// kilobytes (its longest field, `voice_to_text`, is a transcript), so 32
+/// MiB is far above what 1,000 real ones weigh. Pages with `error` first,
+/// bare arrays and NDJSON stream and hold nothing.
+static PAGE_BOUND: Bound = Bound {
+    records: 1_000,
+    bytes: 32 * 1024 * 1024,
+    until: "the page's `error` object, which says whether they may be imported",
+    why: "the Research API returns at most 100 videos or comments a page (`max_count` ≤ 100), so \
+          this is not a page as the API wrote it; save each response page as it came, or the \
+          records as a JSON array or NDJSON, which are read without holding them",
+};
+
+/// What a page's `data` may hold besides its lists: a user info object has
+/// nine documented fields (§1.4), so 1,000 keys is no real page.
+static USER_FIELDS_BOUND: Bound = Bound {
+    records: 1_000,
+    bytes: usize::MAX,
+    until: "the end of the page",
+    why: "a user info object has about ten fields (`display_name`, `follower_count`, ...); \
+          save the API's response as it came",
+};
 
 /// The `error` object of a v2 response (§1.1).
 #[derive(Default, Deserialize)]
@@ -44,7 +71,8 @@ impl ErrorObject {
 struct Page {
     number: usize,
     error: Option<ErrorObject>,
-    held: Vec<Pending>,
+    /// Records read before `error`, waiting for it.
+    held: Held<Pending>,
     /// Keys of `data` other than the lists: a user info object.
     user_fields: Map<String, Value>,
 }
@@ -101,13 +129,18 @@ impl Research<'_, '_> {
             let log_id = page.log_id();
             self.emit(pending, log_id.as_deref())
         } else {
-            page.held.push(pending);
-            Ok(())
+            let bytes = pending.raw.len();
+            let location = pending.location.clone();
+            page.held.push(pending, bytes, kind.nouns(), &location)
         }
     }
 
     /// Checks the page's `error`, then emits what it held.
-    fn finish_page(&mut self, page: Page, other: Map<String, Value>) -> Result<(), IngestError> {
+    fn finish_page(
+        &mut self,
+        mut page: Page,
+        other: Map<String, Value>,
+    ) -> Result<(), IngestError> {
         let location = self.ctx.at_record(format!("page {}", page.number));
         match &page.error {
             Some(e) if e.ok() => {}
@@ -151,7 +184,7 @@ impl Research<'_, '_> {
             }),
         }
         let log_id = page.log_id();
-        for pending in page.held {
+        for pending in page.held.take() {
             self.emit(pending, log_id.as_deref())?;
         }
         if USER_KEYS.iter().any(|k| page.user_fields.contains_key(*k))
@@ -240,7 +273,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, '_> {
                 page = Some(Page {
                     number: state.pages,
                     error: None,
-                    held: vec![],
+                    held: Held::new(&PAGE_BOUND),
                     user_fields: Map::new(),
                 });
             }
@@ -303,6 +336,11 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
                 Kind::Comment
             } else {
                 if !matches!(key.as_str(), "cursor" | "has_more" | "search_id") {
+                    let location = state.ctx.at_record(format!("page {}, user", page.number));
+                    let fields = page.user_fields.len() + 1;
+                    if let Err(e) = USER_FIELDS_BOUND.admit(fields, 0, "fields", &location) {
+                        return Err(state.fail(e));
+                    }
                     let value = map.next_value::<Value>()?;
                     page.user_fields.insert(key, value);
                 } else {

@@ -40,7 +40,9 @@
 //! whole. A playlist's `entries` are streamed one entry at a time; only
 //! entries that carry metrics but no `epoch` of their own are held, until
 //! the playlist's own `epoch` (which yt-dlp writes after `entries`) has been
-//! read. yt-dlp has no TikTok comment extraction (§5); a non-empty
+//! read. A profile playlist can list thousands of videos, so that hold is
+//! bounded generously (50,000 entries or 64 MiB of their raw text) and a
+//! larger one is refused with an error saying how to import it. yt-dlp has no TikTok comment extraction (§5); a non-empty
 //! `comments` list from another extractor is reported, not imported.
 
 mod read;

@@ -5,13 +5,33 @@
 
 use super::video::Parsed;
 use super::YtDlp;
-use crate::api_json::{next_list, unix_time, Scalar};
+use crate::api_json::{next_list, unix_time, Bound, Held, Scalar};
 use crate::error::IngestError;
 use crate::number::ValueError;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::fmt;
+
+/// Entries held for the playlist's `epoch`: those with counts but no
+/// `epoch` of their own (a profile playlist's flat entries can lack one).
+/// Unlike an API page, a playlist is legitimately large: a `tiktok:user`
+/// profile lists every video of the account, thousands for a busy one
+/// (`formats.md` §5). Holding cannot be avoided (the playlist's `epoch`
+/// dates those entries and yt-dlp writes it after `entries`), so the bound
+/// is generous: 50,000 entries or 64 MiB of their scrubbed raw text (a flat
+/// entry is well under a kilobyte once media URLs are dropped; 50,000 of
+/// them peaked at about 165 MB in a release build). Memory is a few hundred
+/// MB at worst, whatever the file's size, instead of growing with it.
+static PLAYLIST_BOUND: Bound = Bound {
+    records: 50_000,
+    bytes: 64 * 1024 * 1024,
+    until: "the playlist's `epoch`, which dates entries without their own (yt-dlp writes it \
+            after `entries`)",
+    why: "to import a playlist this large, write its entries one per line (for example `jq -c \
+          '.entries[]' playlist.info.json > entries.jsonl`) and import that with `--format \
+          yt-dlp --observed-at <time>`, or put the playlist's `epoch` before `entries`",
+};
 
 /// The top level: an info dict, or an array of them.
 pub(super) struct TopSeed<'a, 'c, 's>(pub(super) &'a mut YtDlp<'c, 's>);
@@ -76,7 +96,7 @@ impl<'de> Visitor<'de> for InfoSeed<'_, '_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let InfoSeed { state, line, label } = self;
         let mut fields = Map::new();
-        let mut held = Vec::new();
+        let mut held = Held::new(&PLAYLIST_BOUND);
         let mut playlist = false;
         while let Some(key) = map.next_key::<String>()? {
             if key != "entries" {
@@ -125,7 +145,7 @@ impl<'de> Visitor<'de> for InfoSeed<'_, '_, '_> {
 fn finish_playlist(
     state: &mut YtDlp,
     fields: &Map<String, Value>,
-    held: Vec<Parsed>,
+    mut held: Held<Parsed>,
     line: Option<u64>,
     label: &str,
 ) -> Result<(), IngestError> {
@@ -147,7 +167,7 @@ fn finish_playlist(
             }
         },
     };
-    for parsed in held {
+    for parsed in held.take() {
         state.emit(parsed, epoch)?;
     }
     Ok(())

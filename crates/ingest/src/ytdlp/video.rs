@@ -7,7 +7,7 @@ use super::scrub::scrub_info;
 use super::YtDlp;
 use crate::api_json::{
     count, fits, json_kind, push, seconds, strip_nul, text, unix_time, video_id, warn_nul, Fail,
-    Scalar,
+    Held, Scalar,
 };
 use crate::error::{IngestError, Location};
 use crate::number::{handle_from_link, ValueError};
@@ -266,7 +266,7 @@ impl YtDlp<'_, '_> {
         value: Value,
         label: String,
         playlist_epoch: Option<i64>,
-        held: &mut Vec<Parsed>,
+        held: &mut Held<Parsed>,
     ) -> Result<(), IngestError> {
         if value.is_null() {
             self.sink.warn(Warning {
@@ -294,8 +294,8 @@ impl YtDlp<'_, '_> {
         if parsed.metrics.is_empty() || parsed.epoch.is_some() || playlist_epoch.is_some() {
             self.emit(parsed, playlist_epoch)
         } else {
-            held.push(parsed);
-            Ok(())
+            let (bytes, location) = (parsed.raw.len(), parsed.location.clone());
+            held.push(parsed, bytes, "playlist entries", &location)
         }
     }
 }

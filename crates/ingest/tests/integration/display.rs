@@ -150,6 +150,64 @@ fn an_html_body_is_a_clear_error() {
     );
 }
 
+/// A `/v2/video/list/` page holding `n` tiny videos, `data` first as TikTok
+/// writes it.
+fn data_first_page(n: usize) -> String {
+    let videos: Vec<String> = (1..=n)
+        .map(|i| {
+            format!(
+                r#"{{"id":"{}","view_count":1}}"#,
+                7_400_000_000_000_000_000u64 + i as u64
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"data":{{"videos":[{}],"cursor":0,"has_more":false}},"error":{{"code":"ok","message":"","log_id":"20240901120000ABCDEF"}}}}"#,
+        videos.join(",")
+    )
+}
+
+fn parse_text(text: &str) -> (Result<SourceFormat, IngestError>, VecSink) {
+    let options = Options::default();
+    let ctx = Context::new("list.json", &options);
+    let mut sink = VecSink::default();
+    let result = display::parse(text.as_bytes(), &ctx, &mut sink);
+    (result, sink)
+}
+
+#[test]
+fn a_page_holding_far_more_than_the_api_cap_before_its_error_is_refused() {
+    let (result, sink) = parse_text(&data_first_page(201));
+    let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        e.starts_with(
+            "`list.json` page 1, video 201 (`7400000000000000201`): expected at most 200 videos \
+             before the page's `error` object"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("at most 20 videos a page (`max_count` ≤ 20)"),
+        "{e}"
+    );
+    assert!(
+        sink.items.is_empty(),
+        "nothing of the refused page is pushed"
+    );
+}
+
+#[test]
+fn a_page_at_the_bound_still_imports() -> TestResult {
+    let (result, sink) = parse_text(&data_first_page(200));
+    assert_eq!(result?, SourceFormat::DisplayVideoList);
+    assert_eq!(sink.videos().len(), 200);
+    assert!(sink
+        .observations()
+        .iter()
+        .all(|o| o.observed_at == 1_725_192_000));
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 

@@ -455,3 +455,84 @@ proptest! {
         let _ = research::parse(text.as_bytes(), &ctx, &mut VecSink::default());
     }
 }
+
+/// A page holding `n` tiny videos, like the 183 MB page of three million
+/// that once took 3 GB; TikTok writes `data` before `error`.
+fn page_of(n: u64, error_first: bool) -> String {
+    let videos: Vec<String> = (1..=n)
+        .map(|i| {
+            let id = 7_400_000_000_000_000_000u64 + i;
+            format!(r#"{{"id":{id},"like_count":1,"region_code":"GB"}}"#)
+        })
+        .collect();
+    let data = format!(
+        r#""data":{{"videos":[{}],"cursor":100,"has_more":false}}"#,
+        videos.join(",")
+    );
+    let error = r#""error":{"code":"ok","message":"","log_id":"20240901120000ABCDEF"}"#;
+    if error_first {
+        format!("{{{error},{data}}}")
+    } else {
+        format!("{{{data},{error}}}")
+    }
+}
+
+fn data_first_page(n: u64) -> String {
+    page_of(n, false)
+}
+
+#[test]
+fn a_page_holding_far_more_than_the_api_cap_before_its_error_is_refused() {
+    // The API returns at most 100 a page; 1,000 are held, the 1,001st is
+    // refused, and nothing of the page reaches the sink.
+    let (result, sink) = read_text(&data_first_page(1_001), &options());
+    let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        e.starts_with("`stdin` page 1, video 1001 (`7400000000000001001`): expected at most 1,000 videos before the page's `error` object"),
+        "{e}"
+    );
+    assert!(e.contains("`max_count` ≤ 100"), "{e}");
+    assert!(
+        sink.items.is_empty(),
+        "nothing of the refused page is pushed"
+    );
+}
+
+#[test]
+fn a_page_at_the_bound_still_imports_and_the_bound_is_per_page() -> TestResult {
+    let (result, sink) = read_text(&data_first_page(1_000), &options());
+    assert_eq!(result?, SourceFormat::ResearchVideos);
+    assert_eq!(sink.videos().len(), 1_000);
+    assert!(sink
+        .observations()
+        .iter()
+        .all(|o| o.observed_at == SEP_1_NOON));
+
+    // Two full pages, one per NDJSON line: each starts from nothing held.
+    let two = format!("{}\n{}\n", data_first_page(1_000), data_first_page(1_000));
+    let (result, sink) = read_text(&two, &options());
+    assert_eq!(result?, SourceFormat::ResearchVideos);
+    assert_eq!(sink.videos().len(), 2_000);
+
+    // With `error` first nothing is held, so no bound applies.
+    let (result, sink) = read_text(&page_of(1_001, true), &options());
+    assert_eq!(result?, SourceFormat::ResearchVideos);
+    assert_eq!(sink.videos().len(), 1_001);
+    Ok(())
+}
+
+#[test]
+fn a_data_object_with_endless_user_fields_is_refused() {
+    let fields: Vec<String> = (1..=1_001).map(|i| format!(r#""f{i}":{i}"#)).collect();
+    let text = format!(
+        r#"{{"data":{{{}}},"error":{{"code":"ok","log_id":"20240901120000ABCDEF"}}}}"#,
+        fields.join(",")
+    );
+    let (result, sink) = read_text(&text, &options());
+    let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        e.starts_with("`stdin` page 1, user: expected at most 1,000 fields"),
+        "{e}"
+    );
+    assert!(sink.items.is_empty());
+}

@@ -290,3 +290,51 @@ proptest! {
         let _ = ytdlp::parse(text.as_bytes(), &ctx, &mut VecSink::default());
     }
 }
+
+/// A playlist of `n` entries with counts and no `epoch` of their own (as
+/// `--flat-playlist` writes them), with the playlist's `epoch` after
+/// `entries` as yt-dlp writes it: every entry waits for that `epoch`.
+fn waiting_playlist(n: usize) -> String {
+    let entries: Vec<String> = (1..=n)
+        .map(|i| format!(r#"{{"id":"{i}","view_count":1}}"#))
+        .collect();
+    format!(
+        r#"{{"_type":"playlist","entries":[{}],"id":"u","extractor_key":"TikTokUser","epoch":1725300000}}"#,
+        entries.join(",")
+    )
+}
+
+fn parse_text(text: &str) -> (Result<SourceFormat, IngestError>, VecSink) {
+    let o = options();
+    let ctx = Context::new("profile.info.json", &o);
+    let mut sink = VecSink::default();
+    let result = ytdlp::parse(text.as_bytes(), &ctx, &mut sink);
+    (result, sink)
+}
+
+#[test]
+fn a_playlist_holding_more_than_the_bound_for_its_epoch_is_refused() {
+    let (result, sink) = parse_text(&waiting_playlist(50_001));
+    let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        e.starts_with(
+            "`profile.info.json` entry 50001 (`50001`): expected at most 50,000 playlist entries \
+             before the playlist's `epoch`"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("`--format yt-dlp --observed-at <time>`"), "{e}");
+    assert!(sink.items.is_empty(), "nothing of the playlist is pushed");
+}
+
+#[test]
+fn a_playlist_at_the_bound_still_imports() -> TestResult {
+    let (result, sink) = parse_text(&waiting_playlist(50_000));
+    assert_eq!(result?, SourceFormat::YtDlp);
+    assert_eq!(sink.videos().len(), 50_000);
+    assert!(sink
+        .observations()
+        .iter()
+        .all(|o| o.observed_at == 1_725_300_000));
+    Ok(())
+}
