@@ -27,8 +27,8 @@ pub(crate) use read::{
     json_error, next_list, open_json, read_pages, Fail, LineCounter, PageHandler,
 };
 pub(crate) use value::{
-    count, date, date_of, entries, fits, fraction, json_kind, seconds, strip_nul, text,
-    title_from_caption, unix_time, video_id, warn_nul, Entry, Scalar,
+    count, date, date_of, entries, fits, fraction, json_kind, seconds, signed_count, strip_nul,
+    text, title_from_caption, unix_time, video_id, warn_nul, Entry, Scalar,
 };
 
 use crate::error::{IngestError, Location};

@@ -144,23 +144,40 @@ pub(crate) fn video_id(v: &Scalar) -> Result<String, ValueError> {
     }
 }
 
-/// A count sent as an integer, an integral float, or text (`"5,400"`).
+/// A count sent as an integer, an integral float, or text (`"5,400"`): a
+/// total or a gain, so 0 or more, and at most [`number::MAX_COUNT`].
 pub(crate) fn count(v: Option<&Scalar>) -> Result<Option<Count>, ValueError> {
-    match v {
-        None | Some(Scalar::Null) => Ok(None),
-        Some(Scalar::Int(n)) => Ok(Some(Count::exact(*n))),
-        Some(s @ Scalar::UInt(n)) => i64::try_from(*n)
-            .map(|n| Some(Count::exact(n)))
-            .map_err(|_| error("a count", s, Some("too large"))),
+    match (signed_count(v)?, v) {
+        (Some(c), Some(s)) if c.value < 0 => Err(error("a count of 0 or more", s, None)),
+        (c, _) => Ok(c),
+    }
+}
+
+/// [`count`] for a day's net change, which can be negative (the Business
+/// API's daily `likes` and `comments` lose what was deleted: `-1` is seen).
+pub(crate) fn signed_count(v: Option<&Scalar>) -> Result<Option<Count>, ValueError> {
+    let too_large = Some("too large: no TikTok count comes near ten trillion (10^13)");
+    let c = match v {
+        None | Some(Scalar::Null) => return Ok(None),
+        Some(Scalar::Int(n)) => Count::exact(*n),
+        Some(s @ Scalar::UInt(n)) => {
+            Count::exact(i64::try_from(*n).map_err(|_| error("a count", s, too_large))?)
+        }
         Some(s @ Scalar::Float(f)) => {
             if f.fract() == 0.0 && f.abs() < 9.0e15 {
-                Ok(Some(Count::exact(*f as i64)))
+                Count::exact(*f as i64)
             } else {
-                Err(error("a whole count", s, None))
+                return Err(error("a whole count", s, None));
             }
         }
-        Some(Scalar::Text(t)) => number::parse_count(t),
-        Some(s) => Err(error("a count", s, None)),
+        Some(Scalar::Text(t)) => return number::parse_count(t),
+        Some(s) => return Err(error("a count", s, None)),
+    };
+    match v {
+        Some(s) if c.value.unsigned_abs() > number::MAX_COUNT => {
+            Err(error("a count", s, too_large))
+        }
+        _ => Ok(Some(c)),
     }
 }
 
@@ -252,11 +269,18 @@ pub(crate) fn unix_time(v: &Scalar) -> Result<Option<(i64, NaiveDate)>, ValueErr
         _ => return Err(error(expected, v, None)),
     };
     // Past year 5000 the value is almost surely milliseconds.
-    if !(0..100_000_000_000).contains(&secs) {
+    if secs >= 100_000_000_000 {
         return Err(error(
             expected,
             v,
             Some("out of range; milliseconds are not accepted here"),
+        ));
+    }
+    if !number::TIKTOK_ERA.contains(&secs) {
+        return Err(error(
+            expected,
+            v,
+            Some("out of range: uptake reads dates from 2010 to 2099"),
         ));
     }
     match date_of(secs) {
@@ -282,7 +306,16 @@ pub(crate) fn date(v: &Scalar) -> Result<NaiveDate, ValueError> {
     if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('T')) {
         return Err(error(expected, v, None));
     }
-    NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| error(expected, v, None))
+    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| error(expected, v, None))?;
+    let midnight = date.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+    if !midnight.is_some_and(|t| number::TIKTOK_ERA.contains(&t)) {
+        return Err(error(
+            expected,
+            v,
+            Some("out of range: uptake reads dates from 2010 to 2099"),
+        ));
+    }
+    Ok(date)
 }
 
 /// Reads a distribution list into shares. The APIs send fractions;

@@ -3,7 +3,7 @@
 //! [`AudienceSnapshot`]s, all under the account's handle.
 
 use super::{json, push, Business, Page};
-use crate::api_json::{count, entries, fits, Entry, RawJson, Scalar};
+use crate::api_json::{count, entries, fits, signed_count, Entry, RawJson, Scalar};
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
 use crate::sink::{Record, Warning};
@@ -78,7 +78,14 @@ impl Business<'_, '_> {
             .ctx
             .at_record(format!("page {}, metrics {date}", page.number));
         let at = |field: &str, e: ValueError| IngestError::value(location.clone(), field, e);
+        // Daily values are net changes: likes and comments can be negative.
         let v = |field: &str, s: &Option<Scalar>| {
+            signed_count(s.as_ref())
+                .map(|c| c.map(|c| c.value))
+                .map_err(|e| at(field, e))
+        };
+        // Follower totals, gains and losses cannot be.
+        let total = |field: &str, s: &Option<Scalar>| {
             count(s.as_ref())
                 .map(|c| c.map(|c| c.value))
                 .map_err(|e| at(field, e))
@@ -92,16 +99,16 @@ impl Business<'_, '_> {
         day.reach = v("reach", &parsed.reach)?;
         // The daily item's `followers_count` is the total that day; Business
         // accounts may instead (or also) carry `daily_total_followers`.
-        day.followers = match v("followers_count", &parsed.followers_count)? {
+        day.followers = match total("followers_count", &parsed.followers_count)? {
             Some(f) => Some(f),
-            None => v("daily_total_followers", &parsed.daily_total_followers)?,
+            None => total("daily_total_followers", &parsed.daily_total_followers)?,
         };
         // `new_followers` is net, as the model defines it: gained minus lost
         // when both are given. With only `daily_new_followers` it is the
         // gross gain (the best figure the page has); with only
         // `daily_lost_followers` it stays unknown rather than guessed.
-        let gained = v("daily_new_followers", &parsed.daily_new_followers)?;
-        let lost = v("daily_lost_followers", &parsed.daily_lost_followers)?;
+        let gained = total("daily_new_followers", &parsed.daily_new_followers)?;
+        let lost = total("daily_lost_followers", &parsed.daily_lost_followers)?;
         day.new_followers = match (gained, lost) {
             (Some(g), Some(l)) => Some(g.saturating_sub(l)),
             (Some(g), None) => Some(g),

@@ -141,16 +141,22 @@ impl YtDlp<'_, '_> {
         }
         if video.posted_on.is_none() {
             if let Some(d) = t("upload_date", &info.upload_date)? {
-                let day = NaiveDate::parse_from_str(d.trim(), "%Y%m%d").map_err(|_| {
-                    at(
-                        "upload_date",
-                        ValueError {
-                            expected: "a date `YYYYMMDD`",
-                            found: d.chars().take(60).collect(),
-                            hint: None,
-                        },
-                    )
-                })?;
+                let day = NaiveDate::parse_from_str(d.trim(), "%Y%m%d")
+                    .ok()
+                    .filter(|day| {
+                        let midnight = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+                        midnight.is_some_and(|t| crate::number::TIKTOK_ERA.contains(&t))
+                    })
+                    .ok_or_else(|| {
+                        at(
+                            "upload_date",
+                            ValueError {
+                                expected: "a date `YYYYMMDD` from 2010 to 2099",
+                                found: d.chars().take(60).collect(),
+                                hint: None,
+                            },
+                        )
+                    })?;
                 video.posted_on = Some(day);
             }
         }

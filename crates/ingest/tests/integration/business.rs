@@ -670,3 +670,23 @@ fn account_fields_without_end_are_refused() {
     );
     assert!(sink.items.is_empty());
 }
+
+/// Daily likes and comments may be negative (deleted ones); follower totals
+/// may not.
+#[test]
+fn negative_follower_totals_are_refused_and_daily_changes_are_not() {
+    let page = |day: &str| {
+        format!(
+            r#"{{"code":0,"message":"OK","request_id":"1","data":{{"metrics":[{{"date":"2024-08-30",{day}}}],"username":"kmb_lab"}}}}"#
+        )
+    };
+    let options = Options::default();
+    let (result, _) = parse_text(&page(r#""comments":-1,"likes":-2"#), &options);
+    assert!(result.is_ok(), "{result:?}");
+    let (result, _) = parse_text(&page(r#""followers_count":-5"#), &options);
+    let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        e.contains("followers_count") && e.contains("0 or more"),
+        "{e}"
+    );
+}

@@ -536,3 +536,31 @@ fn a_data_object_with_endless_user_fields_is_refused() {
     );
     assert!(sink.items.is_empty());
 }
+
+/// A negative count or a time outside 2010–2099 is a damaged value, refused
+/// with the field named; a time in milliseconds keeps its own hint.
+#[test]
+fn negative_counts_and_out_of_era_times_are_refused() {
+    for (video, field, hint) in [
+        (r#""view_count":-5"#, "view_count", "0 or more"),
+        (r#""view_count":10000000000001"#, "view_count", "too large"),
+        (r#""create_time":1"#, "create_time", "2010 to 2099"),
+        (r#""create_time":4102444800"#, "create_time", "2010 to 2099"),
+        (
+            r#""create_time":1725000000000"#,
+            "create_time",
+            "milliseconds",
+        ),
+    ] {
+        // A good create_time unless the case is about it.
+        let time = if field == "create_time" {
+            ""
+        } else {
+            r#""create_time":1725000000,"#
+        };
+        let text = format!(r#"[{{"id":7412345678901234567,{time}"region_code":"CA",{video}}}]"#);
+        let (result, _) = read_text(&text, &options());
+        let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains(field) && e.contains(hint), "{video}: {e}");
+    }
+}

@@ -338,3 +338,15 @@ fn a_playlist_at_the_bound_still_imports() -> TestResult {
         .all(|o| o.observed_at == 1_725_300_000));
     Ok(())
 }
+
+/// An `upload_date` outside 2010–2099 is refused with the field named.
+#[test]
+fn an_upload_date_outside_the_tiktok_era_is_refused() {
+    let text = r#"{"id":"7412345678901234567","extractor":"TikTok","upload_date":"30000101","view_count":5,"epoch":1725000000}"#;
+    let (result, _) = parse_text(text);
+    let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        e.contains("upload_date") && e.contains("2010 to 2099"),
+        "{e}"
+    );
+}
