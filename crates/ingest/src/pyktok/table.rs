@@ -66,10 +66,25 @@ impl<'c, R: Read> Table<'c, R> {
                     }
                     let header_raw: Vec<String> =
                         rec.iter().map(|c| c.trim().to_string()).collect();
+                    let header: Vec<String> = header_raw.iter().map(|h| normalise(h)).collect();
+                    // A column named twice would be read from its first
+                    // place only, silently: say so instead.
+                    let line = rec.position().map(|p| p.line()).unwrap_or(1);
+                    for (i, h) in header.iter().enumerate() {
+                        if !h.is_empty() && header[..i].contains(h) {
+                            return Err(IngestError::invalid(
+                                ctx.at_line(line),
+                                format!(
+                                    "expected each column once in the header row, found `{}` twice",
+                                    header_raw.get(i).map_or("", String::as_str)
+                                ),
+                            ));
+                        }
+                    }
                     return Ok(Table {
-                        header: header_raw.iter().map(|h| normalise(h)).collect(),
+                        header,
                         header_raw,
-                        header_line: rec.position().map(|p| p.line()).unwrap_or(1),
+                        header_line: line,
                         records,
                         crlf_shift,
                         ctx,

@@ -549,6 +549,21 @@ fn a_comment_time_is_a_unix_time_not_a_count() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn a_column_named_twice_is_refused() {
+    let options = options();
+    let ctx = Context::new("v.csv", &options);
+    let text = "video_id,video_diggcount,video_id\n7412345678901234567,5,7412345678901234568\n";
+    let e = pyktok::parse(text.as_bytes(), &ctx, &mut VecSink::default())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("line 1") && e.contains("`video_id` twice"),
+        "{e}"
+    );
+}
+
 /// A time before 2010 (pandas can write year -1) and a negative total are
 /// refused, naming the line and field.
 #[test]
