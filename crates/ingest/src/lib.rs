@@ -36,6 +36,7 @@ pub mod sink;
 pub mod sniff;
 pub mod studio;
 pub mod template;
+pub mod xlsx;
 pub mod ytdlp;
 pub mod zeeschuimer;
 

@@ -2,11 +2,12 @@
 //! four Follower files, as CSV or XLSX (`formats.md` §3).
 //!
 //! This module turns a Studio file's rows into records. It reads the rows
-//! (CSV through the `csv` crate, streaming; XLSX through `calamine`, first
-//! sheet, every cell as text), recognises the file from its header row
-//! ([`headers`]), reads the localised year-less dates ([`dates`]), gives them
-//! a year ([`years`]) and hands each row to the reader for its file kind
-//! ([`daily`], [`audience`], [`content`]). Every row becomes one [`Item`]
+//! (CSV through the `csv` crate, streaming; XLSX through [`crate::xlsx`],
+//! first sheet, every cell as text, within [`crate::xlsx::Limits::STUDIO`]),
+//! recognises the file from its header row ([`headers`]), reads the
+//! localised year-less dates ([`dates`]), gives them a year ([`years`]) and
+//! hands each row to the reader for its file kind ([`daily`], [`audience`],
+//! [`content`]). Every row becomes one [`Item`]
 //! whose `raw` is the row as a JSON object (header → cell), because Studio
 //! changes its columns without notice.
 //!
@@ -25,6 +26,7 @@ pub mod years;
 use crate::error::{IngestError, Location};
 use crate::number::{self, ValueError};
 use crate::sink::{Item, Sink, Warning};
+use crate::xlsx;
 use crate::Context;
 use chrono::NaiveDate;
 use dates::{DateReader, PartialDate};
@@ -110,7 +112,6 @@ pub fn parse_xlsx<R: Read + Seek>(
     ctx: &Context,
     sink: &mut dyn Sink,
 ) -> Result<SourceFormat, IngestError> {
-    use calamine::Reader;
     if let Some(f) = ctx.options.format.filter(|f| !f.is_studio()) {
         return Err(IngestError::invalid(
             ctx.whole(),
@@ -119,38 +120,13 @@ pub fn parse_xlsx<R: Read + Seek>(
             ),
         ));
     }
-    let mut book = calamine::Xlsx::new(input).map_err(|e| {
-        IngestError::invalid(
-            ctx.whole(),
-            format!("expected an XLSX workbook, found a damaged one: {e}"),
-        )
-    })?;
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => {
-            return Err(IngestError::invalid(
-                ctx.whole(),
-                format!("cannot read the workbook's first sheet: {e}"),
-            ))
-        }
-        None => {
-            return Err(IngestError::invalid(
-                ctx.whole(),
-                "expected a workbook with one sheet, found none",
-            ))
-        }
-    };
-    let first_row = u64::from(range.start().map(|(r, _)| r).unwrap_or(0)) + 1;
-    let mut rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| Row {
-            number: first_row + i as u64,
-            cells: cells.iter().map(cell_text).collect(),
-        })
-        .filter(|r| !r.is_blank())
-        .collect::<Vec<_>>()
-        .into_iter();
+    // Studio workbooks are small; `Limits::STUDIO` says how small, and why.
+    let mut rows = xlsx::read_first_sheet(input, &ctx.name, &xlsx::Limits::STUDIO, cell_text)?
+        .into_iter()
+        .map(|r| Row {
+            number: r.number,
+            cells: r.cells,
+        });
     let Some(header) = rows.next() else {
         return Err(IngestError::invalid(
             ctx.whole(),
@@ -240,19 +216,41 @@ fn guess_delimiter(head: &[u8]) -> u8 {
 fn cell_text(cell: &calamine::Data) -> String {
     use calamine::Data;
     match cell {
-        Data::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => {
-            format!("{}", *f as i64)
-        }
-        Data::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
+        Data::Float(f) => number_text(*f),
+        // A date-formatted number is a date only within Excel's range of
+        // dates (serials 1 to 2,958,465, 1900-01-01 to 9999-12-31; in the
+        // 1904 system the range ends 1,462 days earlier, hence the bound
+        // used). Outside it the cell is shown as the number it holds, so that
+        // the date reader reports it as what it is, not a made-up date.
         Data::DateTime(dt) if dt.is_datetime() => {
-            // Excel serial day: days since 1899-12-30.
-            let days = dt.as_f64().floor() as i64;
-            NaiveDate::from_ymd_opt(1899, 12, 30)
-                .and_then(|base| base.checked_add_signed(chrono::Duration::days(days)))
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| cell.to_string())
+            let serial = dt.as_f64();
+            if (1.0..MAX_DATE_SERIAL).contains(&serial) {
+                // `to_ymd_hms_milli` honours the workbook's 1900 or 1904
+                // date system and Excel's 1900 leap-year bug.
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                format!("{y:04}-{m:02}-{d:02}")
+            } else {
+                number_text(serial)
+            }
         }
         other => other.to_string(),
+    }
+}
+
+/// One past 9999-12-31 in the 1904 date system (serial 2,957,003), the
+/// lower of the two systems' last days: the cell does not say which system
+/// its workbook uses.
+const MAX_DATE_SERIAL: f64 = 2_957_004.0;
+
+/// A number as a person would type it: whole numbers without a fraction,
+/// huge ones in Excel's scientific form.
+fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else if f.abs() >= 1e15 {
+        format!("{f:E}")
+    } else {
+        f.to_string()
     }
 }
 

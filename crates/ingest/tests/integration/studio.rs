@@ -425,3 +425,4 @@ fn missing_date_cell_names_the_line() -> TestResult {
 }
 
 mod followers_and_content;
+mod hostile_xlsx;
