@@ -687,3 +687,26 @@ fn bad_sampling_requests_change_nothing() {
     // A refused request changes nothing, not even the stored codebooks.
     assert_eq!(sb.db_counts(), before);
 }
+
+/// A hostile workbook given as a coding sheet is refused with an error
+/// before calamine reads it: a shared-string table declaring 10^12 strings
+/// used to make the process abort on allocation.
+#[test]
+fn a_hostile_workbook_is_refused_not_a_crash() {
+    let sb = Sandbox::new();
+    sb.project();
+    let sst = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1000000000000" uniqueCount="1000000000000"><si><t>x</t></si></sst>"#;
+    let bytes = super::zip_of(&[
+        ("[Content_Types].xml", b"<Types/>".as_slice()),
+        ("xl/sharedStrings.xml", sst.as_bytes()),
+    ]);
+    sb.write("bad.xlsx", &bytes);
+    let run = sb
+        .run_in("p", &["code", "import", "../bad.xlsx"])
+        .fails_with(1);
+    assert!(
+        run.stderr.contains("bad.xlsx") && run.stderr.contains("shared"),
+        "{}",
+        run.stderr
+    );
+}

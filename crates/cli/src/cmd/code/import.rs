@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use uptake_coding::{read_sheet, validate_sheet, Codebook};
 use uptake_store::{NewValue, SheetImport};
 
+/// Largest coding sheet read (sheets are read whole).
+const MAX_SHEET_BYTES: u64 = 64 << 20;
+
 /// Runs `uptake code import`.
 pub(super) fn run(files: Vec<PathBuf>, coder: Option<String>, ctx: &Ctx) -> Result<()> {
     if let Some(c) = &coder {
@@ -22,7 +25,27 @@ pub(super) fn run(files: Vec<PathBuf>, coder: Option<String>, ctx: &Ctx) -> Resu
     let mut lines = Vec::new();
     for file in &files {
         let name = file.display().to_string();
+        let size = std::fs::metadata(file)
+            .with_context(|| format!("cannot read `{name}`"))?
+            .len();
+        if size > MAX_SHEET_BYTES {
+            bail!(
+                "`{name}` is {} MiB: a coding sheet is a few hundred kilobytes; expected a sheet \
+                 written by `uptake code sheets`",
+                size >> 20
+            );
+        }
         let bytes = std::fs::read(file).with_context(|| format!("cannot read `{name}`"))?;
+        if bytes.starts_with(b"PK\x03\x04") {
+            // The coding crate reads the workbook with calamine, which
+            // allocates what the package declares: the package is checked
+            // first, with the bounds the Studio reader uses.
+            uptake_ingest::xlsx::check_package(
+                &mut std::io::Cursor::new(&bytes),
+                &name,
+                &uptake_ingest::xlsx::Limits::STUDIO,
+            )?;
+        }
         let sha: String = Sha256::digest(&bytes)
             .iter()
             .map(|b| format!("{b:02x}"))
