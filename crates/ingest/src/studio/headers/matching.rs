@@ -47,10 +47,15 @@ pub fn detect(
     forced: Option<SourceFormat>,
     location: Location,
 ) -> Result<Columns, IngestError> {
-    let names: Vec<String> = raw_headers
+    let mut names: Vec<String> = raw_headers
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
+    // A trailing comma or a cleared cell at the end of the header row (a
+    // spreadsheet re-save) leaves empty header names: not columns.
+    while names.last().is_some_and(String::is_empty) {
+        names.pop();
+    }
     let mut fields = Vec::with_capacity(names.len());
     let mut unknown: Vec<String> = Vec::new();
     let mut bad_targets: Vec<(String, String)> = Vec::new();

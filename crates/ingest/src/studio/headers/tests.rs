@@ -252,3 +252,27 @@ fn duplicate_meanings_are_rejected() {
     );
     assert!(err.is_err());
 }
+
+#[test]
+fn trailing_empty_header_cells_are_not_columns() {
+    let got = detect(
+        &heads(&["Date", "Video Views", "", " "]),
+        &[],
+        None,
+        Location::file("t"),
+    );
+    let got = got.ok();
+    assert_eq!(
+        got.as_ref().map(|c| c.format),
+        Some(SourceFormat::StudioOverview)
+    );
+    assert_eq!(got.map(|c| c.names.len()), Some(2));
+    // An empty name between columns is still unknown.
+    assert!(detect(
+        &heads(&["Date", "", "Video Views"]),
+        &[],
+        None,
+        Location::file("t")
+    )
+    .is_err());
+}
