@@ -12,7 +12,6 @@
 //! [`Limits`] on rows, columns, cells and text.
 
 mod package;
-mod scan;
 
 pub use package::{check_package, EXCEL_MAX_COLUMN, EXCEL_MAX_ROW};
 

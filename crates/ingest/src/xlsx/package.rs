@@ -9,14 +9,20 @@
 //! border and number format into every `<xf>` that uses them (a large font
 //! used by many `<xf>`s multiplies). All this happens before any cell reaches
 //! uptake, so the only place to stop it is here, on the raw parts. Each part
-//! is streamed through a small tag scanner ([`super::scan`]): memory stays a
-//! few kilobytes whatever the part's size, and the parts' sizes are bounded
-//! too (a 1 KB deflated part can inflate to gigabytes).
+//! is streamed through [`quick_xml`], the parser calamine itself uses, with
+//! one reused buffer: memory stays the size of the largest event (tag or
+//! text run) whatever the part's size, and the parts' sizes are bounded too
+//! (a 1 KB deflated part can inflate to gigabytes).
 
-use super::scan::{attr, scan, ScanError, Tag};
 use super::{invalid, Limits};
 use crate::error::IngestError;
+use quick_xml::events::{BytesStart, Event};
+use std::borrow::Cow;
 use std::io::{BufReader, Read, Seek, SeekFrom};
+
+/// Longest start tag looked at (its name and attributes): the tags looked at
+/// are well under 1 KB in real files.
+const MAX_TAG_BYTES: usize = 64 * 1024;
 
 /// Excel's own limits (ECMA-376 Part 1 §18.3.1.73; Excel's specifications
 /// and limits): 1,048,576 rows and 16,384 columns (`XFD`). A reference
@@ -83,16 +89,8 @@ pub fn check_package<R: Read + Seek>(
             return Err(too_big(entry.size()));
         }
         let mut seen = Seen::default();
-        let mut reader = BufReader::new(entry.take(limits.max_part_bytes + 1));
         let bytes =
-            scan(&mut reader, wanted, |tag| seen.tag(tag, limits)).map_err(|e| match e {
-                ScanError::Io(e) => invalid(
-                    file,
-                    at(),
-                    format!("expected a readable workbook part, found a damaged one: {e}"),
-                ),
-                ScanError::Bad(message) => invalid(file, at(), message),
-            })?;
+            check_part(entry, &mut seen, limits).map_err(|message| invalid(file, at(), message))?;
         if bytes > limits.max_part_bytes {
             return Err(too_big(bytes));
         }
@@ -121,23 +119,86 @@ pub fn check_package<R: Read + Seek>(
     Ok(())
 }
 
+/// Streams one part through quick-xml, passing the tags looked at to
+/// `seen`; returns the part's size, counted up to one byte past
+/// `limits.max_part_bytes`. The message of an error says what was expected.
+///
+/// quick-xml is set up as calamine sets up its own reader, so both see the
+/// same events and stop at the same malformed XML. Past such XML (or in a
+/// part that is no XML, such as an image) nothing more is looked at, since
+/// calamine refuses the part there if it reads it; the bytes are still
+/// counted.
+fn check_part(part: impl Read, seen: &mut Seen, limits: &Limits) -> Result<u64, String> {
+    let damaged = |e: &dyn std::fmt::Display| {
+        format!("expected a readable workbook part, found a damaged one: {e}")
+    };
+    let cap = limits.max_part_bytes.saturating_add(1);
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(part.take(cap)));
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    config.trim_text(false);
+    let mut buf = Vec::with_capacity(1024);
+    loop {
+        buf.clear();
+        let event = reader.read_event_into(&mut buf);
+        // Just past the event's `>`.
+        let end = reader.buffer_position();
+        match event {
+            Ok(Event::Start(tag)) => {
+                // The tag's `<`: its content, then `<` and `>`.
+                let at = end.saturating_sub(tag.len() as u64 + 2);
+                seen.start(&tag, false, at, limits)?;
+            }
+            Ok(Event::Empty(tag)) => {
+                // Its content, then `<` and `/>`.
+                let at = end.saturating_sub(tag.len() as u64 + 3);
+                seen.start(&tag, true, at, limits)?;
+            }
+            Ok(Event::End(tag)) => seen.end(tag.local_name().as_ref(), end)?,
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(quick_xml::Error::Io(e)) => return Err(damaged(&e)),
+            Err(_) => {
+                std::io::copy(reader.get_mut(), &mut std::io::sink()).map_err(|e| damaged(&e))?;
+                break;
+            }
+        }
+    }
+    Ok(cap - reader.get_ref().get_ref().limit())
+}
+
 /// The tags looked at.
-fn wanted(local: &[u8]) -> bool {
+fn wanted(local: &str) -> bool {
     matches!(
         local,
-        b"c" | b"row"
-            | b"dimension"
-            | b"sst"
-            | b"si"
-            | b"xf"
-            | b"font"
-            | b"fill"
-            | b"border"
-            | b"numFmt"
+        "c" | "row" | "dimension" | "sst" | "si" | "xf" | "font" | "fill" | "border" | "numFmt"
     )
 }
 
-/// What the scan of one part has seen so far.
+/// The raw value (not unescaped) of attribute `key` of `tag`, matched by its
+/// full name as calamine does. Every attribute is read, so that a malformed
+/// one (unquoted, without value, repeated) is refused wherever it is.
+fn attr<'a>(
+    tag: &'a BytesStart<'_>,
+    local: &str,
+    key: &str,
+) -> Result<Option<Cow<'a, str>>, String> {
+    let mut found = None;
+    for attribute in tag.attributes() {
+        let attribute = attribute.map_err(|e| {
+            format!(
+                "expected well-formed attributes in a `<{local}>` tag, found a malformed one: {e}"
+            )
+        })?;
+        if found.is_none() && attribute.key.as_ref() == key {
+            found = Some(attribute.value);
+        }
+    }
+    Ok(found)
+}
+
+/// What the check of one part has seen so far.
 #[derive(Debug, Default)]
 struct Seen {
     /// `<sst uniqueCount>`, when the part is a shared-string table.
@@ -147,38 +208,55 @@ struct Seen {
     /// `<xf>` elements: calamine builds one style per element.
     styles: u64,
     /// The open `<font>`, `<fill>` or `<border>` element and where it started.
-    style_part: Option<(Vec<u8>, u64)>,
+    style_part: Option<(String, u64)>,
 }
 
 impl Seen {
-    /// Validates one tag: cell references, counts, style element sizes.
-    fn tag(&mut self, tag: Tag<'_>, limits: &Limits) -> Result<(), String> {
-        let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
-        match tag {
-            Tag::Start { local, attrs, .. } if local == b"c" => {
-                if let Some(r) = attr(attrs, b"r") {
-                    cell_ref(r).ok_or_else(|| bad_ref("cell reference", &text(r)))?;
+    /// Validates a start tag (`empty` when it closes itself) at offset `at`:
+    /// cell references, counts, style element sizes.
+    fn start(
+        &mut self,
+        tag: &BytesStart<'_>,
+        empty: bool,
+        at: u64,
+        limits: &Limits,
+    ) -> Result<(), String> {
+        let name = tag.local_name();
+        let local = name.as_ref();
+        if !wanted(local) {
+            return Ok(());
+        }
+        if tag.len() > MAX_TAG_BYTES {
+            return Err(format!(
+                "expected a `<{local}>` tag of at most {MAX_TAG_BYTES} bytes, found {} bytes",
+                tag.len()
+            ));
+        }
+        match local {
+            "c" => {
+                if let Some(r) = attr(tag, local, "r")? {
+                    cell_ref(r.as_bytes()).ok_or_else(|| bad_ref("cell reference", &r))?;
                 }
             }
-            Tag::Start { local, attrs, .. } if local == b"row" => {
-                if let Some(r) = attr(attrs, b"r") {
-                    row_number(r).ok_or_else(|| bad_ref("row number", &text(r)))?;
+            "row" => {
+                if let Some(r) = attr(tag, local, "r")? {
+                    row_number(r.as_bytes()).ok_or_else(|| bad_ref("row number", &r))?;
                 }
             }
-            Tag::Start { local, attrs, .. } if local == b"dimension" => {
-                if let Some(range) = attr(attrs, b"ref").filter(|r| !range_ok(r)) {
+            "dimension" => {
+                if let Some(range) = attr(tag, local, "ref")?.filter(|r| !range_ok(r.as_bytes())) {
                     return Err(format!(
                         "expected the sheet's dimension to be a range like `A1:C10` within \
                          Excel's limits (columns `A` to `XFD`, rows 1 to {EXCEL_MAX_ROW}), \
                          found `{}`",
-                        shorten(&text(range))
+                        shorten(&range)
                     ));
                 }
             }
-            Tag::Start { local, attrs, .. } if local == b"sst" => {
-                self.unique_count = attr(attrs, b"uniqueCount").map(text);
+            "sst" => {
+                self.unique_count = attr(tag, local, "uniqueCount")?.map(Cow::into_owned);
             }
-            Tag::Start { local, .. } if local == b"si" => {
+            "si" => {
                 self.strings += 1;
                 if self.strings > limits.max_shared_strings {
                     return Err(format!(
@@ -187,7 +265,7 @@ impl Seen {
                     ));
                 }
             }
-            Tag::Start { local, .. } if local == b"xf" => {
+            "xf" => {
                 self.styles += 1;
                 if self.styles > limits.max_styles {
                     return Err(format!(
@@ -196,29 +274,32 @@ impl Seen {
                     ));
                 }
             }
-            Tag::Start { local, attrs, .. } if local == b"numFmt" => {
-                if attrs.len() as u64 > MAX_STYLE_PART_BYTES {
-                    return Err(style_part_too_big("numFmt", attrs.len() as u64));
+            "numFmt" => {
+                let size = tag.attributes_raw().len() as u64;
+                if size > MAX_STYLE_PART_BYTES {
+                    return Err(style_part_too_big("numFmt", size));
                 }
             }
-            Tag::Start {
-                local, empty, at, ..
-            } => {
+            _ => {
                 // `<font>`, `<fill>` or `<border>`: measured to its end tag.
                 if !empty && self.style_part.is_none() {
-                    self.style_part = Some((local.to_vec(), at));
+                    self.style_part = Some((local.to_string(), at));
                 }
             }
-            Tag::End { local, end } => {
-                if let Some((open, start)) = &self.style_part {
-                    if open.as_slice() == local {
-                        let size = end.saturating_sub(*start);
-                        if size > MAX_STYLE_PART_BYTES {
-                            return Err(style_part_too_big(&text(local), size));
-                        }
-                        self.style_part = None;
-                    }
+        }
+        Ok(())
+    }
+
+    /// Validates an end tag `</local>` ending at offset `end`: the size of
+    /// the style element it closes.
+    fn end(&mut self, local: &str, end: u64) -> Result<(), String> {
+        if let Some((open, start)) = &self.style_part {
+            if open == local {
+                let size = end.saturating_sub(*start);
+                if size > MAX_STYLE_PART_BYTES {
+                    return Err(style_part_too_big(local, size));
                 }
+                self.style_part = None;
             }
         }
         Ok(())
@@ -336,11 +417,8 @@ mod tests {
     fn check(xml: &str) -> Result<Seen, String> {
         let mut seen = Seen::default();
         let limits = Limits::STUDIO;
-        match scan(&mut xml.as_bytes(), wanted, |tag| seen.tag(tag, &limits)) {
-            Ok(bytes) => seen.check_shared_strings(bytes, &limits).map(|()| seen),
-            Err(ScanError::Bad(m)) => Err(m),
-            Err(ScanError::Io(e)) => Err(e.to_string()),
-        }
+        let bytes = check_part(xml.as_bytes(), &mut seen, &limits)?;
+        seen.check_shared_strings(bytes, &limits).map(|()| seen)
     }
 
     #[test]
@@ -376,11 +454,64 @@ mod tests {
     #[test]
     fn shared_strings_are_counted_outside_comments_and_cdata() {
         let seen = check(
-            "<?xml version=\"1.0\"?><!-- <c r=\"ZZZZZZZZZZ1\"> --><x:sst uniqueCount=\"2\">\
+            "<?xml version=\"1.0\"?><!DOCTYPE x><!-- <c r=\"ZZZZZZZZZZ1\"> --><x:sst uniqueCount=\"2\">\
              <x:si><x:t><![CDATA[<c r=\"A0\">]]></x:t></x:si><si/></x:sst>",
         );
         let found = seen.map(|s| (s.unique_count, s.strings));
         assert_eq!(found, Ok((Some("2".to_string()), 2)));
+    }
+
+    #[test]
+    fn prefixed_style_elements_are_measured_from_their_start_to_their_end_tag() {
+        // `<x:font>` (8) + `<x:name val="` (13) + name + `"/>` (3) + `</x:font >` (10).
+        let font = |n: usize| {
+            let name = "F".repeat(n);
+            format!("<x:fonts><x:font><x:name val=\"{name}\"/></x:font ></x:fonts>")
+        };
+        assert!(check(&font(4_062)).is_ok());
+        assert_eq!(
+            check(&font(4_063)).err().unwrap_or_default(),
+            "expected a `<font>` style element of at most 4096 bytes, found 4097 bytes"
+        );
+    }
+
+    #[test]
+    fn malformed_attributes_and_long_tags_are_refused() {
+        for xml in [
+            "<c r=A1/>",
+            "<c r/>",
+            "<row r=\"1\" r=\"2\"></row>",
+            "<x:dimension ref=\"A1\" ref=\"B2\"/>",
+        ] {
+            let msg = check(xml).err().unwrap_or_default();
+            assert!(
+                msg.starts_with("expected well-formed attributes in a `<"),
+                "{xml}: {msg}"
+            );
+        }
+        // Other tags' attributes are left to calamine.
+        assert!(check("<chart r=A1/>").is_ok());
+        let long = format!("<c r=\"A1\" x=\"{}\"/>", "y".repeat(MAX_TAG_BYTES));
+        let msg = check(&long).err().unwrap_or_default();
+        assert!(
+            msg.starts_with("expected a `<c>` tag of at most 65536 bytes"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn malformed_xml_ends_the_check_but_not_the_count() {
+        // calamine's reader stops where quick-xml does, so what follows is
+        // never read; an image or other binary part is counted, not refused.
+        let mut part = b"<a>\xff\xfe</a><c r=\"ZZZZZZZZZZ1\"/>".to_vec();
+        part.extend(std::iter::repeat_n(0x89u8, 1_000));
+        let mut seen = Seen::default();
+        let bytes = check_part(part.as_slice(), &mut seen, &Limits::STUDIO);
+        assert_eq!(bytes, Ok(part.len() as u64));
+        let msg = check("<c r=\"A1\"/><!x><c r=\"ZZZZZZZZZZ1\"/>");
+        assert!(msg.is_ok(), "{msg:?}");
+        // Before the malformed XML, tags are checked as usual.
+        assert!(check("<c r=\"ZZZZZZZZZZ1\"/><!x>").is_err());
     }
 
     #[test]
