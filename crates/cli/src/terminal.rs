@@ -21,16 +21,14 @@ pub fn safe(text: &str) -> String {
         if n > 0 {
             out.push('\n');
         }
-        let mut shown = 0usize;
         // The character read when the line is found too long, not shown.
         let mut over = 0usize;
         let mut chars = line.chars();
-        for c in chars.by_ref() {
+        for (shown, c) in chars.by_ref().enumerate() {
             if shown == MAX_LINE {
                 over = 1;
                 break;
             }
-            shown += 1;
             if (c.is_control() && c != '\t') || is_bidi_control(c) {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             } else {
