@@ -54,9 +54,9 @@ mod scrub;
 mod tally;
 
 pub(crate) use links::scrub_links;
+pub(crate) use names::remove_names;
 pub(crate) use posts::looks_rounded;
 pub(crate) use raw::write_str;
-pub(crate) use names::remove_names;
 pub(crate) use scrub::{KeySet, PERSON_KEYS};
 
 use crate::api_json::Scalar;
