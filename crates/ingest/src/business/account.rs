@@ -152,7 +152,23 @@ impl Business<'_, '_> {
             .or_else(|| self.ctx.options.account.clone())
             .unwrap_or_else(|| "own".to_string());
 
-        for (location, raw, mut day) in page.held_days.take() {
+        // A day given twice would be stored from whichever came last: the
+        // page is damaged (Studio refuses repeated days the same way).
+        // Checked before any day is passed on.
+        let days = page.held_days.take();
+        let mut days_seen = std::collections::HashSet::new();
+        for (location, _, day) in &days {
+            if !days_seen.insert(day.date) {
+                return Err(IngestError::invalid(
+                    location.clone(),
+                    format!(
+                        "expected each day once in `metrics`, found {} twice",
+                        day.date
+                    ),
+                ));
+            }
+        }
+        for (location, raw, mut day) in days {
             day.account = handle.clone();
             let records = if day.is_empty() {
                 vec![]

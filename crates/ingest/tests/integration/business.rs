@@ -575,8 +575,13 @@ fn tiny_comment(i: usize) -> String {
     format!(r#"{{"comment_id":"{i}","video_id":"7412345678901299999","text":"hi","likes":1}}"#)
 }
 
-fn tiny_day(_: usize) -> String {
-    r#"{"date":"2024-08-30","video_views":1}"#.to_string()
+/// Day `i` of a run of distinct days from 2020-01-01 (a page gives each day
+/// once).
+fn tiny_day(i: usize) -> String {
+    let date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(i as u64)))
+        .unwrap_or_default();
+    format!(r#"{{"date":"{date}","video_views":1}}"#)
 }
 
 #[test]
@@ -689,4 +694,20 @@ fn negative_follower_totals_are_refused_and_daily_changes_are_not() {
         e.contains("followers_count") && e.contains("0 or more"),
         "{e}"
     );
+}
+
+/// A day given twice in one page's `metrics` is refused, naming the day.
+#[test]
+fn a_day_given_twice_is_refused() {
+    let day = r#"{"date":"2024-08-30","video_views":5}"#;
+    let text = format!(
+        r#"{{"code":0,"message":"OK","request_id":"1","data":{{"metrics":[{day},{day}],"username":"kmb_lab"}}}}"#
+    );
+    let (result, sink) = parse_text(&text, &Options::default());
+    let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        e.contains("page 1") && e.contains("2024-08-30 twice"),
+        "{e}"
+    );
+    assert!(sink.items.is_empty());
 }
