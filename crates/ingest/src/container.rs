@@ -201,7 +201,12 @@ fn read_zip<R: Read + Seek>(
             .name()
             .map(|n| n.to_string())
             .unwrap_or_else(|_| format!("entry {}", index + 1));
-        let base = entry_path.rsplit('/').next().unwrap_or("").to_string();
+        // Some Windows tools write `\` between folders in entry names.
+        let base = entry_path
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("")
+            .to_string();
         if entry.is_dir()
             || base.is_empty()
             || base.starts_with('.')

@@ -171,6 +171,25 @@ fn export_date_rolls_december_into_january() -> TestResult {
     Ok(())
 }
 
+/// Entry names with Windows separators (and even `..` parts, which uptake
+/// never writes anywhere) are read by their last part.
+#[test]
+fn entries_named_with_backslashes_are_read() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let zip = make_zip(
+        dir.path(),
+        "Overview_2025-12-30_1767398400_kmb_lab.zip",
+        &[(
+            "..\\..\\exports\\Overview.csv",
+            fixture_bytes("Overview_rollover.csv")?,
+        )],
+        None,
+    )?;
+    let (sink, _) = read(&zip, &Options::default())?;
+    assert_eq!(sink.account_days().len(), 4);
+    Ok(())
+}
+
 #[test]
 fn overview_zip_name_gives_year_and_account() -> TestResult {
     let dir = tempfile::tempdir()?;
