@@ -21,6 +21,8 @@ use crate::error::{CodingError, SheetProblem, ValueProblem};
 use crate::unit::UnitKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Seek};
+use uptake_ingest::error::IngestError;
+use uptake_ingest::xlsx::{self, Limits};
 use uptake_report::render::neutralise_formula;
 use uptake_report::xlsx::{
     absolute_ref, cell_ref, render_workbook, DataValidation, ValidationRule, Worksheet,
@@ -346,156 +348,57 @@ fn read_csv<R: BufRead>(mut reader: R, file: &str) -> Result<FilledSheet, Coding
     assemble(rows, None, file)
 }
 
-/// Bounds on a filled XLSX sheet, so that a small hostile workbook cannot
-/// make uptake allocate gigabytes (calamine's `worksheet_range` builds a
-/// dense grid from the first to the last cell: 24 GB for two cells at `A1`
-/// and `XFD1048576`). A coding sheet has a row per unit given to one coder
-/// (hundreds, a few thousand at most) and two columns plus one per item
-/// (under a hundred even for long instruments); the bounds leave a wide
-/// margin (20 times that) and keep what the cells take under 200 MB.
-const MAX_XLSX_ROWS: u32 = 100_000;
-/// Highest 1-based column (`AMJ`); see [`MAX_XLSX_ROWS`].
-const MAX_XLSX_COLUMNS: u32 = 1_024;
-/// Most cells, counted as non-empty cells and as rows × width of the table
-/// built; see [`MAX_XLSX_ROWS`].
-const MAX_XLSX_CELLS: u64 = 2_000_000;
-/// Most bytes of cell text (a shared string is copied into each cell using it).
-const MAX_XLSX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+/// Bounds on a filled XLSX sheet: those of a Studio export. A coding sheet
+/// has a row per unit given to one coder (hundreds, a few thousand at most)
+/// and two columns plus one per item (under a hundred even for long
+/// instruments), so the margin is as wide.
+const CODING_LIMITS: Limits = Limits {
+    what: "a coding sheet",
+    ..Limits::STUDIO
+};
 
+/// Reads the `Coding` sheet with ingest's guarded XLSX reader: the package
+/// is checked before calamine reads it (calamine trusts declared sizes and
+/// builds a dense grid from the first cell to the last), and the cells are
+/// streamed within [`CODING_LIMITS`].
 fn read_xlsx<R: Read + Seek>(reader: R, file: &str) -> Result<FilledSheet, CodingError> {
-    // calamine trusts what a workbook declares: it reserves memory for the
-    // shared-string count a file claims (`uniqueCount="18446744073709551615"`
-    // panics with "capacity overflow") and computes cell references with
-    // unchecked `u32` arithmetic (`<c r="A99999999999">` panics in debug
-    // builds). This crate has no ZIP reader to check the parts first (the
-    // ingest crate's `xlsx::check_package` does that for Studio files), so
-    // a panic in calamine is contained here and reported as an error; the
-    // workspace builds with the default `panic = "unwind"`, which
-    // `catch_unwind` needs. Nothing outlives the closure but its result.
-    // Not contained: a count large enough to fail the allocation (an abort,
-    // not a panic), and parts that inflate to gigabytes; those need the
-    // package checked first, by a caller that has `check_package`.
-    let rows = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_xlsx_rows(reader, file)
-    }))
-    .unwrap_or_else(|_| {
-        Err(one_problem(
-            file,
-            None,
-            None,
-            None,
-            "expected a well-formed XLSX workbook, found one the XLSX parser \
-             (calamine) failed on"
-                .into(),
-        ))
-    })?;
+    let rows = xlsx::read_sheet(reader, file, Some(CODING_SHEET), &CODING_LIMITS, cell_text)
+        .map_err(|e| {
+            let message = match e {
+                IngestError::Invalid { location, message } => match location.record {
+                    Some(at) => format!("{at}: {message}"),
+                    None => message,
+                },
+                other => other.to_string(),
+            };
+            one_problem(file, None, None, None, message)
+        })?;
+    // Cells from column A, as the sheet numbers them.
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let pad = usize::try_from(r.first_column.saturating_sub(1)).unwrap_or(0);
+            let mut cells = vec![String::new(); pad];
+            cells.extend(r.cells);
+            (usize::try_from(r.number).unwrap_or(usize::MAX), cells)
+        })
+        .collect();
     assemble(rows, Some(CODING_SHEET), file)
 }
 
-/// The `Coding` sheet's rows that have a cell: (1-based row, cells from
-/// column A), streamed cell by cell within the bounds above.
-fn read_xlsx_rows<R: Read + Seek>(
-    reader: R,
-    file: &str,
-) -> Result<Vec<(usize, Vec<String>)>, CodingError> {
-    use calamine::{DataRef, Reader};
-    let mut book: calamine::Xlsx<R> = calamine::Xlsx::new(reader).map_err(|e| {
-        one_problem(
-            file,
-            None,
-            None,
-            None,
-            format!("not a readable XLSX workbook: {e}"),
-        )
-    })?;
-    let sheet_problem = |row: Option<usize>, message: String| {
-        one_problem(file, Some(CODING_SHEET), row, None, message)
-    };
-    let mut cells_reader = book.worksheet_cells_reader(CODING_SHEET).map_err(|e| {
-        sheet_problem(
-            None,
-            format!("expected a sheet named `{CODING_SHEET}` (as uptake wrote it): {e}"),
-        )
-    })?;
-    // (0-based row, 0-based column, text), held sparse until known to fit.
-    let mut cells: Vec<(u32, u32, String)> = Vec::new();
-    let mut text_bytes = 0u64;
-    loop {
-        let cell = cells_reader
-            .next_cell()
-            .map_err(|e| sheet_problem(None, format!("expected a readable cell: {e}")))?;
-        let Some(cell) = cell else { break };
-        let text = match cell.get_value() {
-            DataRef::Empty => continue,
-            DataRef::String(s) => s.clone(),
-            DataRef::SharedString(s) => (*s).to_string(),
-            // Whole numbers as typed; spreadsheets store every number as a float.
-            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            DataRef::Float(f) => f.to_string(),
-            DataRef::Int(n) => n.to_string(),
-            DataRef::Bool(b) => b.to_string(),
-            other => calamine::Data::from(other.clone()).to_string(),
-        };
-        let (row, column) = cell.get_position();
-        let (row1, column1) = (u64::from(row) + 1, u64::from(column) + 1);
-        let at = Some(usize::try_from(row1).unwrap_or(usize::MAX));
-        if row1 > u64::from(MAX_XLSX_ROWS) {
-            return Err(sheet_problem(
-                at,
-                format!(
-                    "expected at most {MAX_XLSX_ROWS} rows in a coding sheet, found a cell in \
-                     row {row1}"
-                ),
-            ));
-        }
-        if column1 > u64::from(MAX_XLSX_COLUMNS) {
-            return Err(sheet_problem(
-                at,
-                format!(
-                    "expected at most {MAX_XLSX_COLUMNS} columns (up to `AMJ`) in a coding \
-                     sheet, found a cell in column {column1}"
-                ),
-            ));
-        }
-        text_bytes += text.len() as u64;
-        if cells.len() as u64 >= MAX_XLSX_CELLS || text_bytes > MAX_XLSX_TEXT_BYTES {
-            return Err(sheet_problem(
-                at,
-                format!(
-                    "expected at most {MAX_XLSX_CELLS} cells and {MAX_XLSX_TEXT_BYTES} bytes \
-                     of text in a coding sheet, found more"
-                ),
-            ));
-        }
-        cells.push((row, column, text));
+/// A cell as text: whole numbers as typed (spreadsheets store every number
+/// as a float).
+fn cell_text(value: &calamine::Data) -> String {
+    use calamine::Data;
+    match value {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(n) => n.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
     }
-    // Stable, so that of two cells at one place the later wins, as in
-    // calamine's own ranges.
-    cells.sort_by_key(|c| (c.0, c.1));
-    let width = cells.iter().map(|c| c.1 as usize + 1).max().unwrap_or(0);
-    let mut numbers: Vec<u32> = cells.iter().map(|c| c.0).collect();
-    numbers.dedup();
-    if numbers.len() as u64 * width as u64 > MAX_XLSX_CELLS {
-        return Err(sheet_problem(
-            None,
-            format!(
-                "expected at most {MAX_XLSX_CELLS} cells in a coding sheet, found {} rows \
-                 {width} columns wide",
-                numbers.len()
-            ),
-        ));
-    }
-    let mut rows: Vec<(usize, Vec<String>)> = Vec::with_capacity(numbers.len());
-    for (row, column, text) in cells {
-        let number = row as usize + 1;
-        if rows.last().is_none_or(|r| r.0 != number) {
-            rows.push((number, vec![String::new(); width]));
-        }
-        if let Some(slot) = rows.last_mut().and_then(|r| r.1.get_mut(column as usize)) {
-            *slot = text;
-        }
-    }
-    Ok(rows)
 }
 
 fn assemble(

@@ -95,14 +95,14 @@ fn cells_past_the_limits_are_refused() {
     ));
     assert_eq!(
         error_reading(workbook("", &far_row, None)),
-        "`hostile.xlsx`: sheet `Coding`, row 100001: expected at most 100000 rows in a coding \
-         sheet, found a cell in row 100001; nothing was imported"
+        "`hostile.xlsx`: sheet `Coding`, cell `A100001`: expected at most 100000 rows in a \
+         coding sheet, found a cell in row 100001; nothing was imported"
     );
     let far_column = coding(&format!(r#"<row r="2">{}</row>"#, text_cell("AMK2", "y")));
     assert_eq!(
         error_reading(workbook("", &far_column, None)),
-        "`hostile.xlsx`: sheet `Coding`, row 2: expected at most 1024 columns (up to `AMJ`) \
-         in a coding sheet, found a cell in column 1025; nothing was imported"
+        "`hostile.xlsx`: sheet `Coding`, cell `AMK2`: expected at most 1024 columns (up to \
+         `AMJ`) in a coding sheet, found a cell in column 1025; nothing was imported"
     );
 }
 
@@ -122,15 +122,15 @@ fn sparse_sheet_spanning_too_large_a_table_is_refused() {
 }
 
 /// Bug 3: calamine reserves what `uniqueCount` declares; `u64::MAX` panicked
-/// with "capacity overflow". (A count such as 10^12 aborts on allocation
-/// instead, which no catch can stop: see `read_xlsx`.)
+/// with "capacity overflow" (and 10^12 aborted on allocation). The package
+/// check refuses a count the part cannot hold before calamine reads it.
 #[test]
 fn absurd_shared_string_count_is_an_error_not_a_panic() {
     let sst = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="18446744073709551615"><si><t>unit_id</t></si></sst>"#;
     let rows = r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#;
     let msg = error_reading(workbook("", rows, Some(sst)));
     assert!(
-        msg.starts_with("`hostile.xlsx`: expected a well-formed XLSX workbook"),
+        msg.starts_with("`hostile.xlsx`: part `xl/sharedStrings.xml`: expected `uniqueCount`"),
         "{msg}"
     );
 }

@@ -121,7 +121,7 @@ pub fn parse_xlsx<R: Read + Seek>(
         ));
     }
     // Studio workbooks are small; `Limits::STUDIO` says how small, and why.
-    let mut rows = xlsx::read_first_sheet(input, &ctx.name, &xlsx::Limits::STUDIO, cell_text)?
+    let mut rows = xlsx::read_sheet(input, &ctx.name, None, &xlsx::Limits::STUDIO, cell_text)?
         .into_iter()
         .map(|r| Row {
             number: r.number,

@@ -72,18 +72,21 @@ impl Limits {
 pub struct SheetRow {
     /// The sheet's 1-based row number.
     pub number: u64,
+    /// The 1-based column of `cells[0]`: the sheet's leftmost used column.
+    pub first_column: u64,
     /// The row's cells as text, from the sheet's leftmost used column to its
     /// rightmost, every row as wide as the widest.
     pub cells: Vec<String>,
 }
 
-/// Reads the first sheet of the workbook `input` (`file` names it in
-/// errors): checks the package ([`check_package`]), then streams the cells,
-/// turning each into text with `text`, within `limits`. Rows whose cells are
-/// all blank are left out.
-pub fn read_first_sheet<R: Read + Seek>(
+/// Reads the sheet called `sheet`, or the first sheet when `None`, of the
+/// workbook `input` (`file` names it in errors): checks the package
+/// ([`check_package`]), then streams the cells, turning each into text with
+/// `text`, within `limits`. Rows whose cells are all blank are left out.
+pub fn read_sheet<R: Read + Seek>(
     mut input: R,
     file: &str,
+    sheet: Option<&str>,
     limits: &Limits,
     text: fn(&calamine::Data) -> String,
 ) -> Result<Vec<SheetRow>, IngestError> {
@@ -93,7 +96,10 @@ pub fn read_first_sheet<R: Read + Seek>(
     // we do not know of is still contained here and reported as an error
     // (the workspace builds with the default `panic = "unwind"`, which
     // `catch_unwind` needs). Nothing outlives the closure but its result.
-    catch_unwind(AssertUnwindSafe(|| read_cells(input, file, limits, text))).unwrap_or_else(|_| {
+    catch_unwind(AssertUnwindSafe(|| {
+        read_cells(input, file, sheet, limits, text)
+    }))
+    .unwrap_or_else(|_| {
         Err(invalid(
             file,
             None,
@@ -106,6 +112,7 @@ pub fn read_first_sheet<R: Read + Seek>(
 fn read_cells<R: Read + Seek>(
     input: R,
     file: &str,
+    sheet: Option<&str>,
     limits: &Limits,
     text: fn(&calamine::Data) -> String,
 ) -> Result<Vec<SheetRow>, IngestError> {
@@ -117,13 +124,27 @@ fn read_cells<R: Read + Seek>(
             format!("expected an XLSX workbook, found a damaged one: {e}"),
         )
     })?;
-    let Some(sheet) = book.sheet_names().into_iter().next() else {
-        return Err(invalid(
-            file,
-            None,
-            "expected a workbook with one sheet, found none",
-        ));
-    };
+    let sheet =
+        match sheet {
+            Some(name) if !book.sheet_names().iter().any(|n| n == name) => {
+                return Err(invalid(
+                    file,
+                    None,
+                    format!(
+                        "expected a sheet named `{name}`, found {}",
+                        book.sheet_names()
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ))
+            }
+            Some(name) => name.to_string(),
+            None => book.sheet_names().into_iter().next().ok_or_else(|| {
+                invalid(file, None, "expected a workbook with one sheet, found none")
+            })?,
+        };
     let at_sheet = || Some(format!("sheet `{sheet}`"));
     let mut reader = book.worksheet_cells_reader(&sheet).map_err(|e| {
         invalid(
@@ -241,6 +262,7 @@ impl<'l> Cells<'l> {
             if out.last().is_none_or(|r| r.number != number) {
                 out.push(SheetRow {
                     number,
+                    first_column: u64::from(first) + 1,
                     cells: vec![String::new(); width],
                 });
             }

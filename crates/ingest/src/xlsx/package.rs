@@ -44,7 +44,7 @@ const MAX_STYLE_PART_BYTES: u64 = 4 * 1024;
 /// afterwards): each part's inflated size and the total, cell references,
 /// the shared-string table and the styles. `file` names the workbook in
 /// errors. Call it before handing `input` to calamine;
-/// [`super::read_first_sheet`] does.
+/// [`super::read_sheet`] does.
 pub fn check_package<R: Read + Seek>(
     input: &mut R,
     file: &str,
