@@ -277,15 +277,38 @@ pub fn parse_duration_s(text: &str) -> Result<Option<f64>, ValueError> {
 /// would overwrite a good value.
 pub const TIKTOK_ERA: std::ops::Range<i64> = 1_262_304_000..4_102_444_800;
 
+/// Whether the day `date` lies in [`TIKTOK_ERA`] (from its midnight, UTC).
+pub fn date_in_tiktok_era(date: chrono::NaiveDate) -> bool {
+    date.and_hms_opt(0, 0, 0)
+        .is_some_and(|t| TIKTOK_ERA.contains(&t.and_utc().timestamp()))
+}
+
+/// `date` if it lies in [`TIKTOK_ERA`], else the error of [`in_tiktok_era`].
+pub fn date_of_tiktok_era(
+    date: chrono::NaiveDate,
+    expected: &'static str,
+    text: &str,
+) -> Result<chrono::NaiveDate, ValueError> {
+    if date_in_tiktok_era(date) {
+        Ok(date)
+    } else {
+        Err(out_of_era(expected, text))
+    }
+}
+
 /// `secs` if it lies in [`TIKTOK_ERA`], else an error quoting `text` (the
 /// cell it was read from) as not being `expected`.
 pub fn in_tiktok_era(secs: i64, expected: &'static str, text: &str) -> Result<i64, ValueError> {
     if TIKTOK_ERA.contains(&secs) {
         Ok(secs)
     } else {
-        Err(ValueError::new(expected, text.trim())
-            .hint("out of range: uptake reads dates from 2010 to 2099"))
+        Err(out_of_era(expected, text))
     }
+}
+
+fn out_of_era(expected: &'static str, text: &str) -> ValueError {
+    ValueError::new(expected, text.trim())
+        .hint("out of range: uptake reads dates from 2010 to 2099")
 }
 
 /// Checks a platform id: digits only. Rejects ids a spreadsheet turned into

@@ -307,8 +307,7 @@ pub(crate) fn date(v: &Scalar) -> Result<NaiveDate, ValueError> {
         return Err(error(expected, v, None));
     }
     let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| error(expected, v, None))?;
-    let midnight = date.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
-    if !midnight.is_some_and(|t| number::TIKTOK_ERA.contains(&t)) {
+    if !number::date_in_tiktok_era(date) {
         return Err(error(
             expected,
             v,

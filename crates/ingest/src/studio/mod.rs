@@ -62,7 +62,7 @@ pub fn parse_csv<R: Read>(
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(buffered);
+        .from_reader(crate::csv_limit::RecordLimit::new(buffered));
     let mut records = reader.into_records();
     let header = loop {
         match records.next() {

@@ -168,9 +168,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, ValueError> {
         }
         e
     })?;
-    let midnight = date.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp());
-    number::in_tiktok_era(midnight.unwrap_or(i64::MIN), expected, text)?;
-    Ok(date)
+    number::date_of_tiktok_era(date, expected, text)
 }
 
 /// `YYYY-MM-DD` (start of the day, UTC) or `YYYY-MM-DD HH:MM[:SS]` (UTC),

@@ -143,10 +143,7 @@ impl YtDlp<'_, '_> {
             if let Some(d) = t("upload_date", &info.upload_date)? {
                 let day = NaiveDate::parse_from_str(d.trim(), "%Y%m%d")
                     .ok()
-                    .filter(|day| {
-                        let midnight = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
-                        midnight.is_some_and(|t| crate::number::TIKTOK_ERA.contains(&t))
-                    })
+                    .filter(|day| crate::number::date_in_tiktok_era(*day))
                     .ok_or_else(|| {
                         at(
                             "upload_date",

@@ -171,6 +171,25 @@ fn export_date_rolls_december_into_january() -> TestResult {
     Ok(())
 }
 
+/// A Studio CSV row over 16 MiB is refused before it is held whole (a 1 MB
+/// deflated ZIP can hold a 1 GB cell).
+#[test]
+fn a_row_longer_than_16_mib_is_refused() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("Overview.csv");
+    let cell = "1".repeat(17 << 20);
+    std::fs::write(
+        &path,
+        format!("\"Date\",\"Video Views\"\n\"August 30\",\"{cell}\"\n"),
+    )?;
+    let msg = error_of(read(&path, &Options::default()));
+    assert!(
+        msg.contains("Overview.csv") && msg.contains("longer than 16 MiB"),
+        "{msg}"
+    );
+    Ok(())
+}
+
 /// Entry names with Windows separators (and even `..` parts, which uptake
 /// never writes anywhere) are read by their last part.
 #[test]
