@@ -19,17 +19,25 @@ impl ImportTx<'_> {
         let video_id = self.video_row(&c.video_id)?;
         // The search index is filled at commit for comments new in this
         // import; an older comment's entry is replaced here if its text changes.
-        let existing: Option<(i64, String, Option<i64>)> = self.run(
-            Stmt::CommentSelect,
-            "SELECT id, text, first_import_id FROM comments
+        let surely_new = self
+            .new_comments
+            .as_ref()
+            .is_some_and(|added| !added.may_hold(&c.platform_id));
+        let existing: Option<(i64, String, Option<i64>)> = if surely_new {
+            None
+        } else {
+            self.run(
+                Stmt::CommentSelect,
+                "SELECT id, text, first_import_id FROM comments
                  WHERE platform = ?1 AND platform_id = ?2",
-            |st| {
-                st.query_row(params![self.platform, c.platform_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()
-            },
-        )?;
+                |st| {
+                    st.query_row(params![self.platform, c.platform_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .optional()
+                },
+            )?
+        };
         let likes = c.likes.map(|l| l.value);
         let likes_approx = c.likes.is_some_and(|l| l.approximate);
         let replies = c.replies.map(|r| r.value);
@@ -100,6 +108,11 @@ impl ImportTx<'_> {
                         ])
                     })?;
                 self.counts.new_comments += 1;
+                if let Some(added) = &mut self.new_comments {
+                    if !added.add(&c.platform_id) {
+                        self.new_comments = None;
+                    }
+                }
                 self.conn.last_insert_rowid()
             }
         };

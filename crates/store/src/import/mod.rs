@@ -9,6 +9,7 @@
 mod account;
 mod comments;
 mod latest;
+mod new_comments;
 mod videos;
 mod writeback;
 
@@ -16,6 +17,7 @@ pub(crate) use latest::{LATEST_COUNTS, LATEST_LISTS, LATEST_REALS};
 pub(crate) use videos::APPROX_BITS;
 
 use crate::{Store, StoreError};
+use new_comments::NewComments;
 use rusqlite::{params, Connection, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -111,6 +113,13 @@ pub struct ImportTx<'a> {
     /// foldhash with a random seed: fast, and ids in a file cannot be
     /// chosen to collide.
     video_ids: HashMap<String, (i64, u64), foldhash::fast::RandomState>,
+    /// Whether the database held no video of this platform when the import
+    /// began: every video stored since is in `video_ids`, so one that is
+    /// not there is new and is not looked up.
+    no_videos_before: bool,
+    /// The comments this import has added, when the database held none of
+    /// this platform before it (see [`NewComments`]).
+    new_comments: Option<NewComments>,
     /// Observations folded into `video_latest` rows not yet written.
     latest: latest::LatestBuffer,
     /// The statements prepared so far, by [`Stmt`]. A `RefCell` so that a
@@ -272,6 +281,8 @@ impl Store {
         let conn = &self.conn;
         let started = Self::start(conn, path);
         if let Err(e) = started {
+            let _ = conn.execute_batch("ROLLBACK");
+            check_references_again(conn);
             if bulk {
                 restore_shared(conn);
             }
@@ -291,6 +302,8 @@ impl Store {
             import_id: 0,
             platform: platform.to_string(),
             video_ids: HashMap::default(),
+            no_videos_before: false,
+            new_comments: None,
             latest: latest::LatestBuffer::default(),
             counts: ImportCounts::default(),
         };
@@ -323,6 +336,18 @@ impl Store {
                 r.get(0)
             })
             .map_err(|e| StoreError::sql(path, e))?;
+        let none_of = |table: &str| {
+            conn.query_row(
+                &format!("SELECT NOT EXISTS (SELECT 1 FROM {table} WHERE platform = ?1)"),
+                params![platform],
+                |r| r.get::<_, bool>(0),
+            )
+            .map_err(|e| StoreError::sql(path, e))
+        };
+        tx.no_videos_before = none_of("videos")?;
+        if none_of("comments")? {
+            tx.new_comments = Some(NewComments::default());
+        }
         Ok(tx)
     }
 
@@ -333,6 +358,18 @@ impl Store {
         // back for the next insert (bench/zeeschuimer.sh: 10% of the time).
         // 32 MiB keeps the indexes of a large import in memory.
         conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)
+            .map_err(|e| StoreError::sql(path, e))?;
+        // Every reference an import writes is to a row it has just written
+        // or looked up inside its own transaction (its import, its raw
+        // records, the videos and comments it inserted or found), and the
+        // transaction holds the write lock from its first statement to its
+        // commit, with no deletes: SQLite's check of each reference could
+        // never fail, and it cost about 10% of a large import (one look-up
+        // per reference, bench/zeeschuimer.sh). The check is off for the
+        // transaction (it can only be switched outside one) and on again
+        // when the import ends; debug builds, which every test uses, check
+        // all references before the commit instead (`check_references`).
+        conn.pragma_update(None, "foreign_keys", "OFF")
             .map_err(|e| StoreError::sql(path, e))?;
         conn.execute_batch("BEGIN")
             .map_err(|e| StoreError::sql(path, e))
@@ -466,6 +503,8 @@ impl<'a> ImportTx<'a> {
                 what: "an import was about to be committed without its file's SHA-256".into(),
             });
         }
+        #[cfg(debug_assertions)]
+        check_references(self.conn, self.path)?;
         self.conn
             .execute_batch("COMMIT")
             .map_err(|e| StoreError::sql(self.path, e))?;
@@ -483,6 +522,7 @@ impl Drop for ImportTx<'_> {
             // process gets the same from SQLite at the next open.)
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+        check_references_again(self.conn);
         // Only now, with the transaction ended and before WAL is back, may
         // the writeback's descriptor of the file be closed (see `writeback`).
         if let Some(writeback) = self.writeback.take() {
@@ -491,6 +531,44 @@ impl Drop for ImportTx<'_> {
         if self.bulk {
             restore_shared(self.conn);
         }
+    }
+}
+
+/// Switches SQLite's reference checks back on after an import (see
+/// `Store::start`). Best effort: outside a transaction, which is where an
+/// import leaves the connection, the switch cannot fail.
+fn check_references_again(conn: &Connection) {
+    let _ = conn.pragma_update(None, "foreign_keys", "ON");
+}
+
+/// Fails if any row of the database refers to a row that does not exist:
+/// the check SQLite skips during an import (see `Store::start`), run by
+/// debug builds before every import's commit, so that every test that
+/// imports would catch an import writing a dangling reference.
+#[cfg(debug_assertions)]
+fn check_references(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let dangling: Option<(String, i64, String)> = conn
+        .query_row("PRAGMA foreign_key_check", [], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                r.get(2)?,
+            ))
+        })
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(StoreError::sql(path, e)),
+        })?;
+    match dangling {
+        None => Ok(()),
+        Some((table, row, parent)) => Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            what: format!(
+                "an import was about to commit row {row} of `{table}` referring to a row \
+                 of `{parent}` that does not exist"
+            ),
+        }),
     }
 }
 

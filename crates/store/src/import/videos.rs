@@ -85,6 +85,7 @@ impl ImportTx<'_> {
         let existing: Option<i64> = match self.video_ids.get(&v.platform_id) {
             Some(&(id, merged)) if merged == fingerprint => return Ok(id),
             Some(&(id, _)) => Some(id),
+            None if self.no_videos_before => None,
             None => self.run(
                 Stmt::VideoSelect,
                 "SELECT id FROM videos WHERE platform = ?1 AND platform_id = ?2",

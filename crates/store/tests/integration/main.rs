@@ -8,6 +8,7 @@ mod bulk;
 mod comments;
 mod erasure;
 mod imports;
+mod references;
 mod schema;
 
 use std::path::PathBuf;
