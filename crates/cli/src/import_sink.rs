@@ -63,15 +63,35 @@ impl Sink for StoreSink<'_, '_> {
         }
         self.tx.count_item();
         self.records.set(self.records.get() + 1);
+        // Captures already stored are left out first (see
+        // `uptake_store`'s `repeats`); the raw record is left out too when
+        // all the item had to add was repeats (and the merge of its video,
+        // which a repeat leaves as it is).
+        let mut stored = Vec::with_capacity(item.records.len());
+        for record in &item.records {
+            let repeat = match record {
+                Record::Observation(o) => self.tx.is_repeat_observation(o)?,
+                Record::Comment(c) => self.tx.is_repeat_capture(c, self.format)?,
+                Record::Profile(p) => self.tx.is_repeat_profile(p)?,
+                _ => false,
+            };
+            if repeat {
+                self.tx.count_repeat();
+            } else {
+                stored.push(record);
+            }
+        }
+        let only_repeats = stored.len() < item.records.len()
+            && stored.iter().all(|r| matches!(r, Record::Video(_)));
         let raw_id = match &item.raw {
-            Some(raw) => {
+            Some(raw) if !only_repeats => {
                 let location =
                     scrub_handles_in_text(&item.location.to_string(), self.own.as_deref());
                 Some(self.tx.raw(&location, raw)?)
             }
-            None => None,
+            _ => None,
         };
-        for record in &item.records {
+        for record in stored {
             match record {
                 Record::Video(v) => {
                     self.tx.video(v)?;

@@ -376,6 +376,13 @@ fn import_read(
     if counts.profiles > 0 {
         report.push_str(&format!(", {} profile snapshots", counts.profiles));
     }
+    if counts.repeats > 0 {
+        report.push_str(&format!(
+            ", {} repeated capture{} left out (already stored)",
+            counts.repeats,
+            if counts.repeats == 1 { "" } else { "s" }
+        ));
+    }
     if counts.follower_activity > 0 {
         report.push_str(&format!(
             ", {} follower-activity hours",
@@ -400,6 +407,12 @@ fn import_read(
                 warnings.len() - 5
             ));
         }
+    }
+    if counts.repeats_unchecked {
+        report.push_str(
+            "\n  note: the file holds more captures than are checked for repeats in memory \
+             (2,000,000 of a kind in a first import); repeats among the rest were stored",
+        );
     }
     Ok(Outcome::Imported(report))
 }

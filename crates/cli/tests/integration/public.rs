@@ -137,3 +137,60 @@ fn no_handle_of_a_person_reaches_any_output_and_forget_erases_them() {
         .fails_with(1);
     sb.run_in("p", &["forget"]).fails_with(2);
 }
+
+/// Zeeschuimer exports everything captured so far, so a later export
+/// repeats every line of an earlier one. The same captures in other bytes
+/// (here other line endings) add no observation, comment capture, profile
+/// snapshot or raw record; a capture that is new in a later export is
+/// stored.
+#[test]
+fn captures_imported_again_in_other_bytes_add_nothing_and_new_ones_are_kept() {
+    let sb = Sandbox::new();
+    sb.project();
+    let lf = String::from_utf8(super::example_bytes("zeeschuimer_comments.ndjson")).unwrap();
+    let first = sb.write("first.ndjson", lf.as_bytes());
+    let run = sb.run_in("p", &["import", &first]).ok();
+    assert!(!run.stdout.contains("repeated"), "{}", run.stdout);
+    let before = sb.db_counts();
+
+    let crlf = sb.write("crlf.ndjson", lf.replace('\n', "\r\n").as_bytes());
+    let run = sb.run_in("p", &["import", &crlf]).ok();
+    assert!(
+        run.stdout
+            .contains(", 575 repeated captures left out (already stored)"),
+        "{}",
+        run.stdout
+    );
+    let after = sb.db_counts();
+    for ((table, was), (_, is)) in before.iter().zip(&after) {
+        let added = if table == "imports" { 1 } else { 0 };
+        assert_eq!(*is, was + added, "rows of `{table}`");
+    }
+
+    // A later export: the same lines, then one capture made a minute later
+    // of the first line's comment.
+    let first_line = lf.lines().next().unwrap();
+    let mut later: serde_json::Value = serde_json::from_str(first_line).unwrap();
+    let collected = later["timestamp_collected"].as_i64().unwrap() + 60_000;
+    later["timestamp_collected"] = collected.into();
+    let cumulative = sb.write("cumulative.ndjson", format!("{lf}{later}\n").as_bytes());
+    let run = sb.run_in("p", &["import", &cumulative]).ok();
+    assert!(
+        run.stdout.contains("575 repeated captures"),
+        "{}",
+        run.stdout
+    );
+    let grown = sb.db_counts();
+    let rows = |counts: &[(String, i64)], table: &str| {
+        counts
+            .iter()
+            .find(|(t, _)| t == table)
+            .map_or(0, |(_, n)| *n)
+    };
+    assert_eq!(rows(&grown, "raw_records"), rows(&after, "raw_records") + 1);
+    let captures = rows(&grown, "comment_captures") + rows(&grown, "observations");
+    assert_eq!(
+        captures,
+        rows(&after, "comment_captures") + rows(&after, "observations") + 1
+    );
+}

@@ -10,6 +10,7 @@ mod account;
 mod comments;
 mod latest;
 mod new_comments;
+mod repeats;
 mod videos;
 mod writeback;
 
@@ -46,10 +47,13 @@ enum Stmt {
     FtsDelete,
     FtsInsert,
     Profile,
+    ObservationSeen,
+    CaptureSeen,
+    ProfileSeen,
 }
 
 /// How many [`Stmt`]s there are.
-const STMTS: usize = Stmt::Profile as usize + 1;
+const STMTS: usize = Stmt::ProfileSeen as usize + 1;
 
 /// What is recorded about an import before its records arrive.
 #[derive(Debug, Clone)]
@@ -89,6 +93,12 @@ pub struct ImportCounts {
     pub profiles: u64,
     /// Warnings recorded.
     pub warnings: u64,
+    /// Observations, comment captures and profile snapshots not stored
+    /// because they repeat ones already stored (see `is_repeat_observation`).
+    pub repeats: u64,
+    /// Whether repeats inside the file stopped being recognised for want of
+    /// memory (see [`ImportTx::repeats_unchecked`]).
+    pub repeats_unchecked: bool,
 }
 
 /// An import in progress. Everything written through it becomes visible
@@ -120,6 +130,12 @@ pub struct ImportTx<'a> {
     /// The comments this import has added, when the database held none of
     /// this platform before it (see [`NewComments`]).
     new_comments: Option<NewComments>,
+    /// Fingerprints of the observations, comment captures and profile
+    /// snapshots stored so far, for the tables that held nothing of the
+    /// platform when the import began (see `repeats`).
+    observation_prints: Option<repeats::Fingerprints>,
+    capture_prints: Option<repeats::Fingerprints>,
+    profile_prints: Option<repeats::Fingerprints>,
     /// Observations folded into `video_latest` rows not yet written.
     latest: latest::LatestBuffer,
     /// The statements prepared so far, by [`Stmt`]. A `RefCell` so that a
@@ -304,6 +320,9 @@ impl Store {
             video_ids: HashMap::default(),
             no_videos_before: false,
             new_comments: None,
+            observation_prints: None,
+            capture_prints: None,
+            profile_prints: None,
             latest: latest::LatestBuffer::default(),
             counts: ImportCounts::default(),
         };
@@ -320,13 +339,52 @@ impl Store {
         )
         .map_err(|e| StoreError::sql(path, e))?;
         tx.import_id = conn.last_insert_rowid();
+        let none_of = |sql: &str| {
+            conn.query_row(sql, params![platform], |r| r.get::<_, bool>(0))
+                .map_err(|e| StoreError::sql(path, e))
+        };
+        tx.no_videos_before =
+            none_of("SELECT NOT EXISTS (SELECT 1 FROM videos WHERE platform = ?1)")?;
+        let no_comments_before =
+            none_of("SELECT NOT EXISTS (SELECT 1 FROM comments WHERE platform = ?1)")?;
+        // Profile snapshots are keyed by person only; any row counts.
+        let no_profiles_before = conn
+            .query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM profile_snapshots)",
+                [],
+                |r| r.get::<_, bool>(0),
+            )
+            .map_err(|e| StoreError::sql(path, e))?;
+        if no_comments_before {
+            tx.new_comments = Some(NewComments::default());
+            tx.capture_prints = Some(repeats::Fingerprints::default());
+        }
+        if tx.no_videos_before {
+            tx.observation_prints = Some(repeats::Fingerprints::default());
+        }
+        if no_profiles_before {
+            tx.profile_prints = Some(repeats::Fingerprints::default());
+        }
         if bulk
             && defers_indexes(
                 new.byte_size,
                 database_bytes(conn).map_err(|e| StoreError::sql(path, e))?,
             )
         {
-            tx.deferred = drop_deferrable_indexes(conn).map_err(|e| StoreError::sql(path, e))?;
+            // The indexes that find repeats of stored captures stay up to
+            // date where there are stored captures to find.
+            let mut live = Vec::new();
+            if !tx.no_videos_before {
+                live.push("observations_video_time");
+            }
+            if !no_comments_before {
+                live.push("comment_captures_comment");
+            }
+            if !no_profiles_before {
+                live.push("profile_snapshots_author");
+            }
+            tx.deferred =
+                drop_deferrable_indexes(conn, &live).map_err(|e| StoreError::sql(path, e))?;
         }
         if bulk {
             tx.writeback = writeback::Writeback::start(path);
@@ -336,18 +394,6 @@ impl Store {
                 r.get(0)
             })
             .map_err(|e| StoreError::sql(path, e))?;
-        let none_of = |table: &str| {
-            conn.query_row(
-                &format!("SELECT NOT EXISTS (SELECT 1 FROM {table} WHERE platform = ?1)"),
-                params![platform],
-                |r| r.get::<_, bool>(0),
-            )
-            .map_err(|e| StoreError::sql(path, e))
-        };
-        tx.no_videos_before = none_of("videos")?;
-        if none_of("comments")? {
-            tx.new_comments = Some(NewComments::default());
-        }
         Ok(tx)
     }
 
@@ -440,6 +486,11 @@ impl<'a> ImportTx<'a> {
             |st| st.execute(params![self.import_id, location, body]),
         )?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Counts a record left out as a repeat of one already stored.
+    pub fn count_repeat(&mut self) {
+        self.counts.repeats += 1;
     }
 
     /// Records a warning against this import.
@@ -580,10 +631,10 @@ fn database_bytes(conn: &Connection) -> rusqlite::Result<u64> {
 }
 
 /// Drops the secondary, non-unique indexes of the tables an import writes
-/// to, inside the import's transaction (a rollback restores them), and
+/// to but those named in `live`, inside the import's transaction (a rollback restores them), and
 /// returns the SQL that creates them again. The SQL comes from the schema
 /// itself, so a later migration's index is deferred too.
-fn drop_deferrable_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+fn drop_deferrable_indexes(conn: &Connection, live: &[&str]) -> rusqlite::Result<Vec<String>> {
     let mut found = conn.prepare(&format!(
         "SELECT name, sql FROM sqlite_master
          WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({DEFERRABLE_TABLES})
@@ -596,6 +647,9 @@ fn drop_deferrable_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut create = Vec::with_capacity(indexes.len());
     for (name, sql) in indexes {
+        if live.contains(&name.as_str()) {
+            continue;
+        }
         conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
         create.push(sql);
     }

@@ -34,7 +34,7 @@ pub(super) fn counts_of(m: &Metrics) -> [Option<Count>; 8] {
     ]
 }
 
-fn approx_mask(m: &Metrics) -> u32 {
+pub(super) fn approx_mask(m: &Metrics) -> u32 {
     counts_of(m)
         .iter()
         .zip(APPROX_BITS.iter())

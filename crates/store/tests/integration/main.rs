@@ -9,6 +9,7 @@ mod comments;
 mod erasure;
 mod imports;
 mod references;
+mod repeats;
 mod schema;
 
 use std::path::PathBuf;
