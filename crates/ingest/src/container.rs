@@ -299,6 +299,18 @@ fn read_stream<R: Read>(
         inner: sink,
         items: 0,
     };
+    // UTF-16 text (Excel's "Unicode Text", Notepad's "Unicode") reads as
+    // binary to every reader; say what it is, whatever the format.
+    if let Some(order) = crate::sniff::utf16(head) {
+        return Err(IngestError::invalid(
+            ctx.whole(),
+            format!(
+                "expected UTF-8 text, found UTF-16 ({order}), as Excel's \"Unicode Text\" \
+                 saves; save the file again as UTF-8 (Excel: \"CSV UTF-8\"), or convert \
+                 it with `iconv -f UTF-16 -t UTF-8 IN > OUT`"
+            ),
+        ));
+    }
     let format = match ctx.options.format {
         Some(f) => read_as(f, reader, ctx, &mut counting)?,
         None => match sniff(head, false) {

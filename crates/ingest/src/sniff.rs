@@ -51,6 +51,29 @@ pub fn sniff(head: &[u8], zip_has_workbook: bool) -> Sniffed {
     }
 }
 
+/// The byte order of `head` when it is UTF-16 text: its byte-order mark,
+/// or, without one, a NUL byte beside every other byte of its first line's
+/// first characters (UTF-16 of ASCII text, which UTF-8 text never holds).
+pub fn utf16(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xFE, ..] => return Some("little-endian"),
+        [0xFE, 0xFF, ..] => return Some("big-endian"),
+        _ => {}
+    }
+    let pairs: Vec<&[u8]> = head.chunks_exact(2).take(8).collect();
+    if pairs.len() < 4 {
+        return None;
+    }
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    if pairs.iter().all(|p| ascii(p[0]) && p[1] == 0) {
+        Some("little-endian")
+    } else if pairs.iter().all(|p| p[0] == 0 && ascii(p[1])) {
+        Some("big-endian")
+    } else {
+        None
+    }
+}
+
 fn has(body: &[u8], needle: &str) -> bool {
     let n = needle.as_bytes();
     body.windows(n.len()).any(|w| w == n)
@@ -302,5 +325,35 @@ mod tests {
             Sniffed::Unknown(_)
         ));
         assert!(matches!(sniff(b"   ", false), Sniffed::Unknown(_)));
+    }
+
+    #[test]
+    fn utf16_text_is_told_by_its_mark_or_its_nul_bytes() {
+        let le: Vec<u8> = "Date,Video views\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "Date,Video views\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(
+            utf16(&[&[0xFF, 0xFE][..], &le].concat()),
+            Some("little-endian")
+        );
+        assert_eq!(
+            utf16(&[&[0xFE, 0xFF][..], &be].concat()),
+            Some("big-endian")
+        );
+        assert_eq!(utf16(&le), Some("little-endian"));
+        assert_eq!(utf16(&be), Some("big-endian"));
+        assert_eq!(utf16(b"Date,Video views\n2025-01-01,5\n"), None);
+        assert_eq!(
+            utf16("\u{FEFF}Date,Vidéo".as_bytes()),
+            None,
+            "UTF-8 with its mark"
+        );
+        assert_eq!(utf16(b"{\"a\":1}"), None);
+        assert_eq!(utf16(b"PK\x03\x04\x14\x00\x00\x00"), None);
     }
 }

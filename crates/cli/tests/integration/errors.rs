@@ -127,3 +127,15 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     assert!(run.stderr.contains("schema version 99"), "{}", run.stderr);
     assert!(run.stderr.contains("newer uptake"), "{}", run.stderr);
 }
+
+#[test]
+fn utf16_text_is_named_as_such_with_or_without_a_format() {
+    let text = "\u{feff}Date,Video Views\n2026-02-01,5\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for args in [&[][..], &["--format", "studio-overview"][..]] {
+        let err = rejected("Overview.csv", &le, args);
+        assert!(err.contains("found UTF-16 (little-endian)"), "{err}");
+        assert!(err.contains("iconv -f UTF-16 -t UTF-8"), "{err}");
+        assert!(!err.contains("--format"), "a format would not help: {err}");
+    }
+}
