@@ -52,6 +52,32 @@ impl<'a, 'b> StoreSink<'a, 'b> {
     }
 }
 
+/// An item's raw record, stored the first time it is asked for.
+#[derive(Default)]
+struct RawOnce {
+    stored: Option<Option<i64>>,
+}
+
+impl RawOnce {
+    /// The raw record's row id (`None` for an item without one), storing
+    /// it at the first call.
+    fn id(&mut self, sink: &mut StoreSink<'_, '_>, item: &Item) -> Result<Option<i64>, StoreError> {
+        if let Some(id) = self.stored {
+            return Ok(id);
+        }
+        let id = match &item.raw {
+            Some(raw) => {
+                let location =
+                    scrub_handles_in_text(&item.location.to_string(), sink.own.as_deref());
+                Some(sink.tx.raw(&location, raw)?)
+            }
+            None => None,
+        };
+        self.stored = Some(id);
+        Ok(id)
+    }
+}
+
 impl Sink for StoreSink<'_, '_> {
     fn begin_part(&mut self, _name: &str, format: uptake_model::SourceFormat) {
         self.format = format.name();
@@ -63,13 +89,20 @@ impl Sink for StoreSink<'_, '_> {
         }
         self.tx.count_item();
         self.records.set(self.records.get() + 1);
-        // Captures already stored are left out first (see
-        // `uptake_store`'s `repeats`); the raw record is left out too when
-        // all the item had to add was repeats (and the merge of its video,
-        // which a repeat leaves as it is).
-        let mut stored = Vec::with_capacity(item.records.len());
+        // Records are stored in order, so that a video is merged before its
+        // observation is checked. A capture already stored is left out (see
+        // `uptake_store`'s `repeats`), and the raw record is stored with the
+        // first record that needs it; an item that added only repeats (and
+        // the merge of its video, which a repeat leaves as it is) leaves its
+        // raw record out too.
+        let mut raw = RawOnce::default();
+        let mut repeats = 0;
         for record in &item.records {
             let repeat = match record {
+                Record::Video(v) => {
+                    self.tx.video(v)?;
+                    continue;
+                }
                 Record::Observation(o) => self.tx.is_repeat_observation(o)?,
                 Record::Comment(c) => self.tx.is_repeat_capture(c, self.format)?,
                 Record::Profile(p) => self.tx.is_repeat_profile(p)?,
@@ -77,32 +110,22 @@ impl Sink for StoreSink<'_, '_> {
             };
             if repeat {
                 self.tx.count_repeat();
-            } else {
-                stored.push(record);
+                repeats += 1;
+                continue;
             }
-        }
-        let only_repeats = stored.len() < item.records.len()
-            && stored.iter().all(|r| matches!(r, Record::Video(_)));
-        let raw_id = match &item.raw {
-            Some(raw) if !only_repeats => {
-                let location =
-                    scrub_handles_in_text(&item.location.to_string(), self.own.as_deref());
-                Some(self.tx.raw(&location, raw)?)
-            }
-            _ => None,
-        };
-        for record in stored {
+            let raw_id = raw.id(self, &item)?;
             match record {
-                Record::Video(v) => {
-                    self.tx.video(v)?;
-                }
                 Record::Observation(o) => self.tx.observation(o, raw_id)?,
                 Record::AccountDay(d) => self.tx.account_day(d)?,
                 Record::Audience(a) => self.tx.audience(a)?,
                 Record::FollowerActivity(f) => self.tx.follower_activity(f)?,
                 Record::Comment(c) => self.tx.comment(c, self.format, raw_id)?,
                 Record::Profile(p) => self.tx.profile(p)?,
+                Record::Video(_) => {}
             }
+        }
+        if repeats == 0 {
+            raw.id(self, &item)?;
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Comments and their captures (with the search index kept current for
 //! comments whose text changes), and public profile snapshots.
 
+use super::fingerprints::Claim;
 use super::{ImportTx, Stmt};
 use crate::StoreError;
 use rusqlite::{params, OptionalExtension};
@@ -22,7 +23,7 @@ impl ImportTx<'_> {
         let surely_new = self
             .new_comments
             .as_ref()
-            .is_some_and(|added| !added.may_hold(&c.platform_id));
+            .is_some_and(|added| !added.holds(c.platform_id.as_str()));
         let existing: Option<(i64, String, Option<i64>)> = if surely_new {
             None
         } else {
@@ -109,7 +110,7 @@ impl ImportTx<'_> {
                     })?;
                 self.counts.new_comments += 1;
                 if let Some(added) = &mut self.new_comments {
-                    if !added.add(&c.platform_id) {
+                    if added.claim(c.platform_id.as_str()) == Claim::Full {
                         self.new_comments = None;
                     }
                 }

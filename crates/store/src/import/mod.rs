@@ -8,8 +8,8 @@
 
 mod account;
 mod comments;
+mod fingerprints;
 mod latest;
-mod new_comments;
 mod repeats;
 mod videos;
 mod writeback;
@@ -18,7 +18,7 @@ pub(crate) use latest::{LATEST_COUNTS, LATEST_LISTS, LATEST_REALS};
 pub(crate) use videos::APPROX_BITS;
 
 use crate::{Store, StoreError};
-use new_comments::NewComments;
+use fingerprints::Fingerprints;
 use rusqlite::{params, Connection, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -127,15 +127,18 @@ pub struct ImportTx<'a> {
     /// began: every video stored since is in `video_ids`, so one that is
     /// not there is new and is not looked up.
     no_videos_before: bool,
-    /// The comments this import has added, when the database held none of
-    /// this platform before it (see [`NewComments`]).
-    new_comments: Option<NewComments>,
+    /// The ids of the comments this import has added, when the database
+    /// held none of this platform before it: a comment not here is new, and
+    /// looking it up (one query per comment, most of them new in a first
+    /// import) is skipped; dropped once full, from where every comment is
+    /// looked up.
+    new_comments: Option<Fingerprints>,
     /// Fingerprints of the observations, comment captures and profile
     /// snapshots stored so far, for the tables that held nothing of the
     /// platform when the import began (see `repeats`).
-    observation_prints: Option<repeats::Fingerprints>,
-    capture_prints: Option<repeats::Fingerprints>,
-    profile_prints: Option<repeats::Fingerprints>,
+    observation_prints: Option<Fingerprints>,
+    capture_prints: Option<Fingerprints>,
+    profile_prints: Option<Fingerprints>,
     /// Observations folded into `video_latest` rows not yet written.
     latest: latest::LatestBuffer,
     /// The statements prepared so far, by [`Stmt`]. A `RefCell` so that a
@@ -297,7 +300,6 @@ impl Store {
         let conn = &self.conn;
         let started = Self::start(conn, path);
         if let Err(e) = started {
-            let _ = conn.execute_batch("ROLLBACK");
             check_references_again(conn);
             if bulk {
                 restore_shared(conn);
@@ -356,14 +358,14 @@ impl Store {
             )
             .map_err(|e| StoreError::sql(path, e))?;
         if no_comments_before {
-            tx.new_comments = Some(NewComments::default());
-            tx.capture_prints = Some(repeats::Fingerprints::default());
+            tx.new_comments = Some(Fingerprints::default());
+            tx.capture_prints = Some(Fingerprints::default());
         }
         if tx.no_videos_before {
-            tx.observation_prints = Some(repeats::Fingerprints::default());
+            tx.observation_prints = Some(Fingerprints::default());
         }
         if no_profiles_before {
-            tx.profile_prints = Some(repeats::Fingerprints::default());
+            tx.profile_prints = Some(Fingerprints::default());
         }
         if bulk
             && defers_indexes(
@@ -631,8 +633,8 @@ fn database_bytes(conn: &Connection) -> rusqlite::Result<u64> {
 }
 
 /// Drops the secondary, non-unique indexes of the tables an import writes
-/// to but those named in `live`, inside the import's transaction (a rollback restores them), and
-/// returns the SQL that creates them again. The SQL comes from the schema
+/// to but those named in `live`, inside the import's transaction (a
+/// rollback restores them), and returns the SQL that creates them again. The SQL comes from the schema
 /// itself, so a later migration's index is deferred too.
 fn drop_deferrable_indexes(conn: &Connection, live: &[&str]) -> rusqlite::Result<Vec<String>> {
     let mut found = conn.prepare(&format!(

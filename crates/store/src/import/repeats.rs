@@ -12,67 +12,15 @@
 //! import, see `begin`). In a table that held nothing of the platform when
 //! the import began, a repeat can only come from the import itself: those
 //! are recognised by a 128-bit fingerprint kept in memory
-//! ([`Fingerprints`]), because the table's indexes may be built only at the
+//! (`Fingerprints`), because the table's indexes may be built only at the
 //! commit.
 
+use super::fingerprints::Claim;
 use super::{shares_json, videos::counts_of, ImportTx, Stmt};
 use crate::StoreError;
 use rusqlite::params;
-use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash};
+use std::hash::Hash;
 use uptake_model::{Comment, Metrics, Observation, ProfileSnapshot, Share};
-
-/// The most fingerprints one table's set keeps: about 40 MB. Past it,
-/// repeats inside the file are no longer recognised for that table (they
-/// are stored as before), and the import says so ([`ImportTx::repeats_unchecked`]).
-const FINGERPRINTS_MAX: usize = 2_000_000;
-
-/// Fingerprints of the captures an import has stored in a table that was
-/// empty (of its platform) when it began. 128 bits from two hashes with
-/// seeds drawn at random: two different captures share one with a
-/// probability near 2^-128 per pair, and a file cannot be made to collide.
-pub(super) struct Fingerprints {
-    seen: HashSet<u128, foldhash::fast::RandomState>,
-    seeds: [foldhash::fast::RandomState; 2],
-    max: usize,
-}
-
-impl Default for Fingerprints {
-    fn default() -> Self {
-        Fingerprints {
-            seen: HashSet::default(),
-            seeds: Default::default(),
-            max: FINGERPRINTS_MAX,
-        }
-    }
-}
-
-/// What [`Fingerprints::claim`] found.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Claim {
-    /// Stored before in this import.
-    Repeat,
-    /// Not seen; now remembered.
-    New,
-    /// Not seen, and the set is full: not remembered.
-    Full,
-}
-
-impl Fingerprints {
-    /// Whether `key` was claimed before; remembers it if not.
-    pub(super) fn claim(&mut self, key: impl Hash + Copy) -> Claim {
-        let print =
-            u128::from(self.seeds[0].hash_one(key)) << 64 | u128::from(self.seeds[1].hash_one(key));
-        if self.seen.contains(&print) {
-            Claim::Repeat
-        } else if self.seen.len() >= self.max {
-            Claim::Full
-        } else {
-            self.seen.insert(print);
-            Claim::New
-        }
-    }
-}
 
 /// A share list as hashed: labels and the fractions' bits.
 fn shares_key(shares: &[Share]) -> impl Iterator<Item = (&str, u64)> + '_ {
@@ -242,24 +190,5 @@ impl ImportTx<'_> {
                 false
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_is_new_once_then_a_repeat_and_a_full_set_remembers_nothing() {
-        let mut prints = Fingerprints {
-            max: 2,
-            ..Fingerprints::default()
-        };
-        assert_eq!(prints.claim(("1", 10_i64)), Claim::New);
-        assert_eq!(prints.claim(("1", 10_i64)), Claim::Repeat);
-        assert_eq!(prints.claim(("1", 11_i64)), Claim::New);
-        assert_eq!(prints.claim(("2", 10_i64)), Claim::Full);
-        assert_eq!(prints.claim(("2", 10_i64)), Claim::Full, "not remembered");
-        assert_eq!(prints.claim(("1", 11_i64)), Claim::Repeat);
     }
 }
