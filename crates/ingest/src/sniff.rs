@@ -143,6 +143,13 @@ fn sniff_json(body: &[u8]) -> Sniffed {
     {
         return Sniffed::Json(SourceFormat::ResearchUser);
     }
+    // A Display API page whose request left out the cover, embed and share
+    // fields (`fields=` picks them) has `video_description` like a Research
+    // page; it is told by Display-only keys or a string `id`, and by having
+    // none of the Research-only keys.
+    if display_page(body) {
+        return Sniffed::Json(SourceFormat::DisplayVideoList);
+    }
     if has_key(body, "search_id")
         || has_key(body, "region_code")
         || has_key(body, "hashtag_names")
@@ -185,6 +192,69 @@ fn sniff_json(body: &[u8]) -> Sniffed {
         return Sniffed::Json(SourceFormat::DisplayVideoList);
     }
     Sniffed::Unknown("JSON that is not a TikTok Business or Display API response".into())
+}
+
+/// Keys that only the Research API's video query returns (`formats.md` §1).
+const RESEARCH_ONLY_KEYS: [&str; 16] = [
+    "search_id",
+    "region_code",
+    "hashtag_names",
+    "hashtag_info_list",
+    "voice_to_text",
+    "username",
+    "video_duration",
+    "music_id",
+    "effect_ids",
+    "playlist_id",
+    "favorites_count",
+    "is_stem_verified",
+    "video_label",
+    "video_mention_list",
+    "sticker_info_list",
+    "video_tag",
+];
+
+/// Keys that only the Display API's video objects have (`formats.md` §2b).
+const DISPLAY_ONLY_KEYS: [&str; 9] = [
+    "cover_image_url",
+    "embed_link",
+    "embed_html",
+    "share_url",
+    "title",
+    "duration",
+    "height",
+    "width",
+    "is_aigc",
+];
+
+/// Whether `body` is a Display API video-list page: a `videos` list outside
+/// a Business envelope, with a Display-only key or an `id` sent as a string
+/// (the Research API sends a number), and with no Research-only key. Bare
+/// video objects are left to the other rules: without the page around them
+/// a string id is no sign of the Display API (researchers' own scripts
+/// write Research ids as strings to keep them exact).
+fn display_page(body: &[u8]) -> bool {
+    has_key(body, "videos")
+        && !has_key(body, "request_id")
+        && !RESEARCH_ONLY_KEYS.iter().any(|k| has_key(body, k))
+        && (DISPLAY_ONLY_KEYS.iter().any(|k| has_key(body, k)) || has_string_id(body))
+}
+
+/// Whether some `"id"` key in `body` has a string value of digits.
+fn has_string_id(body: &[u8]) -> bool {
+    let key = b"\"id\"";
+    let mut rest = body;
+    while let Some(at) = rest.windows(key.len()).position(|w| w == key) {
+        rest = &rest[at + key.len()..];
+        let value = rest.trim_ascii_start();
+        if let Some(value) = value.strip_prefix(b":") {
+            let value = value.trim_ascii_start();
+            if value.first() == Some(&b'"') && value.get(1).is_some_and(u8::is_ascii_digit) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Tells a public-data CSV from its header row (the first line of `head`):
@@ -308,6 +378,36 @@ mod tests {
             Sniffed::Json(SourceFormat::DisplayVideoList)
         );
         assert!(matches!(sniff(b"{\"a\":1}", false), Sniffed::Unknown(_)));
+        // A Display page without cover, embed or share fields: its `title`
+        // and `duration`, or its string ids, tell it from a Research page.
+        let display_titled = br#"{"data":{"videos":[{"id":"7412345678901234567","create_time":1725000000,"title":"t","video_description":"t","duration":21,"view_count":5}],"cursor":1725000000000,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
+        assert_eq!(
+            sniff(display_titled, false),
+            Sniffed::Json(SourceFormat::DisplayVideoList)
+        );
+        let display_plain = br#"{"data":{"videos":[{"id" : "7412345678901234567","create_time":1725000000,"video_description":"t","view_count":5}],"cursor":1725000000000,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
+        assert_eq!(
+            sniff(display_plain, false),
+            Sniffed::Json(SourceFormat::DisplayVideoList)
+        );
+        // The same page with a numeric id, or with a Research-only key, is
+        // Research; so are bare objects with string ids.
+        let research_plain = br#"{"data":{"videos":[{"id":7412345678901234567,"create_time":1725000000,"video_description":"t","view_count":5}],"cursor":1,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
+        assert_eq!(
+            sniff(research_plain, false),
+            Sniffed::Json(SourceFormat::ResearchVideos)
+        );
+        let research_named = br#"{"data":{"videos":[{"id":"7412345678901234567","username":"a","duration":3,"video_description":"t"}],"cursor":1,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
+        assert_eq!(
+            sniff(research_named, false),
+            Sniffed::Json(SourceFormat::ResearchVideos)
+        );
+        let bare =
+            br#"{"id":"7412345678901234567","create_time":1725000000,"video_description":"t"}"#;
+        assert_eq!(
+            sniff(bare, false),
+            Sniffed::Json(SourceFormat::ResearchVideos)
+        );
         let failed =
             br#"{"code":40105,"message":"Access token is invalid","request_id":"2026","data":{}}"#;
         assert_eq!(

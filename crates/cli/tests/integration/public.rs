@@ -194,3 +194,30 @@ fn captures_imported_again_in_other_bytes_add_nothing_and_new_ones_are_kept() {
         rows(&after, "comment_captures") + rows(&after, "observations") + 1
     );
 }
+
+/// A Display API page saved without the cover, embed and share fields has
+/// `video_description` like a Research page; it must be read as the
+/// Display API (the account's own videos), not as Research data.
+#[test]
+fn a_display_page_without_cover_or_embed_fields_is_read_as_display() {
+    let sb = Sandbox::new();
+    sb.project();
+    let page = |id: &str, more: bool| {
+        format!(
+            r#"{{"data":{{"videos":[{{"id":"{id}","create_time":1725000000,"title":"t","video_description":"t","duration":21,"like_count":8,"comment_count":4,"share_count":1,"view_count":150}}],"cursor":1725000000000,"has_more":{more}}},"error":{{"code":"ok","message":"","log_id":"20240830123456ABCDEF"}}}}"#
+        )
+    };
+    let ndjson = format!(
+        "{}\n{}\n",
+        page("7412345678901234567", true),
+        page("7412345678901234568", false)
+    );
+    let file = sb.write("display.ndjson", ndjson.as_bytes());
+    let run = sb.run_in("p", &["import", &file]).ok();
+    assert!(
+        run.stdout
+            .contains("(display-video-list): 2 records; 2 new videos"),
+        "{}",
+        run.stdout
+    );
+}
