@@ -26,9 +26,9 @@
 //! modification time; each fallback is announced in a warning.
 //!
 //! The export is one JSON object, often tens of megabytes, whose sections
-//! come in no fixed order, so it is read whole into a
-//! [`serde_json::Value`] instead of streamed; [`MAX_EXPORT_BYTES`] bounds
-//! what that can cost.
+//! come in no fixed order. It is read in one streaming pass that keeps only
+//! what is used ([`document`]), so memory does not grow with watch history
+//! or messages.
 
 use crate::api_json::push;
 use crate::error::{IngestError, Location};
@@ -38,13 +38,11 @@ use crate::sink::{Record, Sink, Warning};
 use crate::Context;
 use chrono::{DateTime, NaiveDateTime};
 use serde_json::{Map, Value};
+
+mod document;
+use document::{Paths, Shape};
 use std::io::Read;
 use uptake_model::{Count, Metrics, Observation, SourceFormat, Video};
-
-/// Largest export read (bytes of JSON). Real exports are tens of MB; the
-/// whole document is held in memory, so a larger file is refused with an
-/// error rather than exhausting memory.
-pub const MAX_EXPORT_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Paths (section, subsection, list) to the participant's own posts, new
 /// key names first.
@@ -92,24 +90,50 @@ pub fn parse<R: Read>(
     ctx: &Context,
     sink: &mut dyn Sink,
 ) -> Result<SourceFormat, IngestError> {
-    let root = read_document(input, ctx)?;
-    let Value::Object(top) = &root else {
-        return Err(IngestError::invalid(
-            ctx.whole(),
-            format!(
-                "expected the export's JSON object of sections (`Post`, `Comment`, `Your \
-                 Activity`, ...), found {}",
-                kind_of(&root)
-            ),
-        ));
+    let paths = Paths {
+        posts: POST_PATHS,
+        comments: COMMENT_PATHS,
+        handle: HANDLE_PATHS,
     };
+    let export = document::read(input, &paths).map_err(|(e, stop)| document_error(ctx, e, stop))?;
+    match export.root {
+        Some(Shape::Object) => {}
+        other => {
+            return Err(IngestError::invalid(
+                ctx.whole(),
+                format!(
+                    "expected the export's JSON object of sections (`Post`, `Comment`, `Your \
+                     Activity`, ...), found {}",
+                    other.map_or("nothing", Shape::kind)
+                ),
+            ))
+        }
+    }
 
-    let posts = find(&root, POST_PATHS);
-    let comments = find(&root, COMMENT_PATHS);
-    warn_skipped(top, &posts, &comments, ctx, sink);
+    let posts = export.posts.map(|f| (POST_PATHS[f.path].to_vec(), f.value));
+    let comments = export
+        .comments
+        .map(|f| (COMMENT_PATHS[f.path].to_vec(), f.value));
+    let used: Vec<&[&str]> = [
+        posts.as_ref().map(|(p, _)| p.as_slice()),
+        comments.as_ref().map(|(p, _)| p.as_slice()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    warn_skipped(&export.sections, &used, ctx, sink);
 
-    if let Some((path, value)) = &comments {
-        let n = list_of(value, path, ctx)?.len();
+    if let Some((path, shape)) = &comments {
+        let n = match shape {
+            Shape::List(n) => *n,
+            Shape::Null => 0,
+            other => {
+                return Err(IngestError::invalid(
+                    ctx.at_record(path.join(" → ")),
+                    format!("expected a list, found {}", other.kind()),
+                ))
+            }
+        };
         if n > 0 {
             sink.warn(Warning {
                 location: ctx.at_record(path.join(" → ")),
@@ -124,14 +148,16 @@ pub fn parse<R: Read>(
         }
     }
 
-    let Some((path, value)) = posts else {
+    let Some((path, value)) = &posts else {
         return Ok(SourceFormat::PersonalExport);
     };
-    let list = list_of(value, &path, ctx)?;
+    let list = list_of(value, path, ctx)?;
     if list.is_empty() {
         return Ok(SourceFormat::PersonalExport);
     }
-    let own_handle = find(&root, HANDLE_PATHS).and_then(|(_, v)| v.as_str().map(str::to_string));
+    let own_handle = export
+        .handle
+        .and_then(|f| f.value.as_str().map(str::to_string));
     let list_name = path.join(" → ");
     sink.warn(Warning {
         location: ctx.at_record(&list_name),
@@ -150,7 +176,7 @@ pub fn parse<R: Read>(
             let observed_at = match observed {
                 Some(t) => t,
                 None => {
-                    let t = observed_at(&root, ctx, sink, &list_name)?;
+                    let t = observed_at(export.newest_date, ctx, sink, &list_name)?;
                     observed = Some(t);
                     t
                 }
@@ -172,34 +198,32 @@ pub fn parse<R: Read>(
     Ok(SourceFormat::PersonalExport)
 }
 
-/// Reads the whole document, refusing more than [`MAX_EXPORT_BYTES`].
-fn read_document<R: Read>(input: R, ctx: &Context) -> Result<Value, IngestError> {
-    let mut bytes = Vec::new();
-    input
-        .take(MAX_EXPORT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| IngestError::Io {
-            location: ctx.whole(),
-            source,
-        })?;
-    if bytes.len() as u64 > MAX_EXPORT_BYTES {
-        return Err(IngestError::invalid(
-            ctx.whole(),
-            format!(
-                "expected a personal export of at most {} MB, found a larger file; uptake reads \
-                 the export whole, so split it or remove sections that are not needed (watch \
-                 history, messages) before importing",
-                MAX_EXPORT_BYTES / (1024 * 1024)
-            ),
-        ));
-    }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    serde_json::from_slice(body).map_err(|e| {
-        IngestError::invalid(
+/// The error of a pass over the export that failed.
+fn document_error(
+    ctx: &Context,
+    e: serde_json::Error,
+    stop: Option<document::Stop>,
+) -> IngestError {
+    if stop == Some(document::Stop::KeptTooLarge) {
+        return IngestError::invalid(
             Location::line(&ctx.name, e.line() as u64),
-            format!("expected the export's JSON, found invalid JSON: {e}"),
-        )
-    })
+            format!(
+                "expected the participant's own posts to be at most {} MB of JSON (a real \
+                 export's are a few MB), found more; is this a TikTok export?",
+                document::MAX_KEPT_BYTES / (1024 * 1024)
+            ),
+        );
+    }
+    if e.is_io() {
+        return IngestError::Io {
+            location: ctx.whole(),
+            source: e.into(),
+        };
+    }
+    IngestError::invalid(
+        Location::line(&ctx.name, e.line() as u64),
+        format!("expected the export's JSON, found invalid JSON: {e}"),
+    )
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -211,17 +235,6 @@ fn kind_of(v: &Value) -> &'static str {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     }
-}
-
-/// The first of `paths` that exists, with its path.
-fn find<'v>(root: &'v Value, paths: &[&[&'static str]]) -> Option<(Vec<&'static str>, &'v Value)> {
-    paths.iter().find_map(|path| {
-        let mut v = root;
-        for key in path.iter() {
-            v = v.as_object()?.get(*key)?;
-        }
-        Some((path.to_vec(), v))
-    })
 }
 
 /// A section's list; `null` (an empty section in some exports) is empty.
@@ -236,21 +249,16 @@ fn list_of<'v>(value: &'v Value, path: &[&str], ctx: &Context) -> Result<&'v [Va
     }
 }
 
-/// One warning naming every section present that is not stored.
+/// One warning naming every section present that is not stored; `used`
+/// are the paths read.
 fn warn_skipped(
-    top: &Map<String, Value>,
-    posts: &Option<(Vec<&'static str>, &Value)>,
-    comments: &Option<(Vec<&'static str>, &Value)>,
+    sections: &[(String, Option<Vec<String>>)],
+    used: &[&[&str]],
     ctx: &Context,
     sink: &mut dyn Sink,
 ) {
-    let used: Vec<&[&str]> = [posts, comments]
-        .into_iter()
-        .flatten()
-        .map(|(p, _)| p.as_slice())
-        .collect();
     let mut skipped = Vec::new();
-    for (key, value) in top {
+    for (key, subsections) in sections {
         let inside: Vec<&&[&str]> = used
             .iter()
             .filter(|p| p.first() == Some(&key.as_str()))
@@ -261,15 +269,12 @@ fn warn_skipped(
         }
         // A section partly read (`Activity` holding old-style posts):
         // name the subsections left out.
-        let subs: Vec<String> = value
-            .as_object()
-            .map(|m| {
-                m.keys()
-                    .filter(|k| !inside.iter().any(|p| p.get(1) == Some(&k.as_str())))
-                    .map(|k| format!("`{k}`"))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let subs: Vec<String> = subsections
+            .iter()
+            .flatten()
+            .filter(|k| !inside.iter().any(|p| p.get(1) == Some(&k.as_str())))
+            .map(|k| format!("`{k}`"))
+            .collect();
         if !subs.is_empty() {
             skipped.push(format!("`{key}` ({})", subs.join(", ")));
         }
@@ -327,7 +332,7 @@ fn newest_date(value: &Value, depth: usize) -> Option<i64> {
 /// When the likes were true: `--observed-at`, else the newest date in the
 /// export, else the file's modification time (both warned), else an error.
 fn observed_at(
-    root: &Value,
+    newest: Option<i64>,
     ctx: &Context,
     sink: &mut dyn Sink,
     list_name: &str,
@@ -340,7 +345,7 @@ fn observed_at(
             .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default()
     };
-    if let Some(t) = newest_date(root, 0) {
+    if let Some(t) = newest {
         sink.warn(Warning {
             location: ctx.at_record(list_name),
             message: format!(
