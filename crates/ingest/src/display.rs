@@ -6,7 +6,9 @@
 //! other code makes the page an error rather than an empty import. Inputs may
 //! be one page, a JSON array of pages, or NDJSON pages. The Display API lists
 //! the authorising user's own public videos, so videos are attributed to the
-//! project's account (`--account`/`uptake.toml`) when one is configured.
+//! project's account (`--account`/`uptake.toml`) when one is configured; a
+//! file whose `share_url`s name another handle is imported with one warning
+//! (see [`crate::studio::own_account`]).
 //!
 //! TikTok writes `data` before `error`, so a page's videos are parsed as they
 //! arrive but held until the page's `error` (success or not, and the
@@ -23,6 +25,7 @@ use crate::api_json::{
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
 use crate::sink::{Record, Sink, Warning};
+use crate::studio::own_account::OwnAccountCheck;
 use crate::Context;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
@@ -59,8 +62,10 @@ pub fn parse<R: Read>(
         clock: Clock::default(),
         failure: None,
         pages: 0,
+        own: OwnAccountCheck::configured(ctx, "a Display API video list"),
     };
     read_pages(reader, ctx, WHAT, &mut state)?;
+    state.own.finish(ctx, state.sink);
     if state.pages == 0 {
         state.sink.warn(Warning {
             location: ctx.whole(),
@@ -76,6 +81,10 @@ struct Display<'c, 's> {
     clock: Clock,
     failure: Option<IngestError>,
     pages: usize,
+    /// The videos' links against the project's handle: the Display API
+    /// lists the authorising user's videos, which are stored as the own
+    /// account's.
+    own: OwnAccountCheck,
 }
 
 /// The `error` object of a v2 response.
@@ -236,6 +245,7 @@ impl Display<'_, '_> {
             None => video.caption.as_deref().and_then(title_from_caption),
         };
         video.url = text(parsed.share_url.as_ref()).map_err(|e| at("share_url", e))?;
+        self.own.video(video.url.as_deref());
         video.duration_s = seconds(parsed.duration.as_ref()).map_err(|e| at("duration", e))?;
         let c = |field: &str, v: &Option<Scalar>| count(v.as_ref()).map_err(|e| at(field, e));
         // The Display API has no saves, watch time, reach or traffic sources.
@@ -425,6 +435,70 @@ mod tests {
             "{e}"
         );
         assert!(sink.items.is_empty());
+    }
+
+    /// A page of videos whose `share_url`s name `handles`, in order.
+    fn page_linking_to(handles: &[&str]) -> String {
+        let videos: Vec<String> = handles
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                format!(
+                    r#"{{"id":"74123456789012345{i:02}","view_count":1,"share_url":"https://www.tiktok.com/@{h}/video/74123456789012345{i:02}?utm_source=x"}}"#
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"data":{{"videos":[{}]}},"error":{{"code":"ok","log_id":"20240901120000ABCDEF"}}}}"#,
+            videos.join(",")
+        )
+    }
+
+    #[test]
+    fn share_urls_naming_another_handle_give_one_warning_and_still_import() {
+        let options = Options {
+            account: Some("synthetic_kmb_lab".into()),
+            ..Options::default()
+        };
+        let (result, sink) = read(
+            &page_linking_to(&["another_lab", "another_lab", "Synthetic_KMB_Lab"]),
+            &options,
+        );
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(sink.videos().len(), 3);
+        assert!(sink
+            .videos()
+            .iter()
+            .all(|v| v.author_handle.as_deref() == Some("synthetic_kmb_lab")));
+        assert_eq!(sink.warnings.len(), 1, "{:?}", sink.warnings);
+        let w = &sink.warnings[0];
+        assert_eq!(w.location, Location::file("list.json"));
+        assert!(
+            w.message.starts_with(
+                "2 of the file's 3 videos link to @another_lab, not to the project's account \
+                 @synthetic_kmb_lab (set in `uptake.toml`, `[account] handle`). A Display API \
+                 video list describes the account that downloaded it"
+            ),
+            "{}",
+            w.message
+        );
+    }
+
+    #[test]
+    fn share_urls_naming_the_own_handle_in_any_case_give_no_warning() {
+        let options = Options {
+            account: Some("@synthetic_kmb_lab".into()),
+            ..Options::default()
+        };
+        let (result, sink) = read(
+            &page_linking_to(&["synthetic_kmb_lab", "SYNTHETIC_KMB_LAB"]),
+            &options,
+        );
+        assert!(result.is_ok(), "{result:?}");
+        assert!(sink.warnings.is_empty(), "{:?}", sink.warnings);
+        // Without a configured handle there is nothing to compare with.
+        let (_, sink) = read(&page_linking_to(&["another_lab"]), &Options::default());
+        assert!(sink.warnings.is_empty(), "{:?}", sink.warnings);
     }
 
     #[test]

@@ -156,3 +156,50 @@ fn a_header_mapping_in_uptake_toml_reads_a_new_language() {
         "negative comments are kept: {daily}"
     );
 }
+
+/// A Content.csv whose links name another account is imported into the
+/// project (an account may have changed its handle) with one warning that
+/// says so; the stored copy of the warning keeps no other person's handle.
+#[test]
+fn a_content_file_of_another_account_imports_with_one_warning() {
+    let sb = Sandbox::new();
+    sb.project();
+    let mut csv = String::from(
+        "\u{feff}\"Time\",\"Video title\",\"Video link\",\"Post time\",\"Total likes\",\"Total views\"\n",
+    );
+    for id in ["7597533435999742859", "7574563522674195709"] {
+        csv.push_str(&format!(
+            "\"February 19\",\"A video\",\"https://www.tiktok.com/@another_lab/video/{id}\",\"January 20\",\"9\",\"99\"\n"
+        ));
+    }
+    let path = sb.write("Content.csv", csv.as_bytes());
+    let run = sb
+        .run_in("p", &["import", "--export-date", "2026-02-19", &path])
+        .ok();
+    assert!(run.stdout.contains("2 new videos"), "{}", run.stdout);
+    let printed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("warning:"))
+        .collect();
+    assert_eq!(printed.len(), 1, "{}", run.stdout);
+    assert!(
+        printed[0].contains(&format!(
+            "warning: `{path}`: all 2 of the file's videos link to @another_lab, not to the \
+             project's account @synthetic_kmb_lab (set in `uptake.toml`, `[account] handle`)"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        printed[0].contains("import it into that account's project"),
+        "{}",
+        run.stdout
+    );
+    let status = sb.run_in("p", &["status", "--warnings"]).ok().stdout;
+    assert!(
+        status.contains("all 2 of the file's videos link to @[removed], not to the project's account @synthetic_kmb_lab"),
+        "{status}"
+    );
+    assert!(!status.contains("another_lab"), "{status}");
+}

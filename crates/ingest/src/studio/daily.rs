@@ -10,7 +10,7 @@
 
 use super::dates::PartialDate;
 use super::headers::Field;
-use super::years::{assign_years, Anchor, Order, YearError, MAX_WINDOW_DAYS};
+use super::years::{assign_years, Anchor, Order, RowRef, YearError, MAX_WINDOW_DAYS};
 use super::{Reading, Row, Rows, YearSource};
 use crate::error::IngestError;
 use crate::number::ValueError;
@@ -49,6 +49,8 @@ struct Pending {
     number: u64,
     raw: String,
     date: PartialDate,
+    /// The date cell as written, for messages (at most 60 characters).
+    written: String,
     values: Values,
 }
 
@@ -80,6 +82,13 @@ pub fn read(r: &Reading, rows: Rows<'_>, sink: &mut dyn Sink) -> Result<(), Inge
             number: row.number,
             raw: r.raw(&row),
             date,
+            written: r
+                .cell(&row, Field::Date)
+                .unwrap_or("")
+                .trim()
+                .chars()
+                .take(60)
+                .collect(),
             values,
         });
     }
@@ -233,7 +242,7 @@ fn years_for(
     let needs_year = dates.iter().any(|d| d.year.is_none());
     let source = YearSource::of(r.ctx, true);
     let anchor = match source {
-        YearSource::ExportDate(d) | YearSource::Modified(d) => Some(Anchor::End(d)),
+        YearSource::ExportDate(d) | YearSource::Modified(d) => Some(Anchor::Export(d)),
         YearSource::ZipStart(d) => Some(Anchor::Start(d)),
         YearSource::Unknown => None,
     };
@@ -242,7 +251,8 @@ fn years_for(
     } else {
         Order::Strict
     };
-    let assigned = assign_years(&dates, anchor, order).map_err(|e| year_error(r, pending, e))?;
+    let assigned =
+        assign_years(&dates, anchor, order).map_err(|e| year_error(r, pending, source, e))?;
     if needs_year {
         if let Some(w) = source.warning(r.ctx, false) {
             sink.warn(w);
@@ -251,12 +261,99 @@ fn years_for(
     Ok(assigned)
 }
 
-/// A year error at the row it is about.
-fn year_error(r: &Reading, pending: &[Pending], e: YearError) -> IngestError {
+/// A year error at the row it is about, naming the other rows it involves
+/// by line and their dates as written.
+fn year_error(r: &Reading, pending: &[Pending], source: YearSource, e: YearError) -> IngestError {
     let location = e
         .index()
         .and_then(|i| pending.get(i))
         .map(|p| r.at(p.number))
         .unwrap_or_else(|| r.ctx.whole());
-    IngestError::invalid(location, e.to_string())
+    let row = |i: usize| match pending.get(i) {
+        Some(p) => RowRef {
+            place: Some(r.place(p.number)),
+            written: Some(p.written.clone()),
+        },
+        None => RowRef::default(),
+    };
+    IngestError::invalid(location, e.message(&row, &source.describe()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Options, VecSink};
+    use chrono::NaiveDate;
+
+    /// The error of reading Overview.csv rows dated `dates`, exported on
+    /// `export` (y, m, d).
+    fn error_of(dates: &[&str], export: (i32, u32, u32)) -> String {
+        let mut text = String::from("\"Date\",\"Video Views\"\n");
+        for d in dates {
+            text.push_str(&format!("\"{d}\",\"1\"\n"));
+        }
+        let options = Options {
+            export_date: NaiveDate::from_ymd_opt(export.0, export.1, export.2),
+            ..Options::default()
+        };
+        let ctx = Context::new("Overview.csv", &options);
+        match super::super::parse_csv(text.as_bytes(), &ctx, &mut VecSink::default()) {
+            Ok(_) => String::from("(no error)"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn rows_out_of_order_are_named_by_line_and_date_as_written() {
+        let msg = error_of(&["August 9", "August 10", "August 8"], (2026, 9, 1));
+        assert_eq!(
+            msg,
+            "`Overview.csv` line 4: dates go backwards: `August 8` follows `August 10` (line 3), \
+             2 days earlier; expected the rows oldest first, as TikTok Studio writes a daily \
+             file. Put the rows back in date order (sorting a spreadsheet by its text dates \
+             mixes them up), or download the file from TikTok Studio again"
+        );
+    }
+
+    #[test]
+    fn a_repeated_day_is_called_a_repeat() {
+        let msg = error_of(&["August 9", "August 10", "August 10"], (2026, 9, 1));
+        assert_eq!(
+            msg,
+            "`Overview.csv` line 4: a date repeats: `August 10` is also the date of line 3; \
+             expected each day once, as TikTok Studio writes a daily file. Remove the repeated \
+             row, or download the file from TikTok Studio again"
+        );
+    }
+
+    #[test]
+    fn a_last_day_after_the_export_date_asks_for_the_export_date() {
+        let msg = error_of(&["August 9", "August 10"], (2026, 8, 9));
+        assert!(
+            msg.starts_with(
+                "`Overview.csv` line 3: the date `August 10` is after the export date \
+                 2026-08-09 (`--export-date`); expected the file to end on or before the day \
+                 it was downloaded."
+            ),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("`--export-date YYYY-MM-DD` (2026-08-10 or later)"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_window_too_long_names_the_lines_where_the_rows_jump() {
+        let msg = error_of(&["December 30", "January 2", "December 31"], (2026, 9, 1));
+        assert!(
+            msg.starts_with("`Overview.csv`: the rows run from `December 30` (line 2)"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(
+                "The largest step is 363 days from `January 2` (line 3) to `December 31` (line 4)"
+            ),
+            "{msg}"
+        );
+    }
 }

@@ -5,11 +5,13 @@
 //! (CSV through the `csv` crate, streaming; XLSX through [`crate::xlsx`],
 //! first sheet, every cell as text, within [`crate::xlsx::Limits::STUDIO`]),
 //! recognises the file from its header row ([`headers`]), reads the
-//! localised year-less dates ([`dates`]), gives them a year ([`years`]) and
-//! hands each row to the reader for its file kind ([`daily`], [`audience`],
-//! [`content`]). Every row becomes one [`Item`]
-//! whose `raw` is the row as a JSON object (header → cell), because Studio
-//! changes its columns without notice.
+//! localised year-less dates ([`dates`]), gives them a year ([`years`],
+//! with [`year_error`] saying why it could not) and hands each row to the
+//! reader for its file kind ([`daily`], [`audience`], [`content`]). Every
+//! row becomes one [`Item`] whose `raw` is the row as a JSON object
+//! (header → cell), because Studio changes its columns without notice.
+//! [`own_account`] warns when a Content file's links name another account
+//! than the project's.
 //!
 //! What the files do not say is taken from around them: the account handle
 //! and the window's first day from the ZIP name (`formats.md` §3.1), the
@@ -21,6 +23,8 @@ pub mod content;
 pub mod daily;
 pub mod dates;
 pub mod headers;
+pub mod own_account;
+pub mod year_error;
 pub mod years;
 
 use crate::error::{IngestError, Location};
@@ -417,6 +421,19 @@ impl YearSource {
         }
     }
 
+    /// The date the years are counted from, for messages: ``the export date
+    /// 2026-09-01 (`--export-date`)``.
+    pub fn describe(&self) -> String {
+        match self {
+            YearSource::ExportDate(d) => format!("the export date {d} (`--export-date`)"),
+            YearSource::ZipStart(d) => format!("the window's first day {d} (the ZIP name)"),
+            YearSource::Modified(d) => {
+                format!("the file's modification date {d}, taken as the day it was downloaded")
+            }
+            YearSource::Unknown => "nothing (no `--export-date`)".to_string(),
+        }
+    }
+
     /// The warning to give when the year was guessed from the modification
     /// date. `snapshot` is true for files dated as a whole (audience,
     /// Content), whose export day itself is taken from it.
@@ -442,6 +459,14 @@ impl Reading<'_> {
         match self.kind {
             RowKind::Line => self.ctx.at_line(number),
             RowKind::Sheet => self.ctx.at_record(format!("row {number}")),
+        }
+    }
+
+    /// Where row `number` is, without the file: `line 14` or `row 14`.
+    pub fn place(&self, number: u64) -> String {
+        match self.kind {
+            RowKind::Line => format!("line {number}"),
+            RowKind::Sheet => format!("row {number}"),
         }
     }
 

@@ -7,11 +7,12 @@
 //! and the order of the rows: walking from the known end, a step from
 //! December to January crosses into the next year. [`assign_years`] is pure so
 //! that every case (roll-over, 29 February, rows going backwards) is tested
-//! without files.
+//! without files; its errors ([`YearError`], in `year_error.rs`) are worded
+//! there, and the readers name the rows by line.
 
-use super::dates::{month_name, PartialDate};
-use chrono::NaiveDate;
-use std::fmt;
+use super::dates::PartialDate;
+pub use super::year_error::{RowRef, YearError};
+use chrono::{Datelike, NaiveDate};
 
 /// The longest window Studio exports (the 365-day preset plus the partial
 /// last day; Creator Academy says up to 365 days, `formats.md` §3).
@@ -28,8 +29,16 @@ const MAX_ROLLOVER_GAP_DAYS: i64 = 31;
 pub enum Anchor {
     /// The first row is this day (Overview ZIP name, `formats.md` §3.1).
     Start(NaiveDate),
-    /// The last row is on or before this day (the export date).
+    /// The last row is on or before this day (a Content row's posting day
+    /// before its snapshot day).
     End(NaiveDate),
+    /// The last row is on or before this day, the day the file was
+    /// downloaded, and close to it: a Studio file ends on its export day.
+    /// A year-less last row up to 31 days after this day is refused
+    /// ([`YearError::AfterEnd`]) instead of being read as the year before,
+    /// which would move the whole file a year back in silence (a wrong
+    /// `--export-date`, or a time zone a day ahead).
+    Export(NaiveDate),
 }
 
 /// How consecutive rows may relate.
@@ -41,121 +50,6 @@ pub enum Order {
     Repeating,
 }
 
-/// Why years could not be assigned. `index` is the position of the row in
-/// the slice given to [`assign_years`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum YearError {
-    /// Year-less dates and nothing to take a year from.
-    NoYear,
-    /// The first row is not the window's start day.
-    StartMismatch {
-        /// The row.
-        index: usize,
-        /// The row's date.
-        found: PartialDate,
-        /// The start day.
-        start: NaiveDate,
-    },
-    /// A day-month that does not exist in the year inferred for it.
-    Impossible {
-        /// The row.
-        index: usize,
-        /// The row's date.
-        found: PartialDate,
-        /// The year inferred.
-        year: i32,
-    },
-    /// A row's day is not after the previous row's.
-    Backwards {
-        /// The later row.
-        index: usize,
-        /// Its date.
-        found: PartialDate,
-        /// The previous row's date.
-        previous: NaiveDate,
-    },
-    /// A dated row is after the export date.
-    AfterEnd {
-        /// The row.
-        index: usize,
-        /// Its date.
-        found: NaiveDate,
-        /// The export date.
-        end: NaiveDate,
-    },
-    /// The rows cover more days than any Studio export.
-    TooLong {
-        /// First day.
-        first: NaiveDate,
-        /// Last day.
-        last: NaiveDate,
-    },
-}
-
-impl YearError {
-    /// The row the error is about, if it is about one row.
-    pub fn index(&self) -> Option<usize> {
-        match self {
-            YearError::NoYear | YearError::TooLong { .. } => None,
-            YearError::StartMismatch { index, .. }
-            | YearError::Impossible { index, .. }
-            | YearError::Backwards { index, .. }
-            | YearError::AfterEnd { index, .. } => Some(*index),
-        }
-    }
-}
-
-/// `9 August` or `2026-08-09`.
-fn show(d: PartialDate) -> String {
-    match d.year {
-        Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
-        None => format!("{} {}", d.day, month_name(d.month)),
-    }
-}
-
-impl fmt::Display for YearError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            YearError::NoYear => write!(
-                f,
-                "the dates have no year and nothing says which year they are in; \
-                 pass `--export-date YYYY-MM-DD` (the day the file was downloaded)"
-            ),
-            YearError::StartMismatch { found, start, .. } => write!(
-                f,
-                "the window does not match the ZIP name: the name says it starts on {start}, \
-                 but the first row is {}; rename the ZIP back or pass `--export-date YYYY-MM-DD`",
-                show(*found)
-            ),
-            YearError::Impossible { found, year, .. } => write!(
-                f,
-                "{} does not exist in {year}, the year inferred for it: the year is wrong; \
-                 check `--export-date` (or the ZIP name)",
-                show(*found)
-            ),
-            YearError::Backwards {
-                found, previous, ..
-            } => write!(
-                f,
-                "dates go backwards: {} follows {previous}; a daily Studio file lists each day \
-                 once, in ascending order",
-                show(*found)
-            ),
-            YearError::AfterEnd { found, end, .. } => write!(
-                f,
-                "the date {found} is after the export date {end}: check `--export-date`"
-            ),
-            YearError::TooLong { first, last } => write!(
-                f,
-                "the rows run from {first} to {last}, longer than the {MAX_WINDOW_DAYS} days a \
-                 Studio export covers: the dates or the inferred year are wrong"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for YearError {}
-
 fn make(d: PartialDate, year: i32, index: usize) -> Result<NaiveDate, YearError> {
     NaiveDate::from_ymd_opt(year, d.month, d.day).ok_or(YearError::Impossible {
         index,
@@ -165,20 +59,31 @@ fn make(d: PartialDate, year: i32, index: usize) -> Result<NaiveDate, YearError>
 }
 
 fn md(d: NaiveDate) -> (u32, u32) {
-    use chrono::Datelike;
     (d.month(), d.day())
+}
+
+/// The first day after `end` with `d`'s day and month, if it is at most
+/// [`MAX_ROLLOVER_GAP_DAYS`] after `end`.
+fn just_after(d: PartialDate, end: NaiveDate) -> Option<NaiveDate> {
+    let year = end.year();
+    [year, year + 1]
+        .into_iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
+        .find(|date| *date > end)
+        .filter(|date| (*date - end).num_days() <= MAX_ROLLOVER_GAP_DAYS)
 }
 
 /// Gives every date its year. Dates that carry a year keep it.
 ///
 /// With [`Anchor::Start`] the first row must be the start day and years are
-/// assigned walking forward; with [`Anchor::End`] the last row is on or
-/// before the end day and years are assigned walking backward, so dates never
-/// increase going back (a January row before a December row belongs to the
-/// year before). Errors: no anchor for year-less dates, a day-month that
-/// cannot exist in its year (29 February of a common year), rows going
-/// backwards, a first row that is not the start day, and a window longer than
-/// [`MAX_WINDOW_DAYS`].
+/// assigned walking forward; with [`Anchor::End`] and [`Anchor::Export`]
+/// the last row is on or before the end day and years are assigned walking
+/// backward, so dates never increase going back (a January row before a
+/// December row belongs to the year before). Errors: no anchor for
+/// year-less dates, a day-month that cannot exist in its year (29 February
+/// of a common year), rows going backwards, a first row that is not the
+/// start day, a last row just after the export day ([`Anchor::Export`]),
+/// and a window longer than [`MAX_WINDOW_DAYS`].
 pub fn assign_years(
     dates: &[PartialDate],
     anchor: Option<Anchor>,
@@ -197,7 +102,7 @@ pub fn assign_years(
         }
         (None, false) => return Err(YearError::NoYear),
         (Some(Anchor::Start(start)), false) => {
-            let mut year = chrono::Datelike::year(&start);
+            let mut year = start.year();
             for (i, d) in dates.iter().enumerate() {
                 let date = match (d.year, out.last()) {
                     (Some(y), _) => make(*d, y, i)?,
@@ -218,7 +123,7 @@ pub fn assign_years(
                         make(*d, year, i)?
                     }
                 };
-                year = chrono::Datelike::year(&date);
+                year = date.year();
                 out.push(date);
             }
             if let (Some(first), Some(d)) = (out.first(), dates.first()) {
@@ -231,14 +136,23 @@ pub fn assign_years(
                 }
             }
         }
-        (Some(Anchor::End(end)), false) => {
+        (Some(Anchor::End(end) | Anchor::Export(end)), false) => {
+            let export = matches!(anchor, Some(Anchor::Export(_)));
             // Walk backwards from the last row.
             let mut rev: Vec<NaiveDate> = Vec::with_capacity(dates.len());
-            let mut year = chrono::Datelike::year(&end);
+            let mut year = end.year();
             for (i, d) in dates.iter().enumerate().rev() {
                 let date = match (d.year, rev.last()) {
                     (Some(y), _) => make(*d, y, i)?,
                     (None, None) => {
+                        if let Some(date) = just_after(*d, end).filter(|_| export) {
+                            return Err(YearError::AfterEnd {
+                                index: i,
+                                found: *d,
+                                date,
+                                end,
+                            });
+                        }
                         if (d.month, d.day) > md(end) {
                             year -= 1;
                         }
@@ -254,20 +168,25 @@ pub fn assign_years(
                 if rev.is_empty() && date > end {
                     return Err(YearError::AfterEnd {
                         index: i,
-                        found: date,
+                        found: *d,
+                        date,
                         end,
                     });
                 }
-                year = chrono::Datelike::year(&date);
+                year = date.year();
                 rev.push(date);
             }
             rev.reverse();
             out = rev;
         }
     }
+    let mut widest = (0, 0);
     for (i, pair) in out.windows(2).enumerate() {
         if let ([prev, next], Some(d)) = (pair, dates.get(i + 1)) {
-            check_step(*prev, *next, *d, i + 1, order)?;
+            let step = check_step(*prev, *next, *d, i + 1, order)?;
+            if step > widest.1 {
+                widest = (i + 1, step);
+            }
         }
     }
     if let (Some(first), Some(last)) = (out.first(), out.last()) {
@@ -275,20 +194,23 @@ pub fn assign_years(
             return Err(YearError::TooLong {
                 first: *first,
                 last: *last,
+                last_index: out.len() - 1,
+                widest,
             });
         }
     }
     Ok(out)
 }
 
-/// Checks that `next` (row `index`, written `found`) may follow `prev`.
+/// Checks that `next` (row `index`, written `found`) may follow `prev`;
+/// returns the days between them.
 fn check_step(
     prev: NaiveDate,
     next: NaiveDate,
     found: PartialDate,
     index: usize,
     order: Order,
-) -> Result<(), YearError> {
+) -> Result<i64, YearError> {
     let gap = (next - prev).num_days();
     let ok = match order {
         Order::Strict => gap >= 1,
@@ -301,16 +223,34 @@ fn check_step(
             index,
             found,
             previous: prev,
+            days: gap,
         });
     }
-    Ok(())
+    Ok(gap)
 }
 
 /// The date of a year-less day-month on or before `end` (Content.csv `Post
-/// time` before its snapshot, or the snapshot before the export date).
+/// time` before its snapshot). A 29 February goes back to the last leap
+/// year: a video may be older than a year.
 pub fn on_or_before(d: PartialDate, end: NaiveDate) -> Result<NaiveDate, YearError> {
-    assign_years(&[d], Some(Anchor::End(end)), Order::Strict)
-        .map(|v| v.first().copied().unwrap_or(end))
+    let got = assign_years(&[d], Some(Anchor::End(end)), Order::Strict);
+    if let (Err(YearError::Impossible { year, .. }), None) = (&got, d.year) {
+        // Leap years are at most eight years apart (2096 to 2104).
+        if let Some(date) = (1..=8)
+            .filter_map(|back| NaiveDate::from_ymd_opt(year - back, d.month, d.day))
+            .next()
+        {
+            return Ok(date);
+        }
+    }
+    got.map(|v| v.first().copied().unwrap_or(end))
+}
+
+/// The snapshot day of a file dated as a whole (Content.csv `Time`): on or
+/// before the export day and close to it (see [`Anchor::Export`]).
+pub fn snapshot_day(d: PartialDate, export: NaiveDate) -> Result<NaiveDate, YearError> {
+    assign_years(&[d], Some(Anchor::Export(export)), Order::Strict)
+        .map(|v| v.first().copied().unwrap_or(export))
 }
 
 #[cfg(test)]
@@ -436,6 +376,15 @@ mod tests {
         let input = days(first, ymd(2026, 1, 2));
         let got = assign_years(&input, Some(Anchor::Start(first)), Order::Strict);
         assert!(matches!(got, Err(YearError::TooLong { .. })), "{got:?}");
+        let msg = got.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            msg.ends_with(
+                "367 days; expected at most 366 days, the longest a Studio export covers. The \
+                 days follow one another, so the file holds more than one export: import each \
+                 export as a file of its own"
+            ),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -469,6 +418,149 @@ mod tests {
             Order::Strict,
         );
         assert!(matches!(got, Err(YearError::AfterEnd { .. })), "{got:?}");
+    }
+
+    /// Rows named as a reader names them: `line N+2`, dates as written.
+    fn lines<'a>(written: &'a [&'a str]) -> impl Fn(usize) -> RowRef + 'a {
+        move |i| RowRef {
+            place: Some(format!("line {}", i + 2)),
+            written: written.get(i).map(|w| w.to_string()),
+        }
+    }
+
+    fn message(got: Result<Vec<NaiveDate>, YearError>, written: &[&str]) -> String {
+        match got {
+            Ok(v) => format!("(no error: {v:?})"),
+            Err(e) => e.message(&lines(written), "the export date (`--export-date`)"),
+        }
+    }
+
+    #[test]
+    fn backwards_and_repeated_days_are_named_as_written_with_their_lines() {
+        let end = Some(Anchor::Export(ymd(2026, 9, 1)));
+        let back = assign_years(&[dm(8, 9), dm(8, 10), dm(8, 8)], end, Order::Strict);
+        let msg = message(back, &["August 9", "August 10", "August 8"]);
+        assert!(
+            msg.starts_with(
+                "dates go backwards: `August 8` follows `August 10` (line 3), 2 days earlier; \
+                 expected the rows oldest first"
+            ),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("download the file from TikTok Studio again"),
+            "{msg}"
+        );
+        // The inferred years (2025-08-10 before 2026-08-08) are not shown.
+        assert!(!msg.contains("2025"), "{msg}");
+
+        let repeat = assign_years(&[dm(8, 9), dm(8, 9)], end, Order::Strict);
+        let msg = message(repeat, &["August 9", "August 9 "]);
+        assert!(
+            msg.starts_with(
+                "a date repeats: `August 9 ` is also the date of line 2; expected each day once"
+            ),
+            "{msg}"
+        );
+        assert!(msg.contains("Remove the repeated row"), "{msg}");
+
+        // Over a new year the next year's reading is the nearer one: both are given.
+        let jump = assign_years(&[dm(12, 20), dm(1, 25)], end, Order::Strict);
+        let msg = message(jump, &["December 20", "January 25"]);
+        assert!(
+            msg.contains(
+                "`January 25` follows `December 20` (line 2), 329 days earlier (or 36 days \
+                 later as a day of the next year, where a daily file steps one day at a time)"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_last_row_just_after_the_export_day_is_refused_not_moved_a_year_back() {
+        let input = [dm(8, 9), dm(8, 10)];
+        let got = assign_years(&input, Some(Anchor::Export(ymd(2026, 8, 9))), Order::Strict);
+        assert!(
+            matches!(got, Err(YearError::AfterEnd { index: 1, .. })),
+            "{got:?}"
+        );
+        let msg = message(got, &["August 9", "August 10"]);
+        assert!(
+            msg.starts_with(
+                "the date `August 10` is after the export date (`--export-date`); expected the \
+                 file to end on or before the day it was downloaded. Read in the year before \
+                 (2025-08-10)"
+            ),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("with `--export-date YYYY-MM-DD` (2026-08-10 or later)"),
+            "{msg}"
+        );
+        // Across a new year too.
+        let got = assign_years(
+            &[dm(12, 31), dm(1, 1)],
+            Some(Anchor::Export(ymd(2025, 12, 31))),
+            Order::Strict,
+        );
+        assert!(
+            matches!(got, Err(YearError::AfterEnd { date, .. }) if date == ymd(2026, 1, 1)),
+            "{got:?}"
+        );
+        // A month and more after the export day is the year before, as
+        // always; so is any day with `End` (a posting day before a snapshot).
+        let got = assign_years(
+            &[dm(9, 15)],
+            Some(Anchor::Export(ymd(2026, 8, 9))),
+            Order::Strict,
+        );
+        assert_eq!(got, Ok(vec![ymd(2025, 9, 15)]));
+        assert_eq!(
+            on_or_before(dm(8, 10), ymd(2026, 8, 9)),
+            Ok(ymd(2025, 8, 10))
+        );
+        assert_eq!(snapshot_day(dm(8, 9), ymd(2026, 8, 9)), Ok(ymd(2026, 8, 9)));
+    }
+
+    #[test]
+    fn a_too_long_window_names_its_ends_and_the_largest_step() {
+        let got = assign_years(
+            &[dm(12, 30), dm(1, 2), dm(12, 31)],
+            Some(Anchor::Export(ymd(2026, 9, 1))),
+            Order::Strict,
+        );
+        let msg = message(got, &["December 30", "January 2", "December 31"]);
+        assert!(
+            msg.starts_with(
+                "the rows run from `December 30` (line 2), read as 2024-12-30, to `December 31` \
+                 (line 4), read as 2025-12-31, 367 days; expected at most 366 days"
+            ),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(
+                "The largest step is 363 days from `January 2` (line 3) to `December 31` (line 4)"
+            ),
+            "{msg}"
+        );
+        assert!(msg.ends_with("the export date (`--export-date`)"), "{msg}");
+    }
+
+    #[test]
+    fn a_posting_day_on_29_february_goes_back_to_a_leap_year() {
+        assert_eq!(
+            on_or_before(dm(2, 29), ymd(2026, 2, 19)),
+            Ok(ymd(2024, 2, 29))
+        );
+        assert_eq!(
+            on_or_before(dm(2, 29), ymd(2024, 3, 1)),
+            Ok(ymd(2024, 2, 29))
+        );
+        // A snapshot day is near the export day: there it is the wrong year.
+        assert!(matches!(
+            snapshot_day(dm(2, 29), ymd(2026, 2, 19)),
+            Err(YearError::Impossible { year: 2025, .. })
+        ));
     }
 
     #[test]
