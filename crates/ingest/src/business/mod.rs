@@ -50,6 +50,7 @@ use crate::api_json::{
 };
 use crate::error::{IngestError, Location};
 use crate::sink::{Sink, Warning};
+use crate::studio::own_account::OwnAccountCheck;
 use crate::Context;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -73,6 +74,7 @@ pub fn parse<R: Read>(
         format: None,
         failure: None,
         pages: 0,
+        own: OwnAccountCheck::configured(ctx, "a Business API video list"),
     };
     read_pages(
         reader,
@@ -80,6 +82,7 @@ pub fn parse<R: Read>(
         "a TikTok API for Business response",
         &mut state,
     )?;
+    state.own.finish(ctx, state.sink);
     if state.pages == 0 {
         state.sink.warn(Warning {
             location: ctx.whole(),
@@ -103,6 +106,8 @@ struct Business<'c, 's> {
     /// The structured error behind a serde error we raised ourselves.
     failure: Option<IngestError>,
     pages: usize,
+    /// The videos' links against the project's handle (see `videos`).
+    own: OwnAccountCheck,
 }
 
 /// The envelope fields of one page.

@@ -1,6 +1,11 @@
 //! Business video lists (`/business/video/list/`): each video object
 //! becomes a [`Video`] and, when it carries numbers, an [`Observation`]
 //! dated by the page's observation time.
+//!
+//! The list describes the account whose token requested it, so its videos
+//! are stored as the project's account; a file whose `share_url`s name
+//! another handle is imported with one warning (see
+//! [`crate::studio::own_account`]).
 
 use super::{json, push, Business, Page};
 use crate::api_json::{
@@ -86,6 +91,7 @@ impl Business<'_, '_> {
         video.caption = text(parsed.caption.as_ref()).map_err(|e| at("caption", e))?;
         video.title = video.caption.as_deref().and_then(json::title_from_caption);
         video.url = text(parsed.share_url.as_ref()).map_err(|e| at("share_url", e))?;
+        self.own.video(video.url.as_deref());
         video.duration_s =
             seconds(parsed.video_duration.as_ref()).map_err(|e| at("video_duration", e))?;
 
@@ -166,5 +172,68 @@ impl Business<'_, '_> {
             }));
         }
         push(self.sink, item.location, Some(item.raw), records)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sink::Warning;
+    use crate::{Context, Location, Options, VecSink};
+
+    /// Reads one video-list page whose `share_url`s name `handles`, in a
+    /// project whose handle is `account`.
+    fn read_linking_to(account: Option<&str>, handles: &[&str]) -> VecSink {
+        let videos: Vec<String> = handles
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                format!(
+                    r#"{{"item_id":"74123456789012345{i:02}","video_views":5,"share_url":"https://www.tiktok.com/@{h}/video/74123456789012345{i:02}"}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"code":0,"message":"OK","request_id":"202409011200000000","data":{{"videos":[{}]}}}}"#,
+            videos.join(",")
+        );
+        let options = Options {
+            account: account.map(str::to_string),
+            ..Options::default()
+        };
+        let ctx = Context::new("videos.json", &options);
+        let mut sink = VecSink::default();
+        let result = super::super::parse(text.as_bytes(), &ctx, &mut sink);
+        assert!(result.is_ok(), "{result:?}");
+        sink
+    }
+
+    fn only(warnings: &[Warning]) -> &Warning {
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        &warnings[0]
+    }
+
+    #[test]
+    fn share_urls_naming_another_handle_give_one_warning_and_still_import() {
+        let sink = read_linking_to(Some("synthetic_kmb_lab"), &["another_lab"; 4]);
+        assert_eq!(sink.videos().len(), 4);
+        let w = only(&sink.warnings);
+        assert_eq!(w.location, Location::file("videos.json"));
+        assert!(
+            w.message.starts_with(
+                "all 4 of the file's videos link to @another_lab, not to the project's account \
+                 @synthetic_kmb_lab (set in `uptake.toml`, `[account] handle`). A Business API \
+                 video list describes the account that downloaded it"
+            ),
+            "{}",
+            w.message
+        );
+    }
+
+    #[test]
+    fn share_urls_naming_the_own_handle_in_any_case_give_no_warning() {
+        let sink = read_linking_to(Some("synthetic_kmb_lab"), &["Synthetic_Kmb_Lab"; 2]);
+        assert!(sink.warnings.is_empty(), "{:?}", sink.warnings);
+        let sink = read_linking_to(None, &["another_lab"]);
+        assert!(sink.warnings.is_empty(), "{:?}", sink.warnings);
     }
 }
