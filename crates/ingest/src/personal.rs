@@ -30,7 +30,7 @@
 //! what is used ([`document`]), so memory does not grow with watch history
 //! or messages.
 
-use crate::api_json::push;
+use crate::api_json::{damage, push, Layout, Tail};
 use crate::error::{IngestError, Location};
 use crate::number::{self, ValueError};
 use crate::privacy::{self, Person};
@@ -95,7 +95,9 @@ pub fn parse<R: Read>(
         comments: COMMENT_PATHS,
         handle: HANDLE_PATHS,
     };
-    let export = document::read(input, &paths).map_err(|(e, stop)| document_error(ctx, e, stop))?;
+    let tail = Tail::default();
+    let export = document::read(input, &paths, &tail)
+        .map_err(|(e, stop)| document_error(ctx, e, stop, &tail))?;
     match export.root {
         Some(Shape::Object) => {}
         other => {
@@ -198,11 +200,13 @@ pub fn parse<R: Read>(
     Ok(SourceFormat::PersonalExport)
 }
 
-/// The error of a pass over the export that failed.
+/// The error of a pass over the export that failed: damaged text in plain
+/// words (quoting what `tail` kept of its line), or a kept value too large.
 fn document_error(
     ctx: &Context,
     e: serde_json::Error,
     stop: Option<document::Stop>,
+    tail: &Tail,
 ) -> IngestError {
     if stop == Some(document::Stop::KeptTooLarge) {
         return IngestError::invalid(
@@ -220,10 +224,20 @@ fn document_error(
             source: e.into(),
         };
     }
-    IngestError::invalid(
-        Location::line(&ctx.name, e.line() as u64),
-        format!("expected the export's JSON, found invalid JSON: {e}"),
-    )
+    let kept = tail.kept();
+    match damage(
+        &e,
+        "a TikTok personal data export",
+        Layout::Document,
+        Some(kept.around()),
+    ) {
+        Some(d) => IngestError::invalid(Location::line(&ctx.name, d.line), d.message),
+        // The pass raises no data errors of its own; kept for safety.
+        None => IngestError::invalid(
+            Location::line(&ctx.name, e.line() as u64),
+            format!("expected the export's JSON, found: {e}"),
+        ),
+    }
 }
 
 fn kind_of(v: &Value) -> &'static str {

@@ -8,6 +8,11 @@
 //! their page within a bound, and pushing located items.
 //!
 //! - [`read`]: opening and walking a response, located serde errors.
+//! - [`syntax`]: damaged JSON text (not UTF-8, half an emoji escape, a raw
+//!   line break in a string, a truncated file, ...) in plain words, for
+//!   every JSON reader.
+//! - [`tail`]: where a streaming reader is (lines, for NDJSON records) and
+//!   the last bytes it read, for those words ([`Tail`]).
 //! - [`raw`]: raw records ([`RawJson`]).
 //! - [`value`]: typed values from loose JSON ([`Scalar`] and its readers).
 //! - [`clock`]: observation times.
@@ -18,14 +23,16 @@ mod clock;
 mod held;
 mod raw;
 mod read;
+mod syntax;
+mod tail;
 mod value;
 
 pub(crate) use clock::{stamp_time, Clock, FileClock};
 pub(crate) use held::{Bound, Held};
 pub(crate) use raw::{write_str, RawJson};
-pub(crate) use read::{
-    json_error, next_list, open_json, read_pages, Fail, LineCounter, PageHandler,
-};
+pub(crate) use read::{json_error, next_list, open_json, read_pages, Fail, PageHandler};
+pub(crate) use syntax::{damage, not_utf8, serde_text, Around, Layout};
+pub(crate) use tail::Tail;
 pub(crate) use value::{
     count, date, date_of, entries, fits, fraction, json_kind, seconds, signed_count, strip_nul,
     text, title_from_caption, unix_time, video_id, warn_nul, Entry, Scalar,
@@ -150,5 +157,19 @@ mod tests {
             Some(100)
         );
         assert_eq!(title_from_caption("  "), None);
+    }
+
+    #[test]
+    fn a_record_that_does_not_fit_gives_no_position_in_uptakes_own_text() {
+        let location = Location::record("page.json", "page 1, video 1");
+        let parsed = serde_json::from_str::<Vec<u8>>(r#"[1,"x"]"#);
+        let e = fits(parsed, "a list of bytes", &location).err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some(
+                "`page.json` page 1, video 1: expected a list of bytes, found one that does not \
+                 fit: invalid type: string \"x\", expected u8"
+            )
+        );
     }
 }

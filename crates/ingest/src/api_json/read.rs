@@ -1,17 +1,17 @@
 //! Walking a response: opening it (BOM, HTML error pages), reading one
 //! page / an array of pages / NDJSON pages, streaming the elements of a list
-//! one by one, counting lines for NDJSON, and turning serde errors into
-//! located messages.
+//! one by one, and turning serde errors into located messages (damaged text
+//! in the words of [`super::syntax`]).
 
+use super::syntax::{damage, Layout};
+use super::tail::Tail;
 use crate::error::{IngestError, Location};
 use crate::Context;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use std::cell::Cell;
 use std::fmt;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::marker::PhantomData;
-use std::rc::Rc;
 
 /// The message of the serde error raised when a reader stops on an
 /// [`IngestError`] it has stored; never shown to the user.
@@ -92,13 +92,14 @@ pub(crate) fn read_pages<R: Read, H: PageHandler>(
     what: &str,
     handler: &mut H,
 ) -> Result<(), IngestError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let tail = Tail::default();
+    let mut de = serde_json::Deserializer::from_reader(tail.reader(reader));
     loop {
         if let Err(e) = Top(&mut *handler).deserialize(&mut de) {
             if let Some(failure) = handler.take_failure() {
                 return Err(failure);
             }
-            return Err(json_error(ctx, what, &e));
+            return Err(json_error(ctx, what, &e, &tail));
         }
         // `end` only peeks: when more values follow, the next round
         // reads them.
@@ -108,18 +109,24 @@ pub(crate) fn read_pages<R: Read, H: PageHandler>(
     }
 }
 
-/// Turns a serde error that no reader raised into a located message.
-pub(crate) fn json_error(ctx: &Context, what: &str, e: &serde_json::Error) -> IngestError {
+/// Turns a serde error that no reader raised into a located message:
+/// damaged text (not UTF-8, a half emoji escape, a truncated file, ...) in
+/// plain words with its column, quoting what `tail` kept of the line; valid
+/// JSON of another shape as "expected `what`".
+pub(crate) fn json_error(
+    ctx: &Context,
+    what: &str,
+    e: &serde_json::Error,
+    tail: &Tail,
+) -> IngestError {
     if e.is_io() {
         return IngestError::invalid(ctx.whole(), format!("cannot read: {e}"));
     }
-    let location = Location::line(&ctx.name, e.line() as u64);
-    if e.is_eof() {
-        return IngestError::invalid(
-            location,
-            format!("expected {what}, found JSON that ends early (a truncated download?): {e}"),
-        );
+    let kept = tail.kept();
+    if let Some(d) = damage(e, what, Layout::Document, Some(kept.around())) {
+        return IngestError::invalid(Location::line(&ctx.name, d.line), d.message);
     }
+    let location = Location::line(&ctx.name, e.line() as u64);
     IngestError::invalid(location, format!("expected {what}, found: {e}"))
 }
 
@@ -235,25 +242,5 @@ impl<'de, T: Deserialize<'de>, F: FnMut(T, usize) -> Result<(), IngestError>> Vi
             }
         }
         Ok(())
-    }
-}
-
-/// Counts the newlines the JSON reader consumes, so that NDJSON records can
-/// be located by line. `serde_json` reads its input byte by byte, so the
-/// count is exact at the start of each top-level value.
-pub(crate) struct LineCounter<R> {
-    /// The reader counted.
-    pub(crate) inner: R,
-    /// Newlines read so far.
-    pub(crate) newlines: Rc<Cell<u64>>,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let read = buf.get(..n).unwrap_or(buf);
-        let lines = read.iter().filter(|b| **b == b'\n').count() as u64;
-        self.newlines.set(self.newlines.get() + lines);
-        Ok(n)
     }
 }

@@ -2,6 +2,7 @@
 //! durations, fractions, text, Unix times, dates and distribution lists;
 //! plus what a JSON value is, for messages, and NUL removal.
 
+use super::syntax::serde_text;
 use crate::error::{IngestError, Location};
 use crate::number::{self, ValueError};
 use crate::sink::{Sink, Warning};
@@ -431,9 +432,14 @@ pub(crate) fn fits<T>(
     location: &Location,
 ) -> Result<T, IngestError> {
     parsed.map_err(|e| {
+        // Records are parsed from the raw text uptake rewrote, or from a
+        // value tree: serde_json's position would not be the file's.
         IngestError::invalid(
             location.clone(),
-            format!("expected {what}, found one that does not fit: {e}"),
+            format!(
+                "expected {what}, found one that does not fit: {}",
+                serde_text(&e)
+            ),
         )
     })
 }

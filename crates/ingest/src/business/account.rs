@@ -3,7 +3,7 @@
 //! [`AudienceSnapshot`]s, all under the account's handle.
 
 use super::{json, push, Business, Page};
-use crate::api_json::{count, entries, fits, signed_count, Entry, RawJson, Scalar};
+use crate::api_json::{count, entries, fits, serde_text, signed_count, Entry, RawJson, Scalar};
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
 use crate::sink::{Record, Warning};
@@ -139,7 +139,12 @@ impl Business<'_, '_> {
                 serde_json::from_str(&page.account_fields).map_err(|e| {
                     IngestError::invalid(
                         location.clone(),
-                        format!("expected the account fields of `/business/get/`, found: {e}"),
+                        // The text is uptake's own gathering of the fields:
+                        // serde_json's position in it would mislead.
+                        format!(
+                            "expected the account fields of `/business/get/`, found: {}",
+                            serde_text(&e)
+                        ),
                     )
                 })?;
             Some(parsed)

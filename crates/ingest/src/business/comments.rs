@@ -4,7 +4,8 @@
 
 use super::{push, Business, Page};
 use crate::api_json::{
-    count, fits, json_kind, strip_nul, text, unix_time, video_id, warn_nul, RawJson, Scalar,
+    count, fits, json_kind, serde_text, strip_nul, text, unix_time, video_id, warn_nul, RawJson,
+    Scalar,
 };
 use crate::error::{IngestError, Location};
 use crate::number::ValueError;
@@ -54,7 +55,12 @@ impl Business<'_, '_> {
         let mut value: Value = serde_json::from_str(&raw.0).map_err(|e| {
             IngestError::invalid(
                 self.ctx.at_record(record.clone()),
-                format!("expected a Business API comment object, found: {e}"),
+                // `raw` is the object as uptake rewrote it: serde_json's
+                // position in it would mislead.
+                format!(
+                    "expected a Business API comment object, found: {}",
+                    serde_text(&e)
+                ),
             )
         })?;
         let nul_fields = strip_nul(&mut value);

@@ -16,6 +16,7 @@
 //! a key that occurs twice counts even from the occurrence that is dropped.
 
 use super::newest_date;
+use crate::api_json::Tail;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::cell::Cell;
@@ -100,20 +101,22 @@ pub(super) enum Stop {
     KeptTooLarge,
 }
 
-/// Reads `input` (JSON, a UTF-8 byte-order mark allowed) in one pass.
-/// Errors are serde_json's, located by line; [`Stop`] says when one was
-/// caused by a kept value's size rather than the text.
+/// Reads `input` (JSON, a UTF-8 byte-order mark allowed) in one pass,
+/// through `tail`. Errors are serde_json's, located by line; [`Stop`] says
+/// when one was caused by a kept value's size rather than the text.
 pub(super) fn read<R: Read>(
     input: R,
     paths: &Paths<'_>,
+    tail: &Tail,
 ) -> Result<Digest, (serde_json::Error, Option<Stop>)> {
-    read_within(input, paths, MAX_KEPT_BYTES)
+    read_within(input, paths, tail, MAX_KEPT_BYTES)
 }
 
 /// [`read`], keeping values of at most `max_kept` bytes.
 fn read_within<R: Read>(
     input: R,
     paths: &Paths<'_>,
+    tail: &Tail,
     max_kept: u64,
 ) -> Result<Digest, (serde_json::Error, Option<Stop>)> {
     let meter = Meter {
@@ -124,7 +127,8 @@ fn read_within<R: Read>(
         inner: without_bom(input).map_err(|e| (serde_json::Error::io(e), None))?,
         meter: meter.clone(),
     };
-    let reader = io::BufReader::with_capacity(64 * 1024, counted);
+    // The tail keeps the line being read, for messages about damaged text.
+    let reader = tail.reader(io::BufReader::with_capacity(64 * 1024, counted));
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut pass = Pass {
         paths,

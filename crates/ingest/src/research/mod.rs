@@ -54,7 +54,7 @@ mod users;
 mod videos;
 
 use crate::api_json::{
-    json_error, json_kind, open_json, push, stamp_time, strip_nul, Fail, FileClock, LineCounter,
+    json_error, json_kind, open_json, push, stamp_time, strip_nul, Fail, FileClock, Tail,
 };
 use crate::error::{IngestError, Location};
 use crate::privacy::scrub_raw;
@@ -63,9 +63,7 @@ use crate::Context;
 use pages::TopSeed;
 use serde::de::{self, DeserializeSeed};
 use serde_json::{Map, Value};
-use std::cell::Cell;
 use std::io::Read;
-use std::rc::Rc;
 use uptake_model::{Comment, Metrics, Observation, SourceFormat, Video};
 
 const WHAT: &str = "a TikTok Research API response";
@@ -93,28 +91,25 @@ pub fn parse<R: Read>(
     sink: &mut dyn Sink,
 ) -> Result<SourceFormat, IngestError> {
     let reader = open_json(input, ctx, WHAT)?;
-    let newlines = Rc::new(Cell::new(0u64));
-    let counted = LineCounter {
-        inner: reader,
-        newlines: Rc::clone(&newlines),
-    };
+    // Counts lines for NDJSON records and keeps the text errors quote.
+    let tail = Tail::default();
     let mut state = Research {
         ctx,
         sink,
-        newlines,
+        tail: tail.clone(),
         clock: FileClock::default(),
         format: None,
         failure: None,
         pages: 0,
         records: 0,
     };
-    let mut de = serde_json::Deserializer::from_reader(counted);
+    let mut de = serde_json::Deserializer::from_reader(tail.reader(reader));
     loop {
         if let Err(e) = TopSeed(&mut state).deserialize(&mut de) {
             if let Some(failure) = state.failure.take() {
                 return Err(failure);
             }
-            return Err(json_error(ctx, WHAT, &e));
+            return Err(json_error(ctx, WHAT, &e, &tail));
         }
         // `end` only peeks: when more values follow (NDJSON, concatenated
         // arrays), the next round reads them.
@@ -228,8 +223,8 @@ enum Place {
 struct Research<'c, 's> {
     ctx: &'c Context<'c>,
     sink: &'s mut dyn Sink,
-    /// Newlines consumed by the JSON reader so far.
-    newlines: Rc<Cell<u64>>,
+    /// Where the JSON reader is: its newlines locate NDJSON records.
+    tail: Tail,
     clock: FileClock,
     format: Option<SourceFormat>,
     /// The structured error behind a serde error we raised ourselves.

@@ -222,7 +222,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_, '_> {
         f.write_str("a Research API response page, a video or comment object, or an array of them")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let line = self.0.newlines.get() + 1;
+        let line = self.0.tail.newlines() + 1;
         ObjectSeed {
             state: self.0,
             place: Place::Top { line },

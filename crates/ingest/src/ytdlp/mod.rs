@@ -49,15 +49,13 @@ mod read;
 mod scrub;
 mod video;
 
-use crate::api_json::{json_error, open_json, FileClock, LineCounter};
+use crate::api_json::{json_error, open_json, FileClock, Tail};
 use crate::error::IngestError;
 use crate::sink::{Sink, Warning};
 use crate::Context;
 use read::TopSeed;
 use serde::de::DeserializeSeed;
-use std::cell::Cell;
 use std::io::Read;
-use std::rc::Rc;
 use uptake_model::SourceFormat;
 
 const WHAT: &str = "a yt-dlp `.info.json` file";
@@ -70,28 +68,25 @@ pub fn parse<R: Read>(
     sink: &mut dyn Sink,
 ) -> Result<SourceFormat, IngestError> {
     let reader = open_json(input, ctx, WHAT)?;
-    let newlines = Rc::new(Cell::new(0u64));
-    let counted = LineCounter {
-        inner: reader,
-        newlines: Rc::clone(&newlines),
-    };
+    // Counts lines for NDJSON records and keeps the text errors quote.
+    let tail = Tail::default();
     let mut state = YtDlp {
         ctx,
         sink,
-        newlines,
+        tail: tail.clone(),
         clock: FileClock::default(),
         failure: None,
         videos: 0,
         rounded: 0,
         comments: 0,
     };
-    let mut de = serde_json::Deserializer::from_reader(counted);
+    let mut de = serde_json::Deserializer::from_reader(tail.reader(reader));
     loop {
         if let Err(e) = TopSeed(&mut state).deserialize(&mut de) {
             if let Some(failure) = state.failure.take() {
                 return Err(failure);
             }
-            return Err(json_error(ctx, WHAT, &e));
+            return Err(json_error(ctx, WHAT, &e, &tail));
         }
         if de.end().is_ok() {
             break;
@@ -133,7 +128,8 @@ pub fn parse<R: Read>(
 struct YtDlp<'c, 's> {
     ctx: &'c Context<'c>,
     sink: &'s mut dyn Sink,
-    newlines: Rc<Cell<u64>>,
+    /// Where the JSON reader is: its newlines locate NDJSON records.
+    tail: Tail,
     clock: FileClock,
     failure: Option<IngestError>,
     videos: usize,

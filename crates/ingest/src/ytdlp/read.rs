@@ -49,7 +49,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_, '_> {
         f.write_str("a yt-dlp info object (a video or a playlist) or an array of them")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let line = self.0.newlines.get() + 1;
+        let line = self.0.tail.newlines() + 1;
         InfoSeed {
             state: self.0,
             line: Some(line),

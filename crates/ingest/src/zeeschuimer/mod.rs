@@ -38,7 +38,8 @@
 //! about twice as fast; it gives exactly the visitor's output (tested
 //! against it on generated and damaged lines) and hands the visitor
 //! anything it does not handle itself, down to the whole line, so every
-//! invalid line gets serde_json's own error message.
+//! invalid line gets serde_json's own error, which
+//! `api_json::damage` words as for the other JSON readers.
 
 mod capture;
 mod comments;
@@ -59,7 +60,7 @@ pub(crate) use posts::looks_rounded;
 pub(crate) use raw::write_str;
 pub(crate) use scrub::{KeySet, PERSON_KEYS};
 
-use crate::api_json::Scalar;
+use crate::api_json::{damage, not_utf8, serde_text, Around, Layout, Scalar};
 use crate::error::IngestError;
 use crate::number::ValueError;
 use crate::privacy::IDENTIFYING_KEYS;
@@ -82,6 +83,9 @@ use uptake_model::{Comment, Observation, ProfileSnapshot, Video};
 /// is a file that is not NDJSON (a pretty-printed or single-array export),
 /// and reading it whole would break the constant-memory promise.
 const MAX_LINE: u64 = 64 * 1024 * 1024;
+
+/// What a line is, for messages about damaged text.
+const WHAT: &str = "a Zeeschuimer capture";
 
 /// `source_platform` of TikTok posts.
 const POSTS: &str = "tiktok.com";
@@ -202,14 +206,11 @@ fn line_items(
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
+            let rest = bytes.get(e.valid_up_to()..).unwrap_or_default();
             return Err(IngestError::invalid(
                 location,
-                format!(
-                    "expected UTF-8 text, found invalid bytes at column {} (was the file \
-                     re-saved in another encoding?)",
-                    e.valid_up_to() + 1
-                ),
-            ))
+                not_utf8(WHAT, e.valid_up_to() as u64 + 1, rest),
+            ));
         }
     };
     if fast::walk_line(text, state).is_err() {
@@ -218,15 +219,20 @@ fn line_items(
         state.cap.clear();
         state.nuls = 0;
         walk(text, state).map_err(|e| {
-            IngestError::invalid(
-                location.clone(),
-                format!(
-                    "expected a Zeeschuimer capture (one JSON object per line), found invalid \
-                     JSON at column {}: {}",
-                    e.column(),
-                    serde_message(&e)
+            // The line is read on its own: serde_json's line is always 1.
+            let around = Around {
+                line: 1,
+                from: 1,
+                bytes: text.as_bytes(),
+            };
+            let message = match damage(&e, WHAT, Layout::Line, Some(around)) {
+                Some(d) => d.message,
+                None => format!(
+                    "expected {WHAT} (one JSON object per line), found: {}",
+                    serde_text(&e)
                 ),
-            )
+            };
+            IngestError::invalid(location.clone(), message)
         })?;
     }
     let mut out = std::mem::take(&mut state.out);
@@ -311,16 +317,6 @@ fn walk(text: &str, state: &mut State) -> Result<(), serde_json::Error> {
     }
     .deserialize(&mut de)?;
     de.end()
-}
-
-/// serde_json's message without its " at line 1 column N" suffix (every
-/// line is parsed on its own, so its line is always 1).
-fn serde_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(pos) => text[..pos].to_string(),
-        None => text,
-    }
 }
 
 /// The capture time: `timestamp_collected` (milliseconds) in UTC seconds.

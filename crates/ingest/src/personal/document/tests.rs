@@ -19,7 +19,7 @@ const PATHS: Paths<'static> = Paths {
 };
 
 fn digest(text: &str) -> Digest {
-    read(text.as_bytes(), &PATHS).unwrap()
+    read(text.as_bytes(), &PATHS, &Tail::default()).unwrap()
 }
 
 /// The first of `paths` present in `root` (what the reader did with
@@ -130,8 +130,11 @@ fn shapes_other_than_an_object_are_reported_after_the_whole_text_is_read() {
         d.comments.map(|f| (f.path, f.value)),
         Some((1, Shape::Other("a string")))
     );
-    assert!(read(&b"[1, 2] x"[..], &PATHS).is_err());
-    assert!(read(&b"{\"Post\": "[..], &PATHS).unwrap_err().0.is_eof());
+    assert!(read(&b"[1, 2] x"[..], &PATHS, &Tail::default()).is_err());
+    assert!(read(&b"{\"Post\": "[..], &PATHS, &Tail::default())
+        .unwrap_err()
+        .0
+        .is_eof());
 }
 
 #[test]
@@ -140,11 +143,11 @@ fn a_kept_value_larger_than_the_limit_stops_the_pass() {
         r#"{{"Post":{{"Posts":{{"VideoList":["{}"]}}}}}}"#,
         "a".repeat(300_000)
     );
-    let (_, stop) = read_within(big.as_bytes(), &PATHS, 100_000).unwrap_err();
+    let (_, stop) = read_within(big.as_bytes(), &PATHS, &Tail::default(), 100_000).unwrap_err();
     assert_eq!(stop, Some(Stop::KeptTooLarge));
     // The same bytes in a section that is not kept stream through.
     let skipped = big.replace("Posts", "Drafts");
-    let d = read_within(skipped.as_bytes(), &PATHS, 100_000).unwrap();
+    let d = read_within(skipped.as_bytes(), &PATHS, &Tail::default(), 100_000).unwrap();
     assert!(d.posts.is_none());
 }
 
