@@ -6,6 +6,11 @@ use super::{zip_of, Sandbox};
 /// Imports `bytes` as `name` into a project holding the Content example and
 /// returns stderr, after checking that the database did not change.
 fn rejected(name: &str, bytes: &[u8], extra: &[&str]) -> String {
+    rejected_at(name, bytes, extra).1
+}
+
+/// [`rejected`], also returning the path the file was imported from.
+fn rejected_at(name: &str, bytes: &[u8], extra: &[&str]) -> (String, String) {
     let sb = Sandbox::new();
     sb.project();
     sb.run_in(
@@ -29,7 +34,7 @@ fn rejected(name: &str, bytes: &[u8], extra: &[&str]) -> String {
         "the message names the file: {}",
         run.stderr
     );
-    run.stderr
+    (path, run.stderr)
 }
 
 #[test]
@@ -137,5 +142,71 @@ fn utf16_text_is_named_as_such_with_or_without_a_format() {
         assert!(err.contains("found UTF-16 (little-endian)"), "{err}");
         assert!(err.contains("iconv -f UTF-16 -t UTF-8"), "{err}");
         assert!(!err.contains("--format"), "a format would not help: {err}");
+    }
+}
+
+/// A Research API video query page whose one video has `caption` (bytes
+/// as they are in the file) as its `video_description`.
+fn research_page(caption: &[u8]) -> Vec<u8> {
+    let mut page =
+        br#"{"data":{"videos":[{"id":7412345678901234567,"username":"x","video_description":""#
+            .to_vec();
+    page.extend_from_slice(caption);
+    page.extend_from_slice(
+        br#"","create_time":1725000000,"view_count":5}],"cursor":1,"has_more":false,"search_id":"1"},"error":{"code":"ok","message":"","log_id":"20240830123456ABCDEF"}}"#,
+    );
+    page.push(b'\n');
+    page
+}
+
+/// The file is a Research API response with damaged text, not a file of
+/// another kind: the message says which bytes are not UTF-8 and where.
+#[test]
+fn research_text_that_is_not_utf8_names_the_bytes() {
+    let (path, err) = rejected_at("r_utf8.json", &research_page(b"bad \xff\xfe byte"), &[]);
+    assert_eq!(
+        err,
+        format!(
+            "error: `{path}` line 1: invalid JSON in this TikTok Research API response, at \
+             column 86: bytes 0xFF 0xFE (`ÿþ` in Windows-1252) are not UTF-8 text: the file was \
+             probably saved in another encoding or damaged in transfer; convert it to UTF-8, or \
+             export or download it again\n  nothing from `{path}` was stored\n"
+        )
+    );
+}
+
+/// A caption cut inside an emoji by the tool that wrote it leaves half a
+/// UTF-16 surrogate pair: the message quotes the escape and says so.
+#[test]
+fn research_text_with_half_an_emoji_escape_quotes_it() {
+    let (path, err) = rejected_at("r_sur.json", &research_page(br"lone \ud800 surrogate"), &[]);
+    assert_eq!(
+        err,
+        format!(
+            "error: `{path}` line 1: invalid JSON in this TikTok Research API response, at \
+             column 87: `\\ud800` is half of a UTF-16 surrogate pair (the two escapes that write \
+             an emoji) and its other half is missing: the tool that wrote the file probably cut \
+             a text inside an emoji; remove that escape, or collect the record again\n  nothing \
+             from `{path}` was stored\n"
+        )
+    );
+}
+
+/// Zeeschuimer NDJSON and yt-dlp info.json word the same damage the same
+/// way, each naming its own kind of file and the escape's column.
+#[test]
+fn half_an_emoji_escape_reads_the_same_in_every_json_format() {
+    let zeeschuimer = br#"{"item_id":"1","timestamp_collected":1725000000000,"source_platform":"tiktok.com","data":{"id":"1","desc":"lone \ud800 x","author":{"uniqueId":"a","id":"2"},"createTime":1725000000,"stats":{"playCount":5}}}"#;
+    let ytdlp = br#"{"id":"7412345678901234567","extractor":"TikTok","extractor_key":"TikTok","webpage_url":"https://www.tiktok.com/@a/video/7412345678901234567","uploader":"a","description":"lone \ud800 x","timestamp":1725000000,"view_count":5,"epoch":1725000000}"#;
+    for (name, bytes, what, column) in [
+        ("z.ndjson", &zeeschuimer[..], "Zeeschuimer capture", 113),
+        ("v.info.json", &ytdlp[..], "yt-dlp `.info.json` file", 178),
+    ] {
+        let err = rejected(name, bytes, &[]);
+        let want = format!(
+            "line 1: invalid JSON in this {what}, at column {column}: `\\ud800` is half of a \
+             UTF-16 surrogate pair"
+        );
+        assert!(err.contains(&want), "{err}");
     }
 }
