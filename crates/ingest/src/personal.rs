@@ -27,8 +27,8 @@
 //!
 //! The export is one JSON object, often tens of megabytes, whose sections
 //! come in no fixed order. It is read in one streaming pass that keeps only
-//! what is used ([`document`]), so memory does not grow with watch history
-//! or messages.
+//! what is used (`personal/document.rs`), so memory does not grow with
+//! watch history or messages.
 
 use crate::api_json::{damage, push, Layout, Tail};
 use crate::error::{IngestError, Location};

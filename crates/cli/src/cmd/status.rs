@@ -107,7 +107,11 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     ));
     let warnings = store.warnings()?;
     if !warnings.is_empty() {
-        let noun = if warnings.len() == 1 { "warning" } else { "warnings" };
+        let noun = if warnings.len() == 1 {
+            "warning"
+        } else {
+            "warnings"
+        };
         out.push_str(&format!("\n{} {noun}:\n", warnings.len()));
         let shown = if args.warnings { warnings.len() } else { 10 };
         for w in warnings.iter().take(shown) {

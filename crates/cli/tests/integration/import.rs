@@ -202,5 +202,8 @@ fn a_content_file_of_another_account_imports_with_one_warning() {
         "{status}"
     );
     assert!(!status.contains("another_lab"), "{status}");
-    assert!(status.contains("\n1 warning:\n"), "one, not `1 warnings`: {status}");
+    assert!(
+        status.contains("\n1 warning:\n"),
+        "one, not `1 warnings`: {status}"
+    );
 }
