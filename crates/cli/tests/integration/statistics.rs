@@ -405,3 +405,34 @@ fn crosstab_of_more_than_two_columns_adds_the_exact_freeman_halton_test() {
         "{notes:?} lacks {expected}"
     );
 }
+
+/// A level seen only beside a missing value (a month whose videos have no
+/// q16 code) is left out with the other incomplete pairs, instead of making
+/// an empty row that leaves the chi-square test undefined.
+#[test]
+fn crosstab_leaves_out_levels_that_have_no_complete_pair() {
+    let sb = demo();
+    let out = json(
+        &sb.run_in(
+            "p",
+            &[
+                "stats",
+                "crosstab",
+                "posted_month",
+                "discern.q16",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .stdout,
+    );
+    let totals: Vec<i64> = rows(&out)
+        .iter()
+        .map(|r| r["total"].as_i64().unwrap())
+        .collect();
+    assert!(!totals.is_empty() && totals.iter().all(|n| *n > 0), "{out}");
+    let notes = out["notes"].to_string();
+    assert!(notes.contains("are left out"), "{notes}");
+    assert!(notes.contains("chi²("), "{notes}");
+}

@@ -477,8 +477,16 @@ fn crosstab_table(
 ) -> Result<StatsTable> {
     let rows = units.get(row_field)?.labels();
     let cols = units.get(col_field)?.labels();
-    let mut row_levels: Vec<String> = rows.iter().flatten().cloned().collect();
-    let mut col_levels: Vec<String> = cols.iter().flatten().cloned().collect();
+    // Levels come from the complete pairs only: a level seen only beside a
+    // missing value would be an empty row or column, which leaves the test
+    // undefined, and missing values are left out of every statistic.
+    let complete = || {
+        rows.iter()
+            .zip(&cols)
+            .filter_map(|(r, c)| Some((r.as_ref()?, c.as_ref()?)))
+    };
+    let mut row_levels: Vec<String> = complete().map(|(r, _)| r.clone()).collect();
+    let mut col_levels: Vec<String> = complete().map(|(_, c)| c.clone()).collect();
     row_levels.sort();
     row_levels.dedup();
     col_levels.sort();
