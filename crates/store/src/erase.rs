@@ -44,7 +44,9 @@ impl Store {
     /// their comments, their videos (with those videos' observations and
     /// comments), their profile snapshots, and the raw records behind all of
     /// these. Runs in one transaction with SQLite's `secure_delete`, so freed
-    /// pages are overwritten rather than left readable in the file, and then
+    /// pages are overwritten rather than left readable in the file; then
+    /// merges the comment search index and rebuilds the file (`VACUUM`), so
+    /// that no stale copy of an erased row stays in unused space; then
     /// empties the write-ahead log, which holds earlier copies of the pages
     /// while another connection keeps the database open ([`Erased::log_kept`]
     /// says when it could not).
@@ -153,6 +155,22 @@ impl Store {
                 .map_err(sql)? as u64;
         }
         tx.commit().map_err(sql)?;
+        if !erased.is_empty() {
+            // The rows are gone, but not every copy of them: SQLite leaves
+            // the old bytes of cells in the unused space of pages that were
+            // split or rebuilt while the rows were written, and FTS5 keeps an
+            // erased comment's words in index segments until they are
+            // merged. No query reaches either; both are readable in the file
+            // (`strings uptake.db` found the erased text). Merging the search
+            // index and rebuilding the file (VACUUM writes every page anew)
+            // leave neither. It takes a few seconds per GB, which an erasure,
+            // rare and owed to a person, can spend.
+            self.conn
+                .execute_batch(
+                    "INSERT INTO comments_fts(comments_fts) VALUES ('optimize'); VACUUM;",
+                )
+                .map_err(sql)?;
+        }
         self.conn
             .pragma_update(None, "secure_delete", false)
             .map_err(sql)?;
