@@ -139,3 +139,22 @@ fn a_line_naming_thousands_of_people_is_scrubbed_in_one_pass() {
         "text that is no captured name stays"
     );
 }
+
+/// Accounts a person links to from their profile (Twitter, YouTube, a bio
+/// link) name them as much as their handle: a black-box run found them kept.
+#[test]
+fn linked_accounts_and_bio_links_are_removed() {
+    let raw = raw(
+        r#""author":{"uniqueId":"vid_author","bioLink":{"link":"https://linktr.ee/vidauthorbio","risk":0},"twitter_name":"tw_vidauthor","youtube_channel_title":"YT VidAuthor","google_account":"someone@example.com","short_id":"123"},"desc":"hi""#,
+    );
+    for name in [
+        "vidauthorbio",
+        "tw_vidauthor",
+        "YT VidAuthor",
+        "someone@example.com",
+        "\"123\"",
+    ] {
+        assert!(!raw.contains(name), "{name} kept in {raw}");
+    }
+    assert!(raw.contains(r#""bioLink":"[removed]""#), "{raw}");
+}
