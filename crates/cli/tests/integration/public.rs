@@ -266,3 +266,59 @@ fn forget_leaves_no_copy_of_the_erased_text_in_the_database_files() {
     );
     assert!(holds(&after, "secret-text-00008"), "the others are kept");
 }
+
+/// The same thread from Zeeschuimer (which names the reply a reply answers)
+/// and 4CAT (which names only the thread's top comment) gives one tree,
+/// whichever file is imported first.
+#[test]
+fn a_reply_to_a_reply_keeps_its_precise_parent_in_either_import_order() {
+    let comment = |cid: u32, reply: &str, to_reply: &str, text: &str| {
+        serde_json::json!({
+            "item_id": format!("7600000000000000{cid}"), "timestamp_collected": 1_725_010_000_000_i64 + cid as i64,
+            "source_platform": "tiktok-comments",
+            "data": {"cid": format!("7600000000000000{cid}"), "aweme_id": "7600000000000000002",
+                     "create_time": 1_725_003_600, "text": text, "digg_count": 1,
+                     "reply_id": reply, "reply_to_reply_id": to_reply,
+                     "user": {"uid": format!("6900000000000000{cid}"), "unique_id": format!("user_{cid}")}}
+        })
+        .to_string()
+    };
+    let zeeschuimer = [
+        comment(201, "0", "0", "top"),
+        comment(202, "7600000000000000201", "0", "first reply"),
+        comment(
+            203,
+            "7600000000000000201",
+            "7600000000000000202",
+            "reply to reply",
+        ),
+    ]
+    .join("\n");
+    let fourcat = "id,thread_id,author,body,timestamp,unix_timestamp,likes,replies,post_id,is_comment_on_comment\r\n\
+        7600000000000000201,7600000000000000002,top_user,top,2024-08-30 07:40:00,1725003600,1,2,7600000000000000002,no\r\n\
+        7600000000000000202,7600000000000000201,r1_user,first reply,2024-08-30 07:40:00,1725003600,1,0,7600000000000000002,yes\r\n\
+        7600000000000000203,7600000000000000201,r2_user,reply to reply,2024-08-30 07:40:00,1725003600,1,0,7600000000000000002,yes\r\n";
+    for zeeschuimer_first in [true, false] {
+        let sb = Sandbox::new();
+        sb.project();
+        let z = sb.write("thread.ndjson", format!("{zeeschuimer}\n").as_bytes());
+        let f = sb.write("thread.csv", fourcat.as_bytes());
+        let order = if zeeschuimer_first {
+            [&z, &f]
+        } else {
+            [&f, &z]
+        };
+        for file in order {
+            sb.run_in("p", &["import", file]).ok();
+        }
+        let csv = sb.run_in("p", &["comments", "--format", "csv"]).ok().stdout;
+        let row = csv
+            .lines()
+            .find(|l| l.contains("7600000000000000203"))
+            .unwrap_or("");
+        assert!(
+            row.contains(",7600000000000000202,2,"),
+            "Zeeschuimer first: {zeeschuimer_first}: {csv}"
+        );
+    }
+}

@@ -44,8 +44,21 @@ impl ImportTx<'_> {
         let replies = c.replies.map(|r| r.value);
         let id = match existing {
             Some((id, old_text, first_import)) => {
+                // The parent a capture gives wins over the stored one when it
+                // is a reply inside the stored parent's thread: sources differ
+                // in precision (4CAT names a reply-to-reply's thread, the
+                // top-level comment; Zeeschuimer names the reply it answers),
+                // and the thread must not depend on which file came first.
                 let new_text: String = self.run(Stmt::CommentUpdate, "UPDATE comments SET
-                           parent_platform_id = COALESCE(parent_platform_id, ?2),
+                           parent_platform_id = CASE
+                               WHEN parent_platform_id IS NULL THEN ?2
+                               WHEN ?2 IS NULL OR ?2 = parent_platform_id THEN parent_platform_id
+                               WHEN EXISTS (SELECT 1 FROM comments p
+                                            WHERE p.platform = comments.platform
+                                              AND p.platform_id = ?2
+                                              AND p.parent_platform_id = comments.parent_platform_id)
+                                   THEN ?2
+                               ELSE parent_platform_id END,
                            author_key    = COALESCE(author_key, ?3),
                            author_handle = COALESCE(author_handle, ?4),
                            created_at    = COALESCE(created_at, ?5),
