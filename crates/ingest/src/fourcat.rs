@@ -71,6 +71,7 @@ pub fn parse<R: Read>(
         clock: None,
         rounded: 0,
         nuls: 0,
+        naive_times: std::cell::Cell::new(0),
     };
     let mut record = csv::StringRecord::new();
     loop {
@@ -112,6 +113,20 @@ pub fn parse<R: Read>(
                 } else {
                     "counts"
                 }
+            ),
+        });
+    }
+    let naive = state.naive_times.get();
+    if naive > 0 {
+        sink.warn(Warning {
+            location: ctx.whole(),
+            message: format!(
+                "{naive} comment{} no `unix_timestamp`, so {} dated by `timestamp`, a time \
+                 without a zone, read as UTC. 4CAT writes comment times in its server's time \
+                 zone (Zeeschuimer's CSV in UTC): if that server was not on UTC, import again \
+                 with `--tz-offset`, e.g. `--tz-offset +01:00`",
+                if naive == 1 { " has" } else { "s have" },
+                if naive == 1 { "it was" } else { "they were" },
             ),
         });
     }
@@ -303,6 +318,9 @@ struct Rows<'c> {
     clock: Option<Option<i64>>,
     rounded: u64,
     nuls: u64,
+    /// Comments dated by `timestamp`, a time without a zone (no
+    /// `unix_timestamp`), read as UTC because no `--tz-offset` was given.
+    naive_times: std::cell::Cell<u64>,
 }
 
 impl Rows<'_> {
@@ -400,7 +418,9 @@ impl Rows<'_> {
     }
 
     /// The posting time: `unix_timestamp`, else `timestamp`
-    /// (`YYYY-MM-DD HH:MM:SS`, UTC in posts tables).
+    /// (`YYYY-MM-DD HH:MM:SS`: UTC in posts tables; in comments tables the
+    /// 4CAT server's local time, shifted by `--tz-offset` when given and
+    /// otherwise read as UTC and counted for a warning).
     fn created(
         &self,
         record: &csv::StringRecord,
@@ -414,7 +434,18 @@ impl Rows<'_> {
         }
         match self.columns.get(record, "timestamp") {
             Some(t) => NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%d %H:%M:%S")
-                .map(|dt| Some((dt.and_utc().timestamp(), dt.date())))
+                .map(|dt| {
+                    let mut secs = dt.and_utc().timestamp();
+                    if self.format == SourceFormat::FourcatComments {
+                        match self.ctx.options.naive_tz_offset_minutes {
+                            Some(minutes) => secs -= i64::from(minutes) * 60,
+                            None => self.naive_times.set(self.naive_times.get() + 1),
+                        }
+                    }
+                    let day = chrono::DateTime::from_timestamp(secs, 0)
+                        .map_or(dt.date(), |d| d.date_naive());
+                    Some((secs, day))
+                })
                 .map_err(|_| {
                     IngestError::value(
                         location.clone(),

@@ -75,7 +75,9 @@ pub struct Options {
     /// Keep handles of people other than the own account (`[privacy] store_handles`).
     pub keep_handles: bool,
     /// UTC offset, in minutes, of naive local timestamps (pyktok's
-    /// `video_timestamp`): `--tz-offset`. `None` = treat them as UTC, with a warning.
+    /// `video_timestamp`, 4CAT comments' `timestamp` without
+    /// `unix_timestamp`): `--tz-offset`. `None` = treat them as UTC, with a
+    /// warning.
     pub naive_tz_offset_minutes: Option<i32>,
 }
 

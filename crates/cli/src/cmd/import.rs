@@ -54,8 +54,9 @@ pub struct Args {
     /// (YYYY-MM-DD or "YYYY-MM-DD HH:MM", UTC).
     #[arg(long, value_name = "TIME")]
     pub observed_at: Option<String>,
-    /// UTC offset of naive local timestamps (pyktok's `video_timestamp`), e.g.
-    /// `-05:00` or `+01:00`: the zone of the computer that ran pyktok.
+    /// UTC offset of naive local timestamps (pyktok's `video_timestamp`, 4CAT
+    /// comments' `timestamp`), e.g. `-05:00` or `+01:00`: the zone of the
+    /// computer that ran pyktok or 4CAT.
     #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     pub tz_offset: Option<String>,
     /// Go on with the other files after a file fails (each is still all-or-nothing).

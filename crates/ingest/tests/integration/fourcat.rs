@@ -229,3 +229,48 @@ proptest! {
         let _ = fourcat::parse(text.as_bytes(), &ctx, &mut sink);
     }
 }
+
+/// A comment without `unix_timestamp` is dated by `timestamp`, which 4CAT
+/// writes in its server's zone: read as UTC with one warning, or shifted by
+/// `--tz-offset`. Posts' `timestamp` is UTC and stays as it is.
+#[test]
+fn comment_times_without_a_zone_are_warned_about_or_shifted() -> TestResult {
+    let text = "id,thread_id,author,body,timestamp,unix_timestamp,likes,post_id\r\n\
+                7400000000000000301,7412345678901239999,someone,hi,2024-08-30 07:40:00,,1,7412345678901239999\r\n\
+                7400000000000000302,7412345678901239999,someone,yo,2024-08-30 07:41:00,,1,7412345678901239999\r\n";
+    let read = |options: &Options| -> Result<VecSink, Box<dyn Error>> {
+        let ctx = Context::new("comments.csv", options);
+        let mut sink = VecSink::default();
+        fourcat::parse(text.as_bytes(), &ctx, &mut sink)?;
+        Ok(sink)
+    };
+    let sink = read(&options())?;
+    assert_eq!(sink.comments()[0].created_at, Some(1_725_003_600));
+    let warned: Vec<&str> = sink
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("unix_timestamp"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", sink.warnings);
+    assert!(
+        warned[0].starts_with("2 comments have no `unix_timestamp`"),
+        "{warned:?}"
+    );
+    assert!(warned[0].contains("--tz-offset"), "{warned:?}");
+
+    let shifted = read(&Options {
+        naive_tz_offset_minutes: Some(60),
+        ..options()
+    })?;
+    assert_eq!(shifted.comments()[0].created_at, Some(1_725_003_600 - 3600));
+    assert!(
+        !shifted
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("unix_timestamp")),
+        "{:?}",
+        shifted.warnings
+    );
+    Ok(())
+}
