@@ -326,6 +326,13 @@ pub fn parse_id(text: &str) -> Result<String, ValueError> {
     if t.is_empty() || t.len() > 40 || !t.chars().all(|c| c.is_ascii_digit()) {
         return Err(ValueError::new("a numeric id", t));
     }
+    // Formats write 0 for "none" (a top-level comment's `reply_id`); the
+    // readers test for that before asking for an id, so a 0 here would
+    // store a video or comment that does not exist.
+    if t.bytes().all(|b| b == b'0') {
+        return Err(ValueError::new("a numeric id", t)
+            .hint("0 is no TikTok id: the record names no video or comment here"));
+    }
     Ok(t.to_string())
 }
 
@@ -523,6 +530,7 @@ mod tests {
         );
         assert!(parse_id("7.41235E+18").is_err());
         assert!(parse_id("74123x").is_err());
+        assert!(parse_id("0").is_err() && parse_id("000").is_err());
         let link = "https://www.tiktok.com/@kmb_lab/video/7412345678901234567?lang=en";
         assert_eq!(
             video_id_from_link(link).ok().as_deref(),

@@ -60,9 +60,11 @@ impl Research<'_, '_> {
         // A top-level comment's parent is the video itself (§1.3).
         let parent = match &parsed.parent_comment_id {
             None | Some(Scalar::Null) => None,
+            // 0 for "no parent", as a number or as text.
+            Some(p) if p.shown().trim() == "0" => None,
             Some(p) => {
                 let p = video_id(p).map_err(|e| at("parent_comment_id", e))?;
-                (p != video && p != "0" && p != id).then_some(p)
+                (p != video && p != id).then_some(p)
             }
         };
         let created_at = match &parsed.create_time {
