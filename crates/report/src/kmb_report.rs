@@ -5,12 +5,17 @@ use crate::html::{CampaignInfo, DailyValue, IndicatorRow, Point, ReportData, Ser
 use crate::tables::videos::{video_table, VideoTableOptions};
 use crate::{render, Cell, Column, OutputFormat, Table};
 use std::collections::HashMap;
-use uptake_analysis::metrics::growth::{views_at_age, STANDARD_AGES_H};
-use uptake_analysis::metrics::kmb::{Indicator, Unit};
+use uptake_analysis::metrics::growth::{views_at_age, AT_AGE_RULE, STANDARD_AGES_H};
+use uptake_analysis::metrics::kmb::{Indicator, Unit, HOSTILE_MEANING};
 use uptake_model::{AccountDay, Metrics, Video};
 
 /// How many videos get their own growth curve; the rest are summarised.
 pub const MAX_GROWTH_CURVES: usize = 8;
+
+/// The note on `*` in the table of views at fixed ages, when a value is
+/// interpolated (the rule itself is [`AT_AGE_RULE`]).
+pub const INTERPOLATED_NOTE: &str =
+    "* = interpolated linearly between two real observations no further apart than the age.";
 
 /// What the report is made from.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +67,17 @@ fn indicator_value(i: &Indicator) -> Option<String> {
         Unit::Fraction => pct(v),
         Unit::Seconds => format!("{v:.1} s"),
     })
+}
+
+/// The indicator's value as a typed cell, so that CSV and JSON carry the
+/// number (a count, a fraction in 0..1, seconds) and not its display text.
+fn indicator_cell(i: &Indicator) -> Cell {
+    match (i.value, i.unit) {
+        (None, _) => Cell::Missing,
+        (Some(v), Unit::Count) => Cell::Count(v.round() as i64),
+        (Some(v), Unit::Fraction) => Cell::Percent(v, 1),
+        (Some(v), Unit::Seconds) => Cell::Seconds(v),
+    }
 }
 
 /// Pools a distribution over videos, weighting each by its views.
@@ -164,9 +180,9 @@ pub fn build_report(inputs: &ReportInputs) -> ReportData {
         }
         growth_rows.push(row);
     }
-    let mut growth_notes = vec!["Views at a fixed age come from real observations; - = no observation at or after that age (never extrapolated), or the posting time is known only as a date.".to_string()];
+    let mut growth_notes = vec![AT_AGE_RULE.to_string()];
     if any_interpolated {
-        growth_notes.push("* = interpolated linearly between two real observations.".into());
+        growth_notes.push(INTERPOLATED_NOTE.into());
     }
     let growth_table = Table {
         columns: vec![
@@ -199,6 +215,7 @@ pub fn build_report(inputs: &ReportInputs) -> ReportData {
             stage: i.stage.to_string(),
             name: i.name.to_string(),
             value: indicator_value(i),
+            cell: indicator_cell(i),
             formula: i.formula.to_string(),
             meaning: i.meaning.to_string(),
             needs: i.value.is_none().then(|| i.needs.to_string()),
@@ -303,7 +320,14 @@ fn summary_sentences(inputs: &ReportInputs) -> Vec<String> {
                 line.push_str(" (rule-based reading of comments; see the indicator panel).");
                 out.push(line);
                 if let Some(h) = get("hostile_comment_rate") {
-                    out.push(format!("{} of comments were flagged as hostile (hate, harassment, threats, doxxing or spam) for moderators to review.", pct(h)));
+                    // Spam is not hostility: its own figure, in its own clause.
+                    let spam = get("spam_comment_rate")
+                        .map(|s| format!("; {} were flagged as spam, counted separately", pct(s)))
+                        .unwrap_or_default();
+                    out.push(format!(
+                        "{} of comments were flagged as hostile ({HOSTILE_MEANING}) for moderators to review{spam}.",
+                        pct(h)
+                    ));
                 }
             }
             _ => out.push(format!(
@@ -414,4 +438,133 @@ pub fn render_markdown_report(data: &ReportData) -> Result<String, crate::Render
         esc(&data.software)
     ));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uptake_analysis::metrics::kmb::{kmb_indicators, KmbInputs, SignalCounts};
+    use uptake_model::Count;
+
+    const H: i64 = 3600;
+    const POSTED: i64 = 1_762_794_120;
+
+    fn video(id: &str) -> (Video, Metrics) {
+        (
+            Video {
+                created_at: Some(POSTED),
+                title: Some(format!("video {id}")),
+                ..Video::with_id(id)
+            },
+            Metrics {
+                views: Some(Count::exact(1000)),
+                shares: Some(Count::exact(25)),
+                ..Metrics::default()
+            },
+        )
+    }
+
+    fn growth_row(data: &ReportData, id: &str) -> Vec<Cell> {
+        let title = Cell::Text(format!("video {id}"));
+        data.growth_table
+            .rows
+            .iter()
+            .find(|r| r.get(1) == Some(&title))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Issue: a video first observed ~100 days after posting showed 24
+    /// views at 24 h, 168 at 7 d and 721 at 30 d, marked as interpolated
+    /// between two real observations.
+    #[test]
+    fn growth_table_shows_missing_not_a_line_from_the_posting_time() {
+        let videos = vec![video("late"), video("close")];
+        let series: HashMap<String, Vec<(i64, i64)>> = [
+            (
+                "late".to_string(),
+                vec![(POSTED + 2407 * H, 2411), (POSTED + 2421 * H, 2412)],
+            ),
+            (
+                "close".to_string(),
+                vec![(POSTED + 20 * H, 800), (POSTED + 30 * H, 1300)],
+            ),
+        ]
+        .into();
+        let data = build_report(&ReportInputs {
+            videos: &videos,
+            views_series: Some(&series),
+            ..ReportInputs::default()
+        });
+        assert_eq!(
+            growth_row(&data, "late")[2..],
+            [Cell::Missing, Cell::Missing, Cell::Missing]
+        );
+        assert_eq!(
+            growth_row(&data, "close")[2..],
+            [Cell::Text("1,000*".into()), Cell::Missing, Cell::Missing]
+        );
+        assert_eq!(
+            data.growth_table.notes,
+            vec![AT_AGE_RULE.to_string(), INTERPOLATED_NOTE.to_string()]
+        );
+    }
+
+    #[test]
+    fn indicators_keep_typed_values_beside_their_display() {
+        let videos = vec![video("a")];
+        let indicators = kmb_indicators(&videos, &KmbInputs::default());
+        let data = build_report(&ReportInputs {
+            videos: &videos,
+            indicators: &indicators,
+            ..ReportInputs::default()
+        });
+        let row = |name: &str| data.indicators.iter().find(|i| i.name == name);
+        let views = row("views").map(|i| (i.cell.clone(), i.value.clone()));
+        assert_eq!(views, Some((Cell::Count(1000), Some("1,000".into()))));
+        let share = row("share_rate").map(|i| (i.cell.clone(), i.value.clone()));
+        assert_eq!(share, Some((Cell::Percent(0.025, 1), Some("2.5%".into()))));
+        let save = row("save_rate").map(|i| (i.cell.clone(), i.value.clone()));
+        assert_eq!(save, Some((Cell::Missing, None)));
+    }
+
+    /// Issue: the summary called spam hostile ("hate, harassment, threats,
+    /// doxxing or spam") while the indicator's formula did not.
+    #[test]
+    fn summary_words_hostility_as_the_indicator_and_counts_spam_apart() {
+        let videos = vec![video("a")];
+        let set = |labels: &[&str], n: u64| (labels.iter().map(|l| l.to_string()).collect(), n);
+        let indicators = kmb_indicators(
+            &videos,
+            &KmbInputs {
+                comments_held: Some(200),
+                signals: Some(SignalCounts {
+                    kmb_analysed: 200,
+                    safety_analysed: 200,
+                    kmb: vec![("question".into(), 20), ("experience".into(), 10)],
+                    safety_flagged: vec![set(&["harassment"], 9), set(&["spam"], 1)],
+                    ..SignalCounts::default()
+                }),
+                ..KmbInputs::default()
+            },
+        );
+        let data = build_report(&ReportInputs {
+            videos: &videos,
+            indicators: &indicators,
+            comments_held: 200,
+            ..ReportInputs::default()
+        });
+        let sentence = data
+            .summary
+            .iter()
+            .find(|s| s.contains("hostile"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            sentence,
+            format!(
+                "4.5% of comments were flagged as hostile ({HOSTILE_MEANING}) for moderators to review; 0.5% were flagged as spam, counted separately."
+            )
+        );
+    }
 }

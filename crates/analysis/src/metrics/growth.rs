@@ -1,12 +1,16 @@
 //! Growth over time: a video's views at fixed ages after posting, and the
 //! account's follower change around each posting.
 //!
-//! Values at a fixed age come from real observations. When no observation
-//! falls at the age, the value is interpolated linearly between the two real
-//! observations around it, and marked as interpolated; it is never
-//! extrapolated past the last observation. The posting instant counts as an
-//! observation of 0 views only when it is known exactly (`created_at`), so
-//! a date-only posting day is never used as an anchor.
+//! Values at a fixed age come from real observations only ([`AT_AGE_RULE`]):
+//! an observation within [`AT_AGE_TOLERANCE_H`] hour of the age is used as
+//! it is; otherwise the value is interpolated linearly between the
+//! observations just before and just after the age, and marked as
+//! interpolated, but only when those two are no further apart than the age
+//! itself. The posting instant is not an observation: a video has 0 views
+//! then, but a straight line from it to an observation weeks later invents
+//! the early growth (a video first observed 100 days after posting showed
+//! 24 views at 24 h where it had about 1,200). Nothing is extrapolated, and
+//! a video whose posting time is known only as a date has no ages at all.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -15,8 +19,13 @@ use uptake_model::AccountDay;
 /// The ages the report shows: 24 hours, 7 days and 30 days after posting.
 pub const STANDARD_AGES_H: [(&str, f64); 3] = [("24h", 24.0), ("7d", 168.0), ("30d", 720.0)];
 
-/// Observations closer than this to an age count as taken at that age.
-const AT_AGE_TOLERANCE_H: f64 = 1.0;
+/// Observations closer than this (hours) to an age count as taken at that
+/// age.
+pub const AT_AGE_TOLERANCE_H: f64 = 1.0;
+
+/// [`views_at_age`]'s rule in words, for the notes under a table of views at
+/// fixed ages (and docs/metrics.md, which states the same rule).
+pub const AT_AGE_RULE: &str = "Views at a fixed age come only from real observations: one taken within 1 hour of that age is used as it is; otherwise the value is interpolated linearly (marked *) between the observations just before and just after that age, only when those two are no further apart than the age itself (for 24 h, observations at 20 h and 30 h qualify; at 1 h and 100 days they do not). The posting time is not counted as an observation of 0 views, and nothing is extrapolated. - = no value by this rule, or the posting time is known only as a date.";
 
 /// A value at an age after posting.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -27,26 +36,32 @@ pub struct AtAge {
     pub interpolated: bool,
 }
 
-/// Views at `age_h` hours after `posted_at`, from `(observed_at, views)`
-/// observations (any order). `None` when the age is before the first anchor
-/// or after the last observation.
+/// `views_at_age`: views `age_h` hours after `posted_at` (exact posting
+/// time, UTC seconds), from `(observed_at, views)` observations (any order),
+/// by [`AT_AGE_RULE`]. `None` when the posting time is unknown, no
+/// observation is within [`AT_AGE_TOLERANCE_H`] of the age, and the
+/// observations around the age are missing on one side or further apart
+/// than `age_h`.
 pub fn views_at_age(
     posted_at: Option<i64>,
     observations: &[(i64, i64)],
     age_h: f64,
 ) -> Option<AtAge> {
     let posted = posted_at?;
+    if !(age_h.is_finite() && age_h > 0.0) {
+        return None;
+    }
     let target = posted as f64 + age_h * 3600.0;
+    // Observations before posting are clock or data errors, not growth.
     let mut points: Vec<(f64, f64)> = observations
         .iter()
         .filter(|(t, _)| *t >= posted)
         .map(|(t, v)| (*t as f64, *v as f64))
         .collect();
-    points.push((posted as f64, 0.0));
-    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     if let Some((_, v)) = points
         .iter()
-        .filter(|(t, _)| (t - target).abs() <= AT_AGE_TOLERANCE_H * 3600.0 && *t > posted as f64)
+        .filter(|(t, _)| (t - target).abs() <= AT_AGE_TOLERANCE_H * 3600.0)
         .min_by(|a, b| (a.0 - target).abs().total_cmp(&(b.0 - target).abs()))
     {
         return Some(AtAge {
@@ -54,13 +69,13 @@ pub fn views_at_age(
             interpolated: false,
         });
     }
-    let after = points.iter().position(|(t, _)| *t >= target)?;
-    if after == 0 {
-        return None;
-    }
-    let (t0, v0) = points[after - 1];
+    // No observation at the age: every point is clearly before or after it.
+    let after = points.iter().position(|(t, _)| *t > target)?;
+    let (t0, v0) = *points[..after].last()?;
     let (t1, v1) = points[after];
-    if t1 <= t0 {
+    // A straight line is defensible only over a span no longer than the age
+    // itself: early growth is steep and far from linear.
+    if t1 - t0 > age_h * 3600.0 || t1 <= t0 {
         return None;
     }
     Some(AtAge {
@@ -104,9 +119,55 @@ mod tests {
         let obs = [(100 + 24 * H, 500), (100 + 48 * H, 700)];
         let v = views_at_age(Some(100), &obs, 36.0).unwrap();
         assert!((v.views - 600.0).abs() < 1e-9 && v.interpolated);
-        // Before the first observation: from the exact posting instant (0 views).
-        let v = views_at_age(Some(100), &obs, 12.0).unwrap();
-        assert!((v.views - 250.0).abs() < 1e-9 && v.interpolated);
+    }
+
+    /// Issue: a video first observed ~100 days after posting showed 24 views
+    /// at 24 h (true ≈ 1,200), interpolated from the posting instant as an
+    /// observation of 0 views.
+    #[test]
+    fn the_posting_instant_is_not_an_observation() {
+        let obs = [(100 + 2407 * H, 2411), (100 + 2421 * H, 2412)];
+        for (_, age) in STANDARD_AGES_H {
+            assert_eq!(views_at_age(Some(100), &obs, age), None, "{age} h");
+        }
+        // Before the first observation there is nothing to interpolate from.
+        let obs = [(100 + 24 * H, 500), (100 + 48 * H, 700)];
+        assert_eq!(views_at_age(Some(100), &obs, 12.0), None);
+    }
+
+    #[test]
+    fn interpolation_needs_observations_no_further_apart_than_the_age() {
+        let at = |hours: &[i64], age: f64| {
+            let obs: Vec<(i64, i64)> = hours.iter().map(|h| (100 + h * H, h * 10)).collect();
+            views_at_age(Some(100), &obs, age)
+        };
+        // 20 h and 30 h bracket 24 h and are 10 h apart: a line is fine.
+        let v = at(&[20, 30], 24.0).unwrap();
+        assert!((v.views - 240.0).abs() < 1e-9 && v.interpolated);
+        // Exactly the age apart still qualifies; one hour more does not.
+        assert!(at(&[12, 36], 24.0).is_some_and(|v| v.interpolated));
+        assert_eq!(at(&[12, 37], 24.0), None);
+        // 1 h and 100 days bracket 24 h but a straight line would invent it.
+        assert_eq!(at(&[1, 2400], 24.0), None);
+        // The closest pair around the age is used, not any pair.
+        let v = at(&[1, 20, 30, 2400], 24.0).unwrap();
+        assert!((v.views - 240.0).abs() < 1e-9);
+        // 7 days: 100 h and 200 h (100 h apart) qualify.
+        assert!(at(&[100, 200], 168.0).is_some_and(|v| v.interpolated));
+    }
+
+    #[test]
+    fn an_observation_within_the_tolerance_is_the_value_at_the_age() {
+        let obs = [(100 + 23 * H + 1800, 480), (100 + 2400 * H, 9000)];
+        let v = views_at_age(Some(100), &obs, 24.0).unwrap();
+        assert_eq!(
+            v,
+            AtAge {
+                views: 480.0,
+                interpolated: false
+            }
+        );
+        assert!(AT_AGE_RULE.contains(&format!("within {AT_AGE_TOLERANCE_H} hour ")));
     }
 
     #[test]
@@ -114,6 +175,9 @@ mod tests {
         let obs = [(100 + 24 * H, 500)];
         assert_eq!(views_at_age(Some(100), &obs, 168.0), None);
         assert_eq!(views_at_age(None, &obs, 24.0), None);
+        // Observations dated before posting are ignored, not used as anchors.
+        let obs = [(100 - 10 * H, 0), (100 + 30 * H, 500)];
+        assert_eq!(views_at_age(Some(100), &obs, 24.0), None);
     }
 
     #[test]

@@ -3,6 +3,11 @@
 //!
 //! Each indicator is computed from what was imported; one without inputs is
 //! "not measured" (never 0) and says what data would measure it.
+//!
+//! Harms: a comment is hostile when it has a safety flag other than `spam`
+//! ([`is_hostile_label`]); spam is a moderation burden, not hostility, and
+//! is its own indicator (`spam_comment_rate`). Every output words hostility
+//! as [`HOSTILE_MEANING`].
 
 use super::summary::pooled_rate;
 use super::video::{for_you_share, video_metrics, VideoMetrics};
@@ -64,13 +69,41 @@ pub struct SignalCounts {
     pub safety_analysed: u64,
     /// Comments per kmb label (`question`, `experience`, `intention`, `action`, ...).
     pub kmb: Vec<(String, u64)>,
-    /// Comments with any safety flag.
-    pub hostile: u64,
+    /// Comments with a safety flag (not dismissed) by the set of their
+    /// safety labels, each comment once (`(["identity_hate", "spam"], 1)`).
+    pub safety_flagged: Vec<(Vec<String>, u64)>,
     /// The rules versions used.
     pub versions: Vec<String>,
 }
 
+/// The safety label that is not hostility.
+pub const SPAM_LABEL: &str = "spam";
+
+/// What "hostile" covers, in the words every output uses (the indicator's
+/// formula, the report's summary, docs/kmb-framework.md): every safety
+/// label of docs/safety.md but `spam`.
+pub const HOSTILE_MEANING: &str =
+    "identity-based hate, threats, incitement to self-harm, harassment, sexual harassment or doxxing; not spam";
+
+/// True for a safety label that makes a comment hostile: every label but
+/// [`SPAM_LABEL`], so that a team's own safety labels count too.
+pub fn is_hostile_label(label: &str) -> bool {
+    label != SPAM_LABEL
+}
+
 impl SignalCounts {
+    /// Comments with a safety label for which `wanted` holds (each comment
+    /// once, whatever its other labels); `None` before safety analysis.
+    fn safety_comments(&self, wanted: impl Fn(&str) -> bool) -> Option<u64> {
+        (self.safety_analysed > 0).then(|| {
+            self.safety_flagged
+                .iter()
+                .filter(|(labels, _)| labels.iter().any(|l| wanted(l)))
+                .map(|(_, n)| *n)
+                .sum()
+        })
+    }
+
     fn kmb_label(&self, label: &str) -> Option<u64> {
         (self.kmb_analysed > 0).then(|| {
             self.kmb
@@ -168,13 +201,14 @@ pub fn kmb_indicators(videos: &[(Video, Metrics)], inputs: &KmbInputs) -> Vec<In
     let (testimony, n_t) = kmb_rate("experience");
     let (intention, n_i) = kmb_count("intention");
     let (action, n_a) = kmb_count("action");
-    let (hostile, n_h) = match signals {
-        Some(s) if s.safety_analysed > 0 => (
-            Some(s.hostile as f64 / s.safety_analysed as f64),
-            s.safety_analysed as usize,
-        ),
-        _ => (None, 0),
+    let safety_rate = |wanted: fn(&str) -> bool| -> (Option<f64>, usize) {
+        match signals.and_then(|s| s.safety_comments(wanted).map(|n| (n, s.safety_analysed))) {
+            Some((n, d)) if d > 0 => (Some(n as f64 / d as f64), d as usize),
+            _ => (None, 0),
+        }
     };
+    let (hostile, n_h) = safety_rate(is_hostile_label);
+    let (spam, n_spam) = safety_rate(|l| l == SPAM_LABEL);
     const COMMENT_ANALYSIS: &str =
         "comments imported (Zeeschuimer, Research API, 4CAT, pyktok or Business comments) and analysed with `uptake analyze`";
     let signals_needs = if inputs.comments_held.unwrap_or(0) > 0 {
@@ -240,8 +274,13 @@ pub fn kmb_indicators(videos: &[(Video, Metrics)], inputs: &KmbInputs) -> Vec<In
             meaning: "Reported use of the knowledge: the nearest TikTok data come to uptake.",
             needs: signals_needs },
         Indicator { stage: "Harms", name: "hostile_comment_rate", value: hostile, unit: Unit::Fraction, n: n_h,
-            formula: "comments flagged hostile (hate, harassment, threats, doxxing) / comments analysed",
+            // The parenthesis is HOSTILE_MEANING (a test holds them together).
+            formula: "comments flagged hostile (identity-based hate, threats, incitement to self-harm, harassment, sexual harassment or doxxing; not spam) / comments analysed",
             meaning: "The cost the community pays for the visibility.",
+            needs: "comments imported and analysed for safety (`uptake analyze`)" },
+        Indicator { stage: "Harms", name: "spam_comment_rate", value: spam, unit: Unit::Fraction, n: n_spam,
+            formula: "comments flagged spam / comments analysed",
+            meaning: "Spam, scams and self-promotion under the videos: a moderation burden, counted apart from hostility (a comment flagged both counts in both).",
             needs: "comments imported and analysed for safety (`uptake analyze`)" },
     ]
 }
@@ -289,6 +328,81 @@ mod tests {
         assert_eq!(get(&panel, "share_rate").value, Some(0.025));
         let t = get(&panel, "intended_territory_share").value.unwrap();
         assert!((t - (1000.0 * 0.5 + 3000.0 * 0.1) / 4000.0).abs() < 1e-12);
+    }
+
+    /// Issue: `hostile_comment_rate` counted comments flagged only `spam`
+    /// (31/545 on the demo instead of 29/545).
+    #[test]
+    fn hostile_excludes_spam_and_spam_is_its_own_rate() {
+        let set = |labels: &[&str], n: u64| (labels.iter().map(|l| l.to_string()).collect(), n);
+        let inputs = KmbInputs {
+            comments_held: Some(545),
+            signals: Some(SignalCounts {
+                safety_analysed: 545,
+                safety_flagged: vec![
+                    set(&["doxxing"], 1),
+                    set(&["harassment"], 4),
+                    set(&["harassment", "identity_hate"], 1),
+                    set(&["identity_hate"], 21),
+                    set(&["self_harm_incitement"], 2),
+                    set(&["spam"], 2),
+                    set(&["identity_hate", "spam"], 1),
+                ],
+                ..SignalCounts::default()
+            }),
+            ..KmbInputs::default()
+        };
+        let panel = kmb_indicators(&[video(10, 1, &[])], &inputs);
+        // 30 comments with a label other than spam, each once; the one
+        // flagged hate and spam is hostile (and spam).
+        assert_eq!(
+            get(&panel, "hostile_comment_rate").value,
+            Some(30.0 / 545.0)
+        );
+        assert_eq!(get(&panel, "spam_comment_rate").value, Some(3.0 / 545.0));
+        // Not analysed for safety: not measured, never 0.
+        let none = kmb_indicators(&[video(10, 1, &[])], &KmbInputs::default());
+        assert_eq!(get(&none, "hostile_comment_rate").value, None);
+        assert_eq!(get(&none, "spam_comment_rate").value, None);
+    }
+
+    #[test]
+    fn hostility_is_worded_the_same_and_covers_every_builtin_safety_label() {
+        let panel = kmb_indicators(&[], &KmbInputs::default());
+        let formula = get(&panel, "hostile_comment_rate").formula;
+        assert!(
+            formula.contains(&format!("({HOSTILE_MEANING})")),
+            "{formula}"
+        );
+        // The words name the built-in labels: a new safety label must be
+        // named in HOSTILE_MEANING (and docs) or be spam.
+        let named = [
+            ("identity_hate", "identity-based hate"),
+            ("threat", "threats"),
+            ("self_harm_incitement", "incitement to self-harm"),
+            ("harassment", "harassment"),
+            ("sexual_harassment", "sexual harassment"),
+            ("doxxing", "doxxing"),
+        ];
+        for (name, text) in crate::builtin_rules::FILES {
+            let rules = crate::text::RuleSet::from_toml_str(text, name).unwrap();
+            for rule in rules.rules() {
+                if rule.scheme != crate::text::Scheme::Safety {
+                    continue;
+                }
+                let label = rule.label.as_str();
+                match named.iter().find(|(l, _)| *l == label) {
+                    Some((_, words)) => {
+                        assert!(is_hostile_label(label));
+                        assert!(HOSTILE_MEANING.contains(words), "{label}");
+                    }
+                    None => {
+                        assert_eq!(label, SPAM_LABEL, "{label} is not worded");
+                        assert!(!is_hostile_label(label));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -111,11 +111,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         }
         _ => {
             let data = super::report::report_data(&project, &store, args.campaign.as_deref())?;
+            // The typed value, not the report's display text: CSV, JSON and
+            // XLSX carry plain numbers (rates as fractions in 0..1, counts as
+            // integers, empty or null when not measured; docs/metrics.md).
             Table {
                 columns: vec![
                     Column::text("Stage", "stage", 12),
                     Column::text("Indicator", "indicator", 28),
-                    Column::text("Value", "value", 12),
+                    Column::number("Value", "value"),
                     Column::text("Formula", "formula", 60),
                     Column::text("Meaning", "meaning", 80),
                     Column::text("Not measured because", "needs", 80),
@@ -127,7 +130,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                         vec![
                             Cell::Text(i.stage.clone()),
                             Cell::Text(i.name.clone()),
-                            Cell::text(i.value.clone()),
+                            i.cell.clone(),
                             Cell::Text(i.formula.clone()),
                             Cell::Text(i.meaning.clone()),
                             Cell::text(i.needs.clone()),

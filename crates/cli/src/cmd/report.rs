@@ -223,7 +223,11 @@ fn signal_counts(
             .into_iter()
             .map(|(l, n)| (l, n.max(0) as u64))
             .collect(),
-        hostile: safety.flagged_not_dismissed.max(0) as u64,
+        safety_flagged: safety
+            .flagged_label_sets
+            .into_iter()
+            .map(|(labels, n)| (labels, n.max(0) as u64))
+            .collect(),
         versions: Vec::new(),
     })
 }

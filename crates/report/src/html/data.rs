@@ -45,7 +45,7 @@ pub struct DailyValue {
 }
 
 /// One KMb indicator row of the indicator panel.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorRow {
     /// Stage: Reach, Engagement, Exchange, Usefulness, Intention, Action, Harms.
     pub stage: String,
@@ -53,6 +53,9 @@ pub struct IndicatorRow {
     pub name: String,
     /// The value as shown (`2.4%`), or `None` = not measured.
     pub value: Option<String>,
+    /// The same value, typed (a count, a fraction, seconds, or missing when
+    /// not measured), for CSV and JSON exports, which carry numbers.
+    pub cell: crate::Cell,
     /// Formula.
     pub formula: String,
     /// What it means for knowledge mobilisation, in a sentence.

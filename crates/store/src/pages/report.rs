@@ -28,6 +28,11 @@ pub struct SchemeSignalCounts {
     /// `decided_at`, then highest id) is not `dismiss` (as
     /// [`Store::flagged`] keeps them).
     pub flagged_not_dismissed: i64,
+    /// The comments of `flagged_not_dismissed` by the set of labels of their
+    /// flags (names sorted; sets sorted), so that a caller can count the
+    /// comments with some labels and not others (a hostile comment is one
+    /// with any safety label but `spam`) without counting a comment twice.
+    pub flagged_label_sets: Vec<(Vec<String>, i64)>,
 }
 
 /// Which comments are on the videos in scope.
@@ -54,7 +59,8 @@ impl Store {
     /// For the report (and the dashboard built from it): the comments held
     /// on `videos` (platform ids; `None`: every video), and per scheme of
     /// `schemes` the counts [`Store::label_counts`] and [`Store::flagged`]
-    /// give, restricted to those videos.
+    /// give, restricted to those videos, and the flagged comments by the
+    /// set of their labels.
     ///
     /// One sequential read of each table (comments by their video index,
     /// analysis runs, flags, decisions), counted here: joining each of a
@@ -175,7 +181,7 @@ impl Store {
         // Flags: distinct comments per label, and per scheme.
         let mut labels: Vec<Vec<String>> = vec![Vec::new(); schemes.len()];
         let mut per_label: Vec<Vec<(u32, i64)>> = vec![Vec::new(); schemes.len()];
-        let mut kept: Vec<Vec<i64>> = vec![Vec::new(); schemes.len()];
+        let mut kept: Vec<Vec<(i64, Option<u32>)>> = vec![Vec::new(); schemes.len()];
         {
             let mut st = self
                 .conn
@@ -193,22 +199,31 @@ impl Store {
                 if !scope.contains(comment) {
                     continue;
                 }
-                if !by_id.get(&(comment, i)).is_some_and(|d| d.1) {
-                    let label = match r.get_ref(2).map_err(sql)? {
-                        ValueRef::Text(t) => String::from_utf8_lossy(t),
-                        _ => continue,
-                    };
-                    let l = match labels[i].iter().position(|x| *x == label) {
-                        Some(l) => l,
-                        None => {
-                            labels[i].push(label.into_owned());
-                            labels[i].len() - 1
-                        }
-                    };
-                    per_label[i].push((l as u32, comment));
+                let counted = !by_id.get(&(comment, i)).is_some_and(|d| d.1);
+                let kept_flag = !by_time.get(&(comment, i)).is_some_and(|d| d.1);
+                if !counted && !kept_flag {
+                    continue;
                 }
-                if !by_time.get(&(comment, i)).is_some_and(|d| d.1) {
-                    kept[i].push(comment);
+                // A label that is not text counts the comment as flagged
+                // but belongs to no label.
+                let l = match r.get_ref(2).map_err(sql)? {
+                    ValueRef::Text(t) => {
+                        let label = String::from_utf8_lossy(t);
+                        Some(match labels[i].iter().position(|x| *x == label) {
+                            Some(l) => l as u32,
+                            None => {
+                                labels[i].push(label.into_owned());
+                                (labels[i].len() - 1) as u32
+                            }
+                        })
+                    }
+                    _ => None,
+                };
+                if let (true, Some(l)) = (counted, l) {
+                    per_label[i].push((l, comment));
+                }
+                if kept_flag {
+                    kept[i].push((comment, l));
                 }
             }
         }
@@ -221,18 +236,43 @@ impl Store {
                 for (l, _) in pairs.iter() {
                     counts[*l as usize] += 1;
                 }
+                let flags = &mut kept[i];
+                flags.sort_unstable();
+                flags.dedup();
+                // Runs of one comment's labels, sorted by comment.
+                let mut sets: HashMap<Vec<u32>, i64> = HashMap::new();
+                let mut flagged = 0i64;
+                for run in flags.chunk_by(|a, b| a.0 == b.0) {
+                    flagged += 1;
+                    let set: Vec<u32> = run.iter().filter_map(|(_, l)| *l).collect();
+                    *sets.entry(set).or_default() += 1;
+                }
+                let names = &labels[i];
+                let mut label_sets: Vec<(Vec<String>, i64)> = sets
+                    .into_iter()
+                    .map(|(set, n)| {
+                        let mut set: Vec<String> = set
+                            .iter()
+                            .filter_map(|l| names.get(*l as usize).cloned())
+                            .collect();
+                        set.sort();
+                        (set, n)
+                    })
+                    .collect();
+                label_sets.sort();
+                // A label seen only on flags whose latest decision by id is
+                // `dismiss` has no comment to count.
                 let mut by_label: Vec<(String, i64)> = std::mem::take(&mut labels[i])
                     .into_iter()
                     .zip(counts)
+                    .filter(|(_, n)| *n > 0)
                     .collect();
                 by_label.sort();
-                let ids = &mut kept[i];
-                ids.sort_unstable();
-                ids.dedup();
                 SchemeSignalCounts {
                     analysed: analysed[i],
                     labels: by_label,
-                    flagged_not_dismissed: ids.len() as i64,
+                    flagged_not_dismissed: flagged,
+                    flagged_label_sets: label_sets,
                 }
             })
             .collect();

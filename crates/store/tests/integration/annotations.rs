@@ -95,3 +95,76 @@ fn reruns_replace_flags_and_keep_decisions() {
         .unwrap();
     assert_eq!(counts, vec![("threat".to_string(), 1)]);
 }
+
+/// The report's hostile comments exclude spam (a comment flagged only
+/// `spam` was counted as hostile): the counts give each flagged comment's
+/// set of labels once, so that a comment with two labels counts once.
+#[test]
+fn signal_counts_give_each_flagged_comment_its_label_set() {
+    let (_dir, _path, mut store) = super::fresh();
+    let mut tx = store
+        .begin_import(&super::new_import("c"), "tiktok")
+        .unwrap();
+    tx.video(&Video::with_id("75")).unwrap();
+    for id in ["1", "2", "3", "4", "5"] {
+        tx.comment(
+            &Comment {
+                platform_id: id.into(),
+                video_id: "75".into(),
+                text: format!("comment {id}"),
+                ..Comment::default()
+            },
+            "zeeschuimer",
+            None,
+        )
+        .unwrap();
+    }
+    tx.commit(&[]).unwrap();
+    let pending = store.pending_comments("safety", "v1").unwrap();
+    let flag = |label: &str| NewAnnotation {
+        label: label.into(),
+        rule_id: format!("safety.{label}.x"),
+        severity: Some(1),
+        span: (0, 1),
+        matched: "c".into(),
+    };
+    let id = |platform: &str| {
+        pending
+            .iter()
+            .find(|p| p.text == format!("comment {platform}"))
+            .map(|p| p.id)
+            .unwrap()
+    };
+    let results = vec![
+        (id("1"), vec![flag("spam")]),
+        (id("2"), vec![flag("spam"), flag("identity_hate")]),
+        (id("3"), vec![flag("harassment"), flag("harassment")]),
+        (id("4"), vec![flag("harassment")]),
+        (id("5"), vec![]),
+    ];
+    store.save_analysis("safety", "v1", 10, &results).unwrap();
+    store
+        .decide("4", "safety", Decision::Dismiss, "mod-a", None, 20)
+        .unwrap();
+    let counts = store.comment_signal_counts(None, &["safety"]).unwrap();
+    let safety = &counts.schemes[0];
+    assert_eq!(safety.analysed, 5);
+    assert_eq!(safety.flagged_not_dismissed, 3);
+    let set = |labels: &[&str], n: i64| (labels.iter().map(|l| l.to_string()).collect(), n);
+    assert_eq!(
+        safety.flagged_label_sets,
+        vec![
+            set(&["harassment"], 1),
+            set(&["identity_hate", "spam"], 1),
+            set(&["spam"], 1),
+        ]
+    );
+    assert_eq!(
+        safety.labels,
+        vec![
+            ("harassment".to_string(), 1),
+            ("identity_hate".to_string(), 1),
+            ("spam".to_string(), 2),
+        ]
+    );
+}
