@@ -27,7 +27,7 @@ pub use comments::{
 pub use imports::ImportWarningRow;
 pub use report::{CommentSignalCounts, SchemeSignalCounts};
 pub use review::{QueueFilter, QueueState};
-pub use videos::{ObservationRow, VideoFilter, VideoMatches, VideoSort};
+pub use videos::{ObservationRow, OwnerFilter, VideoFilter, VideoMatches, VideoSort};
 
 use crate::{Store, StoreError};
 use rusqlite::types::ToSql;

@@ -4,6 +4,7 @@
 //! caches, and a video's observations.
 
 use super::{like_pattern, Conditions, Page};
+use crate::query::{OwnAccount, VideoOwner};
 use crate::{LatestMetrics, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::types::{ToSql, ValueRef};
@@ -58,9 +59,22 @@ impl VideoSort {
     }
 }
 
+/// The videos of one owner: the project's own account's, or other
+/// creators' public ones ([`OwnAccount`] says which is which).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct OwnerFilter {
+    /// Whose videos.
+    pub owner: VideoOwner,
+    /// What identifies the own account.
+    pub account: OwnAccount,
+}
+
 /// Which videos, in which order, which page.
 #[derive(Debug, Clone, Default)]
 pub struct VideoFilter {
+    /// Only the own account's videos, or only other creators' (`None`: every
+    /// video, own and public together).
+    pub owner: Option<OwnerFilter>,
     /// Only these platform ids (a campaign).
     pub videos: Option<Vec<String>>,
     /// Words in the title or caption, or an exact video id.
@@ -239,6 +253,12 @@ impl VideoMatches {
 impl Store {
     fn video_conditions(&self, f: &VideoFilter) -> Conditions {
         let mut c = Conditions::default();
+        if let Some(o) = &f.owner {
+            c.push(
+                &OwnAccount::condition_for(o.owner),
+                vec![Box::new(o.account.handle().map(str::to_string))],
+            );
+        }
         if let Some(ids) = &f.videos {
             let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
             c.push(
@@ -438,6 +458,21 @@ impl Store {
             .map_err(|e| self.page_sql(e))?;
         let ids = st
             .query_map(params_from_iter(c.args.iter()), |r| r.get::<_, i64>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.page_sql(e))?;
+        Ok(VideoMatches::new(ids))
+    }
+
+    /// The row ids of the project's own account's videos (see
+    /// [`OwnAccount`]; every other video is another creator's), for walking
+    /// the web app's cached video order.
+    pub fn own_matches(&self, account: &OwnAccount) -> Result<VideoMatches, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(&OwnAccount::rows())
+            .map_err(|e| self.page_sql(e))?;
+        let ids = st
+            .query_map(params![account.handle()], |r| r.get::<_, i64>(0))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.page_sql(e))?;
         Ok(VideoMatches::new(ids))

@@ -1,7 +1,9 @@
 //! `GET /`: the KMb indicators and the report's charts, for the project or
 //! one campaign. Built from the same [`ReportData`] as `uptake report` and
 //! drawn by the same chart functions, in the same build as the report
-//! download (`report::built`); cached until the database changes.
+//! download (`report::built`); cached until the database changes. Like the
+//! report, it counts the project's own account's videos only; a line links
+//! to other creators' public videos when the project holds any.
 
 use crate::auth::Viewer;
 use crate::error::WebError;
@@ -12,6 +14,8 @@ use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use uptake_report::charts::{bar_chart, daily_chart, line_chart, ChartText};
 use uptake_report::html::{select_growth_curves, ReportData};
+use uptake_store::query::OwnAccount;
+use uptake_store::VideoFilter;
 
 /// Query of the dashboard.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -34,6 +38,7 @@ pub async fn show(
     }
     let build = super::report::built(&state, campaign.clone()).await?;
     let config = state.config();
+    let public = public_count(&state).await?;
     let markup = html! {
         form.filters method="get" action="/" {
             label { "Campaign "
@@ -48,9 +53,31 @@ pub async fn show(
             }
             button type="submit" { "Show" }
         }
+        @if public > 0 {
+            p.scope #owner-note { "These numbers describe the project's own account's videos. The project also holds "
+                (public) @if public == 1 { " public video by another creator" } @else { " public videos by other creators" }
+                ", never counted with them: "
+                a href="/videos?owner=public" { "other creators' videos" } "." }
+        }
         (PreEscaped(build.dashboard.as_str()))
     };
     Ok(respond(page(config, &viewer, "/", "Dashboard", markup)))
+}
+
+/// How many of the project's videos are other creators' public ones (from
+/// the same memo as the video list's link to them).
+async fn public_count(state: &AppState) -> Result<i64, WebError> {
+    let account = OwnAccount::new(state.config().own_handle.as_deref());
+    let st = state.clone();
+    state
+        .db(move |store| {
+            let own = super::videos::own_videos(&st, store, &account)?;
+            let all = *st.memo(store, "videos:count:all", |s| {
+                Ok(s.video_count(&VideoFilter::default())?)
+            })?;
+            Ok(all - own.len() as i64)
+        })
+        .await
 }
 
 /// The dashboard's content for one scope.

@@ -7,5 +7,6 @@ mod adjudication;
 mod coding;
 mod fixture;
 mod imports;
+mod owners;
 mod pages;
 mod security;
