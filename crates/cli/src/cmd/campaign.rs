@@ -10,6 +10,12 @@ use anyhow::{bail, Context as _, Result};
 /// tables and reports can be scoped to it (`--campaign NAME`). Campaigns live
 /// in uptake.toml as `[[campaigns]]` blocks; `add` appends one.
 ///
+/// A campaign may name other creators' public videos (a partner's video on
+/// the same output, say): they stay in the campaign but are never counted
+/// with the account's own videos. The campaign's table, report and
+/// indicators count its own videos; `uptake videos --public --campaign NAME`
+/// lists the others.
+///
 /// Examples:
 ///   uptake campaign add waiting-times --title "Waiting times for care" --doi 10.0000/x \
 ///       --video 7574563522674195709 --video 7581527811657890338
@@ -100,11 +106,17 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 .into_iter()
                 .map(|(_, v)| v.platform_id)
                 .collect();
+            let own = store.own_video_ids(&super::own_account(&project))?;
             let missing: Vec<&String> = campaign
                 .videos
                 .iter()
                 .filter(|v| !known.contains(*v))
                 .collect();
+            let public = campaign
+                .videos
+                .iter()
+                .filter(|v| known.contains(*v) && !own.contains(*v))
+                .count();
             let mut out = format!(
                 "added campaign `{name}` with {} videos to `{CONFIG_FILE}`\n",
                 campaign.videos.len()
@@ -120,6 +132,17 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                         .join(", ")
                 ));
             }
+            if public > 0 {
+                out.push_str(&format!(
+                    "note: {}: the campaign's tables, report and indicators count only the account's own videos; `uptake videos --public --campaign {name}` lists {}\n",
+                    super::plural(
+                        public,
+                        "of them is a public video by another creator",
+                        "of them are public videos by other creators"
+                    ),
+                    if public == 1 { "it" } else { "them" },
+                ));
+            }
             super::print(&out)
         }
         Action::List => {
@@ -129,17 +152,35 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 .into_iter()
                 .map(|(_, v)| v.platform_id)
                 .collect();
+            let own = store.own_video_ids(&super::own_account(&project))?;
             let mut out = String::new();
             if project.config.campaigns.is_empty() {
                 out.push_str("no campaigns yet: `uptake campaign add NAME --video ID ...`\n");
             }
             for c in &project.config.campaigns {
                 let held = c.videos.iter().filter(|v| known.contains(*v)).count();
+                let public = c
+                    .videos
+                    .iter()
+                    .filter(|v| known.contains(*v) && !own.contains(*v))
+                    .count();
                 out.push_str(&format!(
-                    "{}: {} videos ({} in the project){}{}\n",
+                    "{}: {} videos ({} in the project{}){}{}\n",
                     c.name,
                     c.videos.len(),
                     held,
+                    if public > 0 {
+                        format!(
+                            ", {}",
+                            super::plural(
+                                public,
+                                "public video by another creator",
+                                "public videos by other creators"
+                            )
+                        )
+                    } else {
+                        String::new()
+                    },
                     c.output_title
                         .as_deref()
                         .map(|t| format!("; output: {t}"))

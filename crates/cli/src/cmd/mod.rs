@@ -29,6 +29,7 @@ use crate::project::Project;
 use anyhow::{Context as _, Result};
 use std::io::Write;
 use std::path::PathBuf;
+use uptake_store::query::{OwnAccount, VideoOwner};
 
 /// What every subcommand may need: where it runs and which project it uses.
 #[derive(Debug)]
@@ -79,15 +80,56 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// The videos (with latest metrics as of `as_of`) of the whole project, or
-/// of one campaign. Campaign videos not in the project are skipped with a
-/// note returned beside the rows.
+/// The own account's videos (with latest metrics as of `as_of`) of the
+/// whole project, or of one campaign: what every dissemination output (the
+/// video table, the report, the KMb indicators, exports, statistics) counts.
+/// Other creators' public videos are left out, with a note saying how many
+/// and how to list them; campaign videos not in the project are skipped with
+/// a note. See [`scoped_videos_of`].
 pub fn scoped_videos(
     project: &Project,
     store: &uptake_store::Store,
     campaign: Option<&str>,
     as_of: Option<i64>,
 ) -> Result<(Vec<uptake_store::LatestMetrics>, Vec<String>)> {
+    let scoped = scoped_videos_of(project, store, VideoOwner::Own, campaign, as_of)?;
+    Ok((scoped.rows, scoped.notes))
+}
+
+/// The videos of one owner, in scope, with the notes that say what the scope
+/// left out.
+#[derive(Debug)]
+pub struct Scoped {
+    /// The videos, in listing order.
+    pub rows: Vec<uptake_store::LatestMetrics>,
+    /// Notes for the output: the campaign, and the other owner's videos left out.
+    pub notes: Vec<String>,
+    /// How many videos of the other owner the scope left out (with
+    /// observations as of `as_of`, when given, as the table shows them).
+    pub left_out: usize,
+}
+
+/// What identifies the project's own account's videos: `[account] handle`
+/// (docs/metrics.md, "Which videos are counted").
+pub fn own_account(project: &Project) -> OwnAccount {
+    OwnAccount::new(project.account_handle().as_deref())
+}
+
+/// The videos of `owner` (the project's own account's, or other creators'
+/// public ones; never both, so that no total pools them), of the whole
+/// project or of one campaign, with latest metrics as of `as_of`.
+///
+/// A campaign may name other creators' videos (a partner's or a creator's
+/// video about the same research output): they stay in the campaign, and are
+/// counted and listed with the public videos, never in the campaign's own
+/// totals.
+pub fn scoped_videos_of(
+    project: &Project,
+    store: &uptake_store::Store,
+    owner: VideoOwner,
+    campaign: Option<&str>,
+    as_of: Option<i64>,
+) -> Result<Scoped> {
     let mut rows = store.latest_metrics(as_of)?;
     let mut notes = Vec::new();
     if let Some(name) = campaign {
@@ -105,7 +147,44 @@ pub fn scoped_videos(
             c.videos.len()
         ));
     }
-    Ok((rows, notes))
+    let own = store.own_video_ids(&own_account(project))?;
+    let (rows, others): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|r| own.contains(&r.video.platform_id) == (owner == VideoOwner::Own));
+    let left_out = others
+        .iter()
+        .filter(|r| as_of.is_none() || r.observations > 0)
+        .count();
+    let campaign_arg = campaign
+        .map(|c| format!(" --campaign {c}"))
+        .unwrap_or_default();
+    match owner {
+        VideoOwner::Own if left_out > 0 => notes.push(format!(
+            "{} left out of these numbers: `uptake videos --public{campaign_arg}` lists {}.",
+            plural(
+                left_out,
+                "public video by another creator is",
+                "public videos by other creators are"
+            ),
+            if left_out == 1 { "it" } else { "them" },
+        )),
+        VideoOwner::Own => {}
+        VideoOwner::Public => notes.push(format!(
+            "Public videos by other creators (authors as keyed pseudonyms), not the project's own account: \
+             their totals describe them alone; `uptake videos{campaign_arg}` has the account's {}.",
+            plural(left_out, "video", "videos"),
+        )),
+    }
+    Ok(Scoped {
+        rows,
+        notes,
+        left_out,
+    })
+}
+
+/// `n` with the singular or plural noun: `1 video`, `16 videos`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Writes `text` to standard output (a closed pipe surfaces as an error that

@@ -10,6 +10,7 @@ use uptake_analysis::metrics::kmb::{kmb_indicators, KmbInputs};
 use uptake_model::{AccountDay, Metrics, Video};
 use uptake_report::html::{render_html, render_html_to, CampaignInfo, ReportData};
 use uptake_report::kmb_report::{build_report, render_markdown_report, ReportInputs};
+use uptake_store::query::VideoOwner;
 use uptake_store::Store;
 
 /// Write the report: one self-contained HTML file, or Markdown text.
@@ -42,7 +43,11 @@ pub struct Args {
 
 /// Gathers everything the report shows from the project.
 pub fn report_data(project: &Project, store: &Store, campaign: Option<&str>) -> Result<ReportData> {
-    let (rows, scope_notes) = super::scoped_videos(project, store, campaign, None)?;
+    // The own account's videos only: other creators' public videos are
+    // never pooled into the report's totals and indicators (a note says how
+    // many were left out).
+    let scoped = super::scoped_videos_of(project, store, VideoOwner::Own, campaign, None)?;
+    let (rows, scope_notes) = (scoped.rows, scoped.notes);
     let data_as_of = rows
         .iter()
         .filter_map(|r| r.latest_observed_at)
@@ -61,8 +66,10 @@ pub fn report_data(project: &Project, store: &Store, campaign: Option<&str>) -> 
     };
     // One pass over comments, runs, flags and decisions for every count
     // (bench/web.sh: a per-table join per scheme took 8 s of the 12 s).
-    let ids: Option<Vec<String>> =
-        campaign.map(|_| videos.iter().map(|(v, _)| v.platform_id.clone()).collect());
+    // Only the comments on the videos in scope: a campaign's, and never
+    // those on other creators' public videos.
+    let ids: Option<Vec<String>> = (campaign.is_some() || scoped.left_out > 0)
+        .then(|| videos.iter().map(|(v, _)| v.platform_id.clone()).collect());
     let counts = store.comment_signal_counts(ids.as_deref(), &["kmb", "safety"])?;
     drop(ids);
     let comments_held = counts.held;

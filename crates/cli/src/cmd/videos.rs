@@ -3,10 +3,12 @@
 use super::Ctx;
 use crate::cmd::import::parse_utc;
 use anyhow::{anyhow, Result};
+use uptake_model::{Metrics, Video};
 use uptake_report::tables::videos::{video_table, VideoTableOptions};
-use uptake_report::{render, OutputFormat};
+use uptake_report::{render, Cell, Column, OutputFormat, Table};
+use uptake_store::query::VideoOwner;
 
-/// Print the per-video dissemination table.
+/// Print the per-video dissemination table of the project's own account.
 ///
 /// One row per video: posted, title, views, likes, comments, shares, saves,
 /// engagement rate, share rate, save rate, average watch time, full-watch %,
@@ -14,10 +16,17 @@ use uptake_report::{render, OutputFormat};
 /// in docs/metrics.md. A dash means "not reported", never zero; `~` marks an
 /// approximate value (parsed from `1.2K`).
 ///
+/// The table holds the own account's videos only (those its analytics
+/// reported, or whose author is `[account] handle`: docs/metrics.md, "Which
+/// videos are counted"); a note says how many public videos by other creators
+/// were left out. `--public` lists those instead, in a table of their own with
+/// its own totals and the authors' pseudonyms. The two are never pooled.
+///
 /// Examples:
 ///   uptake videos
 ///   uptake videos --format csv > videos.csv
 ///   uptake videos --format md --as-of 2026-01-01
+///   uptake videos --public
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -30,6 +39,11 @@ pub struct Args {
     /// Only the videos of this campaign (see `uptake campaign list`).
     #[arg(long, value_name = "NAME")]
     pub campaign: Option<String>,
+    /// List other creators' public videos (Research API, Zeeschuimer, 4CAT,
+    /// yt-dlp, pyktok...) instead of the own account's, with their authors'
+    /// pseudonyms.
+    #[arg(long)]
+    pub public: bool,
 }
 
 /// Turns `--as-of` into an inclusive UTC instant: a bare date means the end of that day.
@@ -49,16 +63,24 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let as_of = args.as_of.as_deref().map(as_of_instant).transpose()?;
     let project = ctx.project()?;
     let store = project.open_store()?;
-    let (latest, scope_notes) =
-        super::scoped_videos(&project, &store, args.campaign.as_deref(), as_of)?;
-    let rows: Vec<_> = latest
+    let owner = if args.public {
+        VideoOwner::Public
+    } else {
+        VideoOwner::Own
+    };
+    let scoped = super::scoped_videos_of(&project, &store, owner, args.campaign.as_deref(), as_of)?;
+    let rows: Vec<_> = scoped
+        .rows
         .into_iter()
         .filter(|l| as_of.is_none() || l.observations > 0)
         .map(|l| (l.video, l.metrics))
         .collect();
     let machine = matches!(args.format, OutputFormat::Csv | OutputFormat::Json);
     let mut table = video_table(&rows, VideoTableOptions { machine });
-    for n in scope_notes.into_iter().rev() {
+    if owner == VideoOwner::Public {
+        add_author_column(&mut table, &rows);
+    }
+    for n in scoped.notes.into_iter().rev() {
         table.notes.insert(0, n);
     }
     if let Some(t) = as_of {
@@ -75,8 +97,33 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     if rows.is_empty() {
         table.notes.insert(
             0,
-            "No videos yet: import Studio Content.csv, a Business API video list or the manual template (`uptake import PATH`).".into(),
+            match owner {
+                VideoOwner::Own if scoped.left_out == 0 => "No videos yet: import Studio Content.csv, a Business API video list or the manual template (`uptake import PATH`).",
+                VideoOwner::Own => "No videos of the project's own account yet: import Studio Content.csv, a Business API video list or the manual template (`uptake import PATH`), and check `[account] handle` in uptake.toml.",
+                VideoOwner::Public => "No public videos by other creators: import Research API, Zeeschuimer, 4CAT, yt-dlp or pyktok files (`uptake import PATH`).",
+            }
+            .into(),
         );
     }
     super::print(&render(&table, args.format)?)
+}
+
+/// Adds the `Author` column after the title: each video's keyed pseudonym
+/// (`u_…`), never a handle, even when `[privacy] store_handles` kept one
+/// (docs/privacy.md: outputs show pseudonyms unless the author is the own
+/// account). Summary rows get an empty cell.
+fn add_author_column(table: &mut Table, rows: &[(Video, Metrics)]) {
+    let Some(at) = table.columns.iter().position(|c| c.key == "title") else {
+        return;
+    };
+    let at = at + 1;
+    table
+        .columns
+        .insert(at, Column::text("Author", "author", 15));
+    for (row, (video, _)) in table.rows.iter_mut().zip(rows) {
+        row.insert(at, Cell::text(video.author_key.clone()));
+    }
+    for row in &mut table.summary {
+        row.insert(at, Cell::Missing);
+    }
 }

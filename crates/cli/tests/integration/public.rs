@@ -322,3 +322,82 @@ fn a_reply_to_a_reply_keeps_its_precise_parent_in_either_import_order() {
         );
     }
 }
+
+/// A Research API page with three videos: one by the project's own account
+/// (`synthetic_kmb_lab`, in another case), one by `Health_Nurse`, one by a
+/// creator called like the `own` placeholder of Studio files.
+const RESEARCH_PAGE: &str = r#"{"data":{"search_id":"7400000000000000009","cursor":3,"has_more":false,"videos":[
+ {"id":7412345678900000101,"username":"Synthetic_KMB_Lab","create_time":1725000000,"region_code":"CA","video_description":"Our study, captured publicly #transhealth","view_count":1000,"like_count":10},
+ {"id":7412345678900000102,"username":"Health_Nurse","create_time":1725003600,"region_code":"GB","video_description":"Another creator #transhealth","view_count":5000,"like_count":50},
+ {"id":7412345678900000103,"username":"own","create_time":1725007200,"region_code":"US","video_description":"A creator called own #transhealth","view_count":700,"like_count":7}
+]},"error":{"code":"ok","message":"","log_id":"202409011200000000AAAABBBB"}}"#;
+
+fn csv_ids(csv: &str) -> Vec<String> {
+    csv.lines()
+        .skip(1)
+        .filter(|l| l.starts_with("74"))
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect()
+}
+
+/// With `store_handles = true`, other creators' handles are stored too: a
+/// stored handle does not make a video the account's own; the account's
+/// handle does (in any case), and public captures of its videos count as
+/// its own. `--public` shows pseudonyms, never the handles kept.
+#[test]
+fn own_videos_are_the_account_handles_even_when_other_handles_are_kept() {
+    let sb = Sandbox::new();
+    sb.project();
+    let toml = sb.path().join("p/uptake.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    assert!(config.contains("store_handles = false"), "{config}");
+    std::fs::write(
+        &toml,
+        config.replace("store_handles = false", "store_handles = true"),
+    )
+    .unwrap();
+    let page = sb.write("research.json", RESEARCH_PAGE.as_bytes());
+    sb.run_in("p", &["import", &page]).ok();
+
+    let own = sb.run_in("p", &["videos", "--format", "csv"]).ok().stdout;
+    assert_eq!(csv_ids(&own), ["7412345678900000101"], "{own}");
+    let table = sb.run_in("p", &["videos"]).ok().stdout;
+    assert!(
+        table.contains("\n2 public videos by other creators are left out of these numbers: `uptake videos --public` lists them.\n"),
+        "{table}"
+    );
+    let public = sb
+        .run_in("p", &["videos", "--public", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert_eq!(
+        csv_ids(&public),
+        ["7412345678900000102", "7412345678900000103"],
+        "{public}"
+    );
+    let text = sb.run_in("p", &["videos", "--public"]).ok().stdout;
+    for out in [&public, &text] {
+        assert!(!out.to_lowercase().contains("health_nurse"), "{out}");
+        assert!(out.contains(",u_") || out.contains(" u_"), "{out}");
+    }
+}
+
+/// A project that does not name its account cannot tell a public capture
+/// of its videos from another creator's: without own analytics, every
+/// captured video is public, and the table says how to fix it.
+#[test]
+fn without_an_account_handle_public_captures_are_not_the_accounts() {
+    let sb = Sandbox::new();
+    sb.run(&["init", "p", "--name", "test"]).ok();
+    let page = sb.write("research.json", RESEARCH_PAGE.as_bytes());
+    sb.run_in("p", &["import", &page]).ok();
+    let table = sb.run_in("p", &["videos"]).ok().stdout;
+    assert!(
+        table.contains("No videos of the project's own account yet: import Studio Content.csv, a Business API video list or the manual template (`uptake import PATH`), and check `[account] handle` in uptake.toml.\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("3 public videos by other creators are left out of these numbers"),
+        "{table}"
+    );
+}

@@ -148,3 +148,210 @@ fn a_closed_pipe_is_not_an_error() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(status.success());
 }
+
+/// The public demo's Research API files (`examples/public-demo`): 20 videos
+/// of a hashtag, 4 of them the demo account's own, and comments.
+fn public_demo_files() -> Vec<String> {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/public-demo");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("research_") && n.ends_with(".json"))
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5, "{files:?}");
+    files
+}
+
+/// The demo with the public demo imported on top.
+fn demo_with_public_videos() -> Sandbox {
+    let sb = demo();
+    let mut args = vec!["import".to_string()];
+    args.extend(public_demo_files());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    sb.run_in("p", &args).ok();
+    sb
+}
+
+/// What `uptake videos` says when the public demo's 16 other creators'
+/// videos are left out.
+const LEFT_OUT: &str =
+    "16 public videos by other creators are left out of these numbers: `uptake videos --public` lists them.";
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// The `video_id`s of a JSON table's rows.
+fn ids(doc: &serde_json::Value) -> Vec<String> {
+    doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["video_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn other_creators_public_videos_stay_out_of_the_table_and_its_totals() {
+    let sb = demo();
+    let before = sb.run_in("p", &["videos"]).ok().stdout;
+    let before_json = json(&sb.run_in("p", &["videos", "--format", "json"]).ok().stdout);
+    let mut args = vec!["import".to_string()];
+    args.extend(public_demo_files());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    sb.run_in("p", &args).ok();
+
+    // The same table, rows and totals as before the import, and one line
+    // saying what was left out and how to list it.
+    let after = sb.run_in("p", &["videos"]).ok().stdout;
+    let synthetic = "SYNTHETIC EXAMPLE DATA: generated for uptake's demo; not real TikTok data and not research findings.\n";
+    assert_eq!(
+        after,
+        before.replacen(synthetic, &format!("{synthetic}{LEFT_OUT}\n"), 1)
+    );
+    let after_json = json(&sb.run_in("p", &["videos", "--format", "json"]).ok().stdout);
+    assert_eq!(ids(&after_json), ids(&before_json));
+    assert_eq!(after_json["summary"], before_json["summary"]);
+    assert_eq!(after_json["summary"][0]["views"], 753_972);
+    let csv = sb.run_in("p", &["videos", "--format", "csv"]).ok().stdout;
+    assert_eq!(csv.lines().count(), 1 + 13 + 4, "{csv}");
+}
+
+#[test]
+fn indicators_and_the_report_count_the_own_account_only() {
+    let sb = demo_with_public_videos();
+    let csv = sb.run_in("p", &["export", "indicators"]).ok().stdout;
+    let views = csv
+        .lines()
+        .find(|l| l.starts_with("Reach,views,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(views.starts_with("Reach,views,\"753,972\","), "{views}");
+    let md = sb.run_in("p", &["report", "--format", "md"]).ok().stdout;
+    assert!(
+        md.contains(
+            "- The 13 videos posted between 2025-11-10 and 2026-01-23 were played 753,972 times"
+        ),
+        "{md}"
+    );
+    // Comments on other creators' videos are not the account's either
+    // (the demo's own 545; the public demo adds 40 on others' videos).
+    assert!(md.contains("- Of 545 comments collected,"), "{md}");
+    assert!(
+        md.contains(&format!("- {}", LEFT_OUT.replace('`', "\\`"))),
+        "{md}"
+    );
+    let export = json(
+        &sb.run_in("p", &["export", "videos", "--format", "json"])
+            .ok()
+            .stdout,
+    );
+    assert_eq!(export["rows"].as_array().unwrap().len(), 13);
+    assert!(
+        export["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == LEFT_OUT),
+        "{export}"
+    );
+}
+
+#[test]
+fn public_lists_other_creators_videos_with_pseudonyms_and_their_own_totals() {
+    let sb = demo_with_public_videos();
+    let own = ids(&json(
+        &sb.run_in("p", &["videos", "--format", "json"]).ok().stdout,
+    ));
+    let doc = json(
+        &sb.run_in("p", &["videos", "--public", "--format", "json"])
+            .ok()
+            .stdout,
+    );
+    let public = ids(&doc);
+    assert_eq!(public.len(), 16, "{doc}");
+    assert!(public.iter().all(|id| !own.contains(id)), "{public:?}");
+    for row in doc["rows"].as_array().unwrap() {
+        let author = row["author"].as_str().unwrap_or("");
+        assert!(
+            author.len() == 14 && author.starts_with("u_"),
+            "a pseudonym: {row}"
+        );
+    }
+    assert_eq!(doc["summary"][0]["title"], "n = 16");
+    assert_eq!(doc["summary"][0]["views"], 411_403);
+    assert_eq!(
+        doc["notes"][1],
+        "Public videos by other creators (authors as keyed pseudonyms), not the project's own account: their totals describe them alone; `uptake videos` has the account's 13 videos."
+    );
+    let text = sb.run_in("p", &["videos", "--public"]).ok().stdout;
+    assert!(
+        text.starts_with("Posted      Title                                 Author   "),
+        "{text}"
+    );
+    assert!(text.contains("\nTotal       n = 16 "), "{text}");
+    assert!(!text.contains("syn_creator"), "no handle: {text}");
+}
+
+#[test]
+fn a_campaign_naming_another_creators_video_counts_it_apart() {
+    let sb = demo_with_public_videos();
+    // The demo account's most viewed video, and another creator's.
+    let run = sb
+        .run_in(
+            "p",
+            &[
+                "campaign",
+                "add",
+                "mix",
+                "--video",
+                "7574563522674195709",
+                "--video",
+                "7568002097649246802",
+            ],
+        )
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "added campaign `mix` with 2 videos to `uptake.toml`\n\
+         note: 1 of them is a public video by another creator: the campaign's tables, report and indicators count only the account's own videos; `uptake videos --public --campaign mix` lists it\n"
+    );
+    let list = sb.run_in("p", &["campaign", "list"]).ok().stdout;
+    assert_eq!(
+        list,
+        "mix: 2 videos (2 in the project, 1 public video by another creator)\n"
+    );
+    let own = json(
+        &sb.run_in("p", &["videos", "--campaign", "mix", "--format", "json"])
+            .ok()
+            .stdout,
+    );
+    assert_eq!(ids(&own), ["7574563522674195709"]);
+    assert!(
+        own["notes"].as_array().unwrap().iter().any(|n| n
+            == "1 public video by another creator is left out of these numbers: `uptake videos --public --campaign mix` lists it."),
+        "{own}"
+    );
+    let public = json(
+        &sb.run_in(
+            "p",
+            &[
+                "videos",
+                "--public",
+                "--campaign",
+                "mix",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .stdout,
+    );
+    assert_eq!(ids(&public), ["7568002097649246802"]);
+}

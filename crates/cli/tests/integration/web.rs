@@ -214,3 +214,55 @@ fn an_import_while_the_server_runs_shares_the_database() {
         .unwrap();
     assert_eq!(mode, "wal", "the server's readers never lost WAL mode");
 }
+
+/// The dashboard and the video list count the demo account's videos only;
+/// other creators' public videos (the public demo) have their own list.
+#[test]
+fn the_dashboard_and_video_list_leave_other_creators_videos_apart() {
+    let sb = Sandbox::new();
+    sb.run(&["demo", "d"]).ok();
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/public-demo");
+    let mut args = vec!["import".to_string()];
+    for name in [
+        "research_videos_page1.json",
+        "research_videos_page2.json",
+        "research_comments_7575384198213519217.json",
+    ] {
+        args.push(dir.join(name).display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    sb.run_in("d", &args).ok();
+    let server = start(&sb, "d");
+    let host = server.addr.clone();
+
+    let (status, body) = get(&server.addr, "/", &host);
+    assert!(status.contains("200"), "{status}");
+    assert!(body.contains("753,972"), "the account's views: {body}");
+    assert!(!body.contains("1,165,375"), "no pooled views: {body}");
+    assert!(
+        body.contains("The project also holds 16 public videos by other creators, never counted with them: <a href=\"/videos?owner=public\">"),
+        "{body}"
+    );
+
+    // Another creator's video, and one of the demo account's.
+    let (theirs, ours) = (
+        "Parent perspective: supporting my teen",
+        "What our survey heard",
+    );
+    let (_, body) = get(&server.addr, "/videos", &host);
+    assert!(body.contains("13 videos match."), "{body}");
+    assert!(body.contains(ours) && !body.contains(theirs), "{body}");
+    assert!(
+        body.contains(
+            "16 public videos by other creators are not listed here nor counted in the dashboard"
+        ),
+        "{body}"
+    );
+    let (_, body) = get(&server.addr, "/videos?owner=public&sort=views", &host);
+    assert!(body.contains("16 videos match."), "{body}");
+    assert!(body.contains(theirs) && !body.contains(ours), "{body}");
+    assert!(body.contains(">u_"), "authors as pseudonyms: {body}");
+    let (_, body) = get(&server.addr, "/videos?owner=public&q=transhealth", &host);
+    assert!(body.contains(theirs) && !body.contains(ours), "{body}");
+}
