@@ -7,6 +7,7 @@ use uptake_analysis::metrics::account::summarise_account;
 use uptake_report::tables::account::account_daily_table;
 use uptake_report::tables::videos::{video_table, VideoTableOptions};
 use uptake_report::{render, Cell, Column, OutputFormat, Table};
+use uptake_store::query::VideoOwner;
 
 /// Export a table as CSV, JSON or XLSX.
 ///
@@ -37,6 +38,11 @@ pub struct Args {
     /// Scope to one campaign (videos and indicators).
     #[arg(long, value_name = "NAME")]
     pub campaign: Option<String>,
+    /// `videos` only: other creators' public videos instead of the own
+    /// account's (never pooled; authors as pseudonyms), as `uptake videos
+    /// --public` lists them.
+    #[arg(long)]
+    pub public: bool,
 }
 
 /// Runs `uptake export`.
@@ -44,15 +50,32 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     if args.format == "xlsx" && args.output.is_none() {
         anyhow::bail!("--format xlsx writes a binary file: give it a name with -o FILE.xlsx");
     }
+    if args.public && args.table != "videos" {
+        anyhow::bail!(
+            "--public lists other creators' videos: it goes with `uptake export videos` only"
+        );
+    }
     let project = ctx.project()?;
     let store = project.open_store()?;
     let mut table = match args.table.as_str() {
         "videos" => {
-            let (rows, notes) =
-                super::scoped_videos(&project, &store, args.campaign.as_deref(), None)?;
-            let rows: Vec<_> = rows.into_iter().map(|r| (r.video, r.metrics)).collect();
+            let owner = if args.public {
+                VideoOwner::Public
+            } else {
+                VideoOwner::Own
+            };
+            let scoped =
+                super::scoped_videos_of(&project, &store, owner, args.campaign.as_deref(), None)?;
+            let rows: Vec<_> = scoped
+                .rows
+                .into_iter()
+                .map(|r| (r.video, r.metrics))
+                .collect();
             let mut t = video_table(&rows, VideoTableOptions { machine: true });
-            t.notes.extend(notes);
+            if owner == VideoOwner::Public {
+                super::videos::add_author_column(&mut t, &rows);
+            }
+            t.notes.extend(scoped.notes);
             t
         }
         "account" => {

@@ -80,22 +80,6 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// The own account's videos (with latest metrics as of `as_of`) of the
-/// whole project, or of one campaign: what every dissemination output (the
-/// video table, the report, the KMb indicators, exports, statistics) counts.
-/// Other creators' public videos are left out, with a note saying how many
-/// and how to list them; campaign videos not in the project are skipped with
-/// a note. See [`scoped_videos_of`].
-pub fn scoped_videos(
-    project: &Project,
-    store: &uptake_store::Store,
-    campaign: Option<&str>,
-    as_of: Option<i64>,
-) -> Result<(Vec<uptake_store::LatestMetrics>, Vec<String>)> {
-    let scoped = scoped_videos_of(project, store, VideoOwner::Own, campaign, as_of)?;
-    Ok((scoped.rows, scoped.notes))
-}
-
 /// The videos of one owner, in scope, with the notes that say what the scope
 /// left out.
 #[derive(Debug)]
@@ -117,7 +101,11 @@ pub fn own_account(project: &Project) -> OwnAccount {
 
 /// The videos of `owner` (the project's own account's, or other creators'
 /// public ones; never both, so that no total pools them), of the whole
-/// project or of one campaign, with latest metrics as of `as_of`.
+/// project or of one campaign, with latest metrics as of `as_of`. Every
+/// dissemination output (the video table, the report, the KMb indicators,
+/// exports, statistics) asks for the own account's by default; the notes say
+/// how many of the other owner's were left out and how to list them, and
+/// which campaign videos are not in the project.
 ///
 /// A campaign may name other creators' videos (a partner's or a creator's
 /// video about the same research output): they stay in the campaign, and are

@@ -112,7 +112,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
 /// (`u_…`), never a handle, even when `[privacy] store_handles` kept one
 /// (docs/privacy.md: outputs show pseudonyms unless the author is the own
 /// account). Summary rows get an empty cell.
-fn add_author_column(table: &mut Table, rows: &[(Video, Metrics)]) {
+pub fn add_author_column(table: &mut Table, rows: &[(Video, Metrics)]) {
     let Some(at) = table.columns.iter().position(|c| c.key == "title") else {
         return;
     };

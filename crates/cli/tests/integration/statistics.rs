@@ -436,3 +436,41 @@ fn crosstab_leaves_out_levels_that_have_no_complete_pair() {
     assert!(notes.contains("are left out"), "{notes}");
     assert!(notes.contains("chi²("), "{notes}");
 }
+
+/// Statistics and the video export describe one owner at a time: the own
+/// account's videos by default, other creators' with `--public` (with their
+/// pseudonyms in the export), never both pooled.
+#[test]
+fn stats_and_the_video_export_take_public_videos_apart() {
+    let sb = super::videos::demo_with_public_videos();
+    let n = |args: &[&str]| -> i64 {
+        let out = json(&sb.run_in("p", args).ok().stdout);
+        rows(&out)[0]["n"].as_i64().unwrap()
+    };
+    assert_eq!(n(&["stats", "describe", "views", "--format", "json"]), 13);
+    assert_eq!(
+        n(&["stats", "describe", "views", "--public", "--format", "json"]),
+        16
+    );
+    let csv = sb
+        .run_in("p", &["export", "videos", "--public"])
+        .ok()
+        .stdout;
+    let header = csv.lines().next().unwrap_or("");
+    assert!(
+        header.starts_with("video_id,posted,title,author,views,"),
+        "{header}"
+    );
+    let rows = csv.lines().filter(|l| l.contains(",u_")).count();
+    assert_eq!(rows, 16, "{csv}");
+    let own = sb.run_in("p", &["export", "videos"]).ok().stdout;
+    assert!(!own.contains(",u_"), "{own}");
+    let refused = sb
+        .run_in("p", &["export", "indicators", "--public"])
+        .fails_with(1);
+    assert!(
+        refused.stderr.contains("`uptake export videos` only"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -170,7 +170,7 @@ fn public_demo_files() -> Vec<String> {
 }
 
 /// The demo with the public demo imported on top.
-fn demo_with_public_videos() -> Sandbox {
+pub fn demo_with_public_videos() -> Sandbox {
     let sb = demo();
     let mut args = vec!["import".to_string()];
     args.extend(public_demo_files());

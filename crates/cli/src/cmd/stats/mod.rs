@@ -42,6 +42,10 @@ pub struct Args {
     /// Only the videos of this campaign.
     #[arg(long, global = true, value_name = "NAME")]
     pub campaign: Option<String>,
+    /// Other creators' public videos instead of the own account's (the two
+    /// are never pooled; see docs/metrics.md, "Which videos are counted").
+    #[arg(long, global = true)]
+    pub public: bool,
 }
 
 /// The statistics.
@@ -111,8 +115,13 @@ pub enum Statistic {
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let project = ctx.project()?;
     let store = project.open_store()?;
-    let (latest, mut scope_notes) =
-        super::scoped_videos(&project, &store, args.campaign.as_deref(), None)?;
+    let owner = if args.public {
+        uptake_store::query::VideoOwner::Public
+    } else {
+        uptake_store::query::VideoOwner::Own
+    };
+    let scoped = super::scoped_videos_of(&project, &store, owner, args.campaign.as_deref(), None)?;
+    let (latest, mut scope_notes) = (scoped.rows, scoped.notes);
     let mut units = UnitTable::from_videos(&latest, &project.config.campaigns);
     crate::fields::add_codes(&mut units, &store, &latest)?;
     let mut out = match &args.statistic {
