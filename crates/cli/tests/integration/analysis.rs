@@ -29,6 +29,51 @@ fn analysis_is_incremental_and_finds_the_pile_on() {
     );
 }
 
+/// The demo's counter-speech (truth: `counter_speech`) is in no queue, and
+/// its doxxing with a 7-digit number and its prescription-drug spam
+/// (truth: `doxxing`, `spam`) are flagged, with rule and words.
+#[test]
+fn counter_speech_is_spared_and_doxxing_and_spam_are_flagged() {
+    let sb = demo();
+    let safety = sb
+        .run_in("p", &["review", "--format", "csv", "--limit", "500"])
+        .ok()
+        .stdout;
+    let claims = sb
+        .run_in(
+            "p",
+            &[
+                "review", "--scheme", "claims", "--format", "csv", "--limit", "500",
+            ],
+        )
+        .ok()
+        .stdout;
+    for counter in [
+        "people in here saying 'it's a mental illness'",
+        "Ceux qui écrivent « maladie mentale » ici",
+    ] {
+        assert!(!safety.contains(counter), "{counter}\n{safety}");
+        assert!(!claims.contains(counter), "{counter}\n{claims}");
+    }
+    // The hateful comment with the same words is still flagged.
+    assert!(
+        safety.lines().any(|l| l.contains(
+            "safety.identity_hate.en_mental_illness,it's a mental illness,,\"it's a mental illness, not healthcare\""
+        )),
+        "{safety}"
+    );
+    assert!(
+        safety.lines().any(|l| l.starts_with("4,doxxing,")
+            && l.contains(",safety.doxxing.en_contact_call,her number is 555-0142,")),
+        "{safety}"
+    );
+    assert!(
+        safety.lines().any(|l| l.starts_with("1,spam,")
+            && l.contains(",safety.spam.rx_no_prescription,no prescription,")),
+        "{safety}"
+    );
+}
+
 #[test]
 fn review_queue_explains_flags_and_decisions_survive_reruns() {
     let sb = demo();

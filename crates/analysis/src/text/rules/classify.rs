@@ -1,11 +1,20 @@
 //! Matching one comment: one pass of the automaton for terms (whole words
 //! only) and gate literals, then the gated patterns, `unless` and
-//! `requires` checked per rule, and one flag per rule at its leftmost
-//! match, mapped back to the original text.
+//! `requires` checked per rule, counter-speech frames for safety and
+//! claims rules (see [`frame`](super::frame)), and one flag per rule at its
+//! leftmost match outside those frames, mapped back to the original text.
+
+use std::ops::Range;
 
 use super::compile::Role;
-use super::{lang_mask, RuleSet, Scratch, MAX_ANALYSED_BYTES};
+use super::frame::{Frame, FrameCues};
+use super::{lang_mask, RuleSet, Scheme, Scratch, MAX_ANALYSED_BYTES};
 use crate::text::flag::Flag;
+use crate::text::spared::{FrameKind, Spared};
+
+/// How many further matches of a pattern are looked at when its first
+/// match is framed as counter-speech (a bound on work for long comments).
+const MAX_MATCHES_AFTER_FRAMED: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Hit {
@@ -28,12 +37,44 @@ fn analysed_part(text: &str) -> &str {
     text.get(..end).unwrap_or("")
 }
 
-/// [`RuleSet::classify_with`]: the flags `set` raises on `text`.
+/// Whether counter-speech frames apply to a rule of `scheme`: they do to
+/// safety and claims rules, whose docs say counter-speech must not be
+/// flagged, and not to knowledge-exchange signals.
+fn framed_scheme(scheme: Scheme) -> bool {
+    matches!(scheme, Scheme::Safety | Scheme::Claims)
+}
+
+/// The counter-speech frames of `norm`, found on first use per comment.
+struct LazyFrames<'a> {
+    cues: Option<&'a FrameCues>,
+    norm: &'a str,
+    frames: &'a mut Vec<Frame>,
+    found: bool,
+}
+
+impl LazyFrames<'_> {
+    /// The first frame covering `hit`, if any.
+    fn covering(&mut self, hit: &Range<usize>) -> Option<&Frame> {
+        if !self.found {
+            self.found = true;
+            match self.cues {
+                Some(cues) => cues.find(self.norm, self.frames),
+                None => self.frames.clear(),
+            }
+        }
+        self.frames.iter().find(|f| f.covers(hit))
+    }
+}
+
+/// [`RuleSet::classify_with`]: the flags `set` raises on `text`; with
+/// `spared`, also the safety and claims rules that matched only inside
+/// counter-speech frames.
 pub(super) fn classify_with(
     set: &RuleSet,
     text: &str,
     lang: Option<&str>,
     scratch: &mut Scratch,
+    mut spared: Option<&mut Vec<Spared>>,
 ) -> Vec<Flag> {
     let Scratch {
         normalizer,
@@ -42,6 +83,7 @@ pub(super) fn classify_with(
         open,
         opened,
         gated,
+        frames,
     } = scratch;
     hits.clear();
     gated.clear();
@@ -53,6 +95,12 @@ pub(super) fn classify_with(
     let text = analysed_part(text);
     normalizer.normalize_into(text, normalized);
     let norm = normalized.text.as_str();
+    let mut frames = LazyFrames {
+        cues: set.frame_cues.as_ref(),
+        norm,
+        frames,
+        found: false,
+    };
     if let Some(ac) = &m.ac {
         let nb = norm.as_bytes();
         for found in ac.find_overlapping_iter(norm) {
@@ -159,13 +207,38 @@ pub(super) fn classify_with(
             && applies(p.rule)
             && !has(&hits[..terms_found], p.rule, Role::Unless)
         {
-            if let Some(found) = p.regex.find(norm).filter(|f| !f.is_empty()) {
+            let Some(found) = p.regex.find(norm).filter(|f| !f.is_empty()) else {
+                continue;
+            };
+            hits.push(Hit {
+                rule: p.rule,
+                role: p.role,
+                start: found.start(),
+                end: found.end(),
+            });
+            // A framed first match: look on for one outside the frames,
+            // which flags ("people saying 'x' are mentally ill").
+            let framed = set
+                .rules
+                .get(p.rule as usize)
+                .is_some_and(|r| framed_scheme(r.scheme));
+            let mut at = found.end();
+            let mut last = found.range();
+            for _ in 0..MAX_MATCHES_AFTER_FRAMED {
+                if !framed || frames.covering(&last).is_none() {
+                    break;
+                }
+                let Some(next) = p.regex.find_at(norm, at).filter(|f| !f.is_empty()) else {
+                    break;
+                };
                 hits.push(Hit {
                     rule: p.rule,
                     role: p.role,
-                    start: found.start(),
-                    end: found.end(),
+                    start: next.start(),
+                    end: next.end(),
                 });
+                at = next.end();
+                last = next.range();
             }
         }
     }
@@ -218,9 +291,43 @@ pub(super) fn classify_with(
         }
         // One flag per rule and comment, at the leftmost match (the
         // longest of those starting there): labels are counted per
-        // comment, and a moderator needs one place to look.
-        let mut primary = group.iter().filter(|h| h.role == Role::Primary);
+        // comment, and a moderator needs one place to look. Safety and
+        // claims rules skip matches inside counter-speech frames.
+        let framed = framed_scheme(rule.scheme);
+        let mut spared_at: Option<(&Hit, FrameKind, Range<usize>)> = None;
+        let mut primary = group
+            .iter()
+            .filter(|h| h.role == Role::Primary)
+            .filter(|h| {
+                if !framed {
+                    return true;
+                }
+                let Some(frame) = frames.covering(&(h.start..h.end)) else {
+                    return true;
+                };
+                if spared_at.is_none() {
+                    spared_at = Some((h, frame.kind, frame.cue.clone()));
+                }
+                false
+            });
         let Some(first) = primary.next() else {
+            drop(primary);
+            if let (Some(out), Some((hit, kind, cue))) = (spared.as_deref_mut(), spared_at) {
+                let span = normalized.original_span(hit.start..hit.end);
+                let cue_span = normalized.original_span(cue);
+                out.push(Spared {
+                    rule_id: rule.id.clone(),
+                    scheme: rule.scheme,
+                    label: rule.label.clone(),
+                    severity: rule.severity,
+                    matched: text.get(span.clone()).unwrap_or("").to_string(),
+                    span,
+                    version: rule.version.clone(),
+                    frame: kind,
+                    cue: text.get(cue_span.clone()).unwrap_or("").to_string(),
+                    cue_span,
+                });
+            }
             continue;
         };
         let end = primary
@@ -240,6 +347,11 @@ pub(super) fn classify_with(
     flags.sort_by(|a, b| {
         (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
     });
+    if let Some(out) = spared {
+        out.sort_by(|a, b| {
+            (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
+        });
+    }
     flags
 }
 
@@ -410,5 +522,56 @@ mod tests {
         // The cut lands inside a two-byte character and moves back.
         let odd = format!("a{filler}");
         assert_eq!(super::analysed_part(&odd).len(), MAX_ANALYSED_BYTES - 1);
+    }
+
+    /// Counter-speech frames spare the matches inside them, not the
+    /// comment: a slur outside the quote still flags, and the spared rule
+    /// says why (rule, words, frame).
+    #[test]
+    fn counter_speech_frames_spare_matches_not_comments() {
+        let set = set();
+        let text = "people keep saying \u{201C}tr4nny\u{201D} like it's a normal word";
+        let c = set.classify_explained(text, Some("en"));
+        assert!(c.flags.is_empty(), "{:?}", c.flags);
+        assert_eq!(c.spared.len(), 1);
+        let s = &c.spared[0];
+        assert_eq!(
+            (s.rule_id.as_str(), s.matched.as_str()),
+            ("safety.slur.tranny", "tr4nny")
+        );
+        assert_eq!(&text[s.span.clone()], "tr4nny");
+        assert_eq!(&text[s.cue_span.clone()], "saying");
+        assert_eq!(
+            s.explain(),
+            "rule `safety.slur.tranny` (severity 3, safety-test.1) matched `tr4nny` at 22..28, \
+             not flagged: counter-speech, quoted after `saying` at 12..18"
+        );
+        // `classify` gives the same flags and no explanations.
+        assert!(set.classify(text, Some("en")).is_empty());
+
+        // The same word outside the quote flags, at that word.
+        let text = "people saying 'tranny' are trannies themselves";
+        let flags = set.classify(text, Some("en"));
+        assert_eq!(ids(&flags), ["safety.slur.tranny"]);
+        assert_eq!(flags[0].matched, "trannies");
+
+        // A denial covers its clause (patterns too).
+        let c = set.classify_explained("it is false that you should join the 41%", Some("en"));
+        assert!(c.flags.is_empty(), "{:?}", c.flags);
+        assert_eq!(c.spared[0].cue, "it is false that");
+        assert_eq!(c.spared[0].frame, crate::text::spared::FrameKind::Denial);
+        let flags = set.classify("it is false that it helps. join the 41%", Some("en"));
+        assert_eq!(ids(&flags), ["safety.dogwhistle.41"]);
+
+        // Said in one's own voice: flagged.
+        assert_eq!(
+            ids(&set.classify("i'm just saying 'tranny'", Some("en"))),
+            ["safety.slur.tranny"]
+        );
+        // Knowledge-exchange signals are not counter-speech.
+        assert_eq!(
+            ids(&set.classify("ils disent « je vais essayer la thérapie »", Some("fr"))),
+            ["kmb.intention.therapie"]
+        );
     }
 }

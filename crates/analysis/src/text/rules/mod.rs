@@ -52,15 +52,27 @@
 //! the lazy DFA rebuild states on every comment, at ~5,000 comments/s.)
 //! A pattern with no usable literal runs on every comment.
 //!
+//! # Counter-speech
+//!
+//! A safety or claims rule does not flag words that the comment quotes
+//! after an attributing phrase ("people saying 'it's a mental illness'",
+//! « ceux qui écrivent « maladie mentale » ») or denies ("not true that
+//! …", « faux de dire que … »): the private module `frame` lists the cues. This holds for
+//! every safety and claims rule, built-in or a team's, on top of its
+//! `unless` list, and per match, not per comment. A rule that matched only
+//! inside such frames is reported by [`RuleSet::classify_explained`] as
+//! [`Spared`], with the words of the frame.
+//!
 //! # Layout
 //!
 //! This module holds the public types and their methods; the work is in
 //! the private modules `parse` (the file format and its validation),
-//! `compile` (the automaton and the gating of patterns by literals) and
-//! `classify` (matching one comment).
+//! `compile` (the automaton and the gating of patterns by literals),
+//! `frame` (counter-speech frames) and `classify` (matching one comment).
 
 mod classify;
 mod compile;
+mod frame;
 mod parse;
 
 use std::collections::HashMap;
@@ -69,9 +81,11 @@ use serde::Serialize;
 
 use self::classify::Hit;
 use self::compile::{compile, Matcher};
+use self::frame::{Frame, FrameCues};
 use super::error::RuleError;
 use super::flag::Flag;
 use super::normalize::{Normalized, Normalizer};
+use super::spared::Spared;
 
 /// Languages a rule may name besides `*`.
 const LANGS: &[&str] = &["en", "fr"];
@@ -193,6 +207,19 @@ pub struct RuleSet {
     versions: Vec<(Scheme, String)>,
     version: String,
     matcher: Option<Matcher>,
+    /// Counter-speech cues (module `frame`); `None` only for the empty
+    /// default set.
+    frame_cues: Option<FrameCues>,
+}
+
+/// What [`RuleSet::classify_explained`] finds on one comment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    /// The flags, exactly as [`RuleSet::classify`] returns them.
+    pub flags: Vec<Flag>,
+    /// Safety and claims rules that matched only inside counter-speech
+    /// frames and so raised no flag, ordered like the flags.
+    pub spared: Vec<Spared>,
 }
 
 /// Reusable buffers for [`RuleSet::classify_with`].
@@ -208,6 +235,8 @@ pub struct Scratch {
     opened: Vec<u32>,
     /// Patterns worth running on this comment.
     gated: Vec<u32>,
+    /// Counter-speech frames of this comment, when they were needed.
+    frames: Vec<Frame>,
 }
 
 impl RuleSet {
@@ -247,6 +276,7 @@ impl RuleSet {
             }
         }
         let matcher = compile(&rules, true)?;
+        let frame_cues = Some(FrameCues::new()?);
         let version = versions
             .iter()
             .map(|(_, v)| v.as_str())
@@ -257,6 +287,7 @@ impl RuleSet {
             versions,
             version,
             matcher,
+            frame_cues,
         })
     }
 
@@ -310,7 +341,18 @@ impl RuleSet {
         lang: Option<&str>,
         scratch: &mut Scratch,
     ) -> Vec<Flag> {
-        classify::classify_with(self, text, lang, scratch)
+        classify::classify_with(self, text, lang, scratch, None)
+    }
+
+    /// [`RuleSet::classify`], and the safety and claims rules that matched
+    /// only inside counter-speech frames (quoted after "people saying",
+    /// denied by "not true that"…), each with the words of its frame, so a
+    /// moderator can see why a comment was not flagged.
+    pub fn classify_explained(&self, text: &str, lang: Option<&str>) -> Classification {
+        let mut spared = Vec::new();
+        let flags =
+            classify::classify_with(self, text, lang, &mut Scratch::default(), Some(&mut spared));
+        Classification { flags, spared }
     }
 }
 

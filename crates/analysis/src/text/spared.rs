@@ -1,0 +1,121 @@
+//! A rule match that raised no flag because it is counter-speech, with
+//! what a moderator needs to see why.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::rules::Scheme;
+
+/// How a match was framed as counter-speech (see docs/safety.md, "What
+/// must not be flagged").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrameKind {
+    /// Inside quotation marks introduced by an attributing phrase
+    /// ("people saying '…'", « ceux qui écrivent « … » »).
+    ReportedQuote,
+    /// After a denial in the same clause ("not true that…", « faux de
+    /// dire que… »).
+    Denial,
+}
+
+/// A safety or claims rule that matched only inside counter-speech frames,
+/// so it raised no flag: the rule, the words it matched and the words of
+/// the frame, all as the commenter wrote them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spared {
+    /// The rule's id, e.g. `claims.mental_illness`.
+    pub rule_id: String,
+    /// The scheme of the rule's file.
+    pub scheme: Scheme,
+    /// The label the rule would have assigned.
+    pub label: String,
+    /// Severity the flag would have had.
+    pub severity: Option<u8>,
+    /// Byte range of the (leftmost) match in the original comment text.
+    pub span: Range<usize>,
+    /// The original text of the match.
+    pub matched: String,
+    /// Version of the rule file the rule came from.
+    pub version: String,
+    /// How the match was framed.
+    pub frame: FrameKind,
+    /// Byte range of the frame's cue (the attributing phrase or the
+    /// denial) in the original comment text.
+    pub cue_span: Range<usize>,
+    /// The original text of the cue (`saying`, `that's not true that`).
+    pub cue: String,
+}
+
+impl Spared {
+    /// One line for a moderator: ``rule `claims.mental_illness`
+    /// (claims-gac-2026.11.3) matched `it's a mental illness` at 23..44,
+    /// not flagged: counter-speech, quoted after `saying` at 15..21``.
+    pub fn explain(&self) -> String {
+        let mut out = format!("rule `{}` (", self.rule_id);
+        if let Some(s) = self.severity {
+            let _ = write!(out, "severity {s}, ");
+        }
+        let _ = write!(out, "{}) matched `", self.version);
+        push_escaped(&mut out, &self.matched);
+        let _ = write!(
+            out,
+            "` at {}..{}, not flagged: counter-speech, ",
+            self.span.start, self.span.end
+        );
+        out.push_str(match self.frame {
+            FrameKind::ReportedQuote => "quoted after `",
+            FrameKind::Denial => "denied by `",
+        });
+        push_escaped(&mut out, &self.cue);
+        let _ = write!(out, "` at {}..{}", self.cue_span.start, self.cue_span.end);
+        out
+    }
+}
+
+/// Control characters escaped, so the explanation stays one line.
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_names_rule_words_and_frame() {
+        let mut s = Spared {
+            rule_id: "claims.mental_illness".into(),
+            scheme: Scheme::Claims,
+            label: "mental_illness".into(),
+            severity: None,
+            span: 15..36,
+            matched: "it's a mental illness".into(),
+            version: "claims-gac-2026.11.3".into(),
+            frame: FrameKind::ReportedQuote,
+            cue_span: 7..13,
+            cue: "saying".into(),
+        };
+        assert_eq!(
+            s.explain(),
+            "rule `claims.mental_illness` (claims-gac-2026.11.3) matched `it's a mental illness` \
+             at 15..36, not flagged: counter-speech, quoted after `saying` at 7..13"
+        );
+        s.severity = Some(3);
+        s.frame = FrameKind::Denial;
+        s.cue = "not\ntrue that".into();
+        assert_eq!(
+            s.explain(),
+            "rule `claims.mental_illness` (severity 3, claims-gac-2026.11.3) matched `it's a mental \
+             illness` at 15..36, not flagged: counter-speech, denied by `not\\ntrue that` at 7..13"
+        );
+    }
+}
