@@ -22,26 +22,42 @@
 //! history fits in one window has a baseline equal to its hostile total, and
 //! is flagged only if `ratio` ≤ 1.
 //!
-//! Windows are `[t, t + window_secs)` starting at each hostile comment;
-//! overlapping flagged windows are merged whole into one [`PileOn`], so its
-//! edges may take in an ordinary hostile comment that shares a window with
-//! the burst.
+//! Windows are `[t, t + window_secs)` starting at each hostile comment.
+//! Overlapping flagged windows are merged whole into one [`PileOn`], an
+//! **episode**: one burst is reported once rather than as a run of windows
+//! a few minutes apart. An episode can therefore last longer than one
+//! window (from its first to its last hostile comment), and its edges may
+//! take in an ordinary hostile comment that shares a window with the burst.
+//! So that nobody reads an episode's count as "N in one window", each
+//! [`PileOn`] also gives its densest window: the flagged window with the
+//! most hostile comments ([`PileOn::peak_hostile`], from
+//! [`PileOn::peak_start`]), which never exceeds `window_secs`.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// A burst of hostile comments on one video.
+/// A burst of hostile comments on one video: one episode of overlapping
+/// flagged windows (see the module documentation).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PileOn {
     /// The video.
     pub video_id: String,
-    /// Time of the first hostile comment of the burst (seconds).
+    /// Time of the first hostile comment of the episode (seconds).
     pub start: i64,
-    /// Time of the last hostile comment of the burst (seconds).
+    /// Time of the last hostile comment of the episode (seconds). `end -
+    /// start` can exceed the window when windows overlapped.
     pub end: i64,
     /// Hostile comments from `start` to `end`, inclusive.
     pub hostile: usize,
+    /// Time of the first hostile comment of the episode's densest window.
+    pub peak_start: i64,
+    /// Time of the last hostile comment of that window (less than one
+    /// window after `peak_start`).
+    pub peak_end: i64,
+    /// Hostile comments in that window: the most in any one window of the
+    /// episode, at most `hostile`.
+    pub peak_hostile: usize,
     /// The video's baseline hostile comments per window (see the module
     /// documentation for the formula).
     pub baseline_per_window: f64,
@@ -78,7 +94,10 @@ pub fn detect_pile_ons(
         let history = last.saturating_sub(first).max(window_secs);
         let baseline = hostile.len() as f64 * window_secs as f64 / history as f64;
         let threshold = (ratio * baseline).max(min_count as f64);
-        let mut current: Option<(usize, usize)> = None; // indices into `hostile`
+        // The open episode and its densest window, as index ranges into
+        // `hostile`.
+        let mut current: Option<(usize, usize)> = None;
+        let mut peak = (0, 0);
         let mut j = 0;
         for i in 0..hostile.len() {
             let limit = hostile[i].saturating_add(window_secs);
@@ -91,30 +110,48 @@ pub fn detect_pile_ons(
                 continue;
             }
             current = match current {
-                Some((s, e)) if i < e => Some((s, e.max(j))),
+                Some((s, e)) if i < e => {
+                    if count > peak.1 - peak.0 {
+                        peak = (i, j);
+                    }
+                    Some((s, e.max(j)))
+                }
                 Some((s, e)) => {
-                    out.push(pile_on(video, &hostile, s, e, baseline));
+                    out.push(pile_on(video, &hostile, (s, e), peak, baseline));
+                    peak = (i, j);
                     Some((i, j))
                 }
-                None => Some((i, j)),
+                None => {
+                    peak = (i, j);
+                    Some((i, j))
+                }
             };
         }
-        if let Some((s, e)) = current {
-            out.push(pile_on(video, &hostile, s, e, baseline));
+        if let Some(episode) = current {
+            out.push(pile_on(video, &hostile, episode, peak, baseline));
         }
     }
     out
 }
 
-fn pile_on(video: &str, hostile: &[i64], s: usize, e: usize, baseline: f64) -> PileOn {
+/// The [`PileOn`] of `episode` and its densest window `peak`, both index
+/// ranges into the sorted `hostile` times.
+fn pile_on(
+    video: &str,
+    hostile: &[i64],
+    episode: (usize, usize),
+    peak: (usize, usize),
+    baseline: f64,
+) -> PileOn {
+    let at = |i: usize| hostile.get(i).copied().unwrap_or_default();
     PileOn {
         video_id: video.to_string(),
-        start: hostile.get(s).copied().unwrap_or_default(),
-        end: hostile
-            .get(e.saturating_sub(1))
-            .copied()
-            .unwrap_or_default(),
-        hostile: e - s,
+        start: at(episode.0),
+        end: at(episode.1.saturating_sub(1)),
+        hostile: episode.1 - episode.0,
+        peak_start: at(peak.0),
+        peak_end: at(peak.1.saturating_sub(1)),
+        peak_hostile: peak.1 - peak.0,
         baseline_per_window: baseline,
     }
 }
@@ -145,6 +182,9 @@ mod tests {
         assert_eq!(p.end, 31 * HOUR);
         // 20 burst comments, and the steady ones at 30h and 31h.
         assert_eq!(p.hostile, 22);
+        // The densest hour: from the steady comment at 30h, with the burst.
+        assert_eq!((p.peak_start, p.peak_hostile), (30 * HOUR, 21));
+        assert_eq!(p.peak_end, 30 * HOUR + 19 * 45);
         // 48 steady + 20 burst hostile over 47h50m, per hour.
         let expected = 68.0 * 3600.0 / (287.0 * 600.0);
         assert!((p.baseline_per_window - expected).abs() < 1e-9);
@@ -188,5 +228,29 @@ mod tests {
         assert!(detect_pile_ons(&[], HOUR, 1, 1.0).is_empty());
         assert!(detect_pile_ons(&[("v", 0, true)], 0, 1, 1.0).is_empty());
         assert_eq!(detect_pile_ons(&[("v", 0, true)], HOUR, 1, 1.0).len(), 1);
+    }
+
+    /// Overlapping flagged windows are one episode longer than a window
+    /// (the demo's video 8 once showed 2 h 51 min for a "2-hour window");
+    /// its densest window is reported with it and fits in one window.
+    #[test]
+    fn an_episode_longer_than_a_window_reports_its_densest_window() {
+        let mut comments: Vec<_> = (0..500).map(|k| ("v", k * 600, false)).collect();
+        // A hostile comment every 12 minutes from 10:00 to 12:36: each hour
+        // from one of them up to 11:48 holds 5, and the windows chain.
+        comments.extend((0..14).map(|k| ("v", 10 * HOUR + k * 720, true)));
+        let found = detect_pile_ons(&comments, HOUR, 5, 3.0);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let p = &found[0];
+        assert_eq!((p.start, p.end), (10 * HOUR, 10 * HOUR + 13 * 720));
+        assert!(
+            p.end - p.start > 2 * HOUR,
+            "an episode, not one window: {p:?}"
+        );
+        assert_eq!(p.hostile, 14);
+        // No one hour holds more than 5 of them.
+        assert_eq!(p.peak_hostile, 5);
+        assert!(p.peak_end - p.peak_start < HOUR, "{p:?}");
+        assert_eq!(p.peak_start, 10 * HOUR);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use anyhow::Result;
-use uptake_analysis::pileon::detect_pile_ons;
+use uptake_analysis::pileon::{detect_pile_ons, PileOn};
 use uptake_analysis::text::flag::Flag;
 use uptake_analysis::text::rules::Scratch;
 use uptake_store::NewAnnotation;
@@ -126,22 +126,106 @@ pub fn analyse(
         .iter()
         .map(|(v, t, h)| (v.as_str(), *t, *h))
         .collect();
-    let piles = detect_pile_ons(&borrowed, 2 * 3600, 5, 3.0);
+    let piles = detect_pile_ons(&borrowed, PILE_ON_WINDOW_SECS, 5, 3.0);
     if piles.is_empty() {
         out.push_str(
             "pile-ons: none (5+ hostile comments within 2 hours, at 3x the video's baseline)\n",
         );
     }
     for p in &piles {
-        out.push_str(&format!(
-            "pile-on on video {}: {} hostile comments between {} and {} (baseline {:.2} per 2 hours)\n",
-            p.video_id,
-            p.hostile,
-            super::format_time(p.start),
-            super::format_time(p.end),
-            p.baseline_per_window
-        ));
+        out.push_str(&describe_pile_on(p, PILE_ON_WINDOW_SECS));
+        out.push('\n');
     }
     out.push_str("review the safety queue with `uptake review`\n");
     Ok(out)
+}
+
+/// The pile-on window of docs/safety.md ("Pile-ons").
+const PILE_ON_WINDOW_SECS: i64 = 2 * 3600;
+
+/// One line per pile-on. An episode of overlapping windows that lasts
+/// longer than one window says so and gives its densest window, so that
+/// "14 hostile comments" over 2 h 51 min is not read as 14 in 2 hours.
+fn describe_pile_on(p: &PileOn, window_secs: i64) -> String {
+    let hours = window_secs / 3600;
+    let span = p.end - p.start;
+    let mut line = format!(
+        "pile-on on video {}: {} hostile comments between {} and {} ({}",
+        p.video_id,
+        p.hostile,
+        super::format_time(p.start),
+        super::format_time(p.end),
+        duration(span),
+    );
+    if span < window_secs {
+        line.push_str(&format!(", within one {hours}-hour window"));
+    } else {
+        line.push_str(&format!(
+            ", an episode of overlapping {hours}-hour windows; the densest {hours} hours hold {} of them, from {}",
+            p.peak_hostile,
+            super::format_time(p.peak_start),
+        ));
+    }
+    line.push_str(&format!(
+        "; baseline {:.2} per {hours} hours)",
+        p.baseline_per_window
+    ));
+    line
+}
+
+/// `2 h 51 min`, `45 min`, `0 min`.
+fn duration(secs: i64) -> String {
+    let minutes = secs.max(0) / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pile_on(start: i64, end: i64, hostile: usize, peak: (i64, usize)) -> PileOn {
+        PileOn {
+            video_id: "7584968082523016486".into(),
+            start,
+            end,
+            hostile,
+            peak_start: peak.0,
+            peak_end: peak.0 + 3600,
+            peak_hostile: peak.1,
+            baseline_per_window: 0.11,
+        }
+    }
+
+    // 2025-12-19 00:56 UTC
+    const T: i64 = 1_766_105_760;
+
+    #[test]
+    fn a_pile_on_within_one_window_says_so() {
+        assert_eq!(
+            describe_pile_on(&pile_on(T, T + 105 * 60, 12, (T, 12)), 7200),
+            "pile-on on video 7584968082523016486: 12 hostile comments between \
+             2025-12-19 00:56 UTC and 2025-12-19 02:41 UTC (1 h 45 min, within one 2-hour \
+             window; baseline 0.11 per 2 hours)"
+        );
+    }
+
+    /// The demo once printed "14 hostile comments between 00:56 and 03:47"
+    /// for a "2-hour window": an episode longer than the window must say
+    /// it is one, and how many fell in its densest window.
+    #[test]
+    fn an_episode_longer_than_the_window_gives_its_densest_window() {
+        assert_eq!(
+            describe_pile_on(&pile_on(T, T + 171 * 60, 14, (T + 66 * 60, 12)), 7200),
+            "pile-on on video 7584968082523016486: 14 hostile comments between \
+             2025-12-19 00:56 UTC and 2025-12-19 03:47 UTC (2 h 51 min, an episode of \
+             overlapping 2-hour windows; the densest 2 hours hold 12 of them, from \
+             2025-12-19 02:02 UTC; baseline 0.11 per 2 hours)"
+        );
+        assert_eq!(duration(7200), "2 h");
+        assert_eq!(duration(59), "0 min");
+    }
 }

@@ -22,9 +22,16 @@ fn analysis_is_incremental_and_finds_the_pile_on() {
         again.contains("safety: 0 comments analysed"),
         "nothing new to read: {again}"
     );
-    // The example's pile-on: video 8, a burst of hostile comments in two hours.
+    // The example's pile-on: video 8, a burst of hostile comments in two
+    // hours. Before the counter-speech fix two counter-speech comments
+    // counted as hostile and stretched it to "between 00:56 and 03:47" for
+    // a "2-hour window"; the line now says how long it lasted.
     assert!(
-        again.contains("pile-on on video 7584968082523016486"),
+        again.contains(
+            "pile-on on video 7584968082523016486: 12 hostile comments between \
+             2025-12-19 02:02 UTC and 2025-12-19 03:47 UTC (1 h 44 min, within one \
+             2-hour window; baseline 0.11 per 2 hours)\n"
+        ),
         "{again}"
     );
 }
