@@ -103,9 +103,12 @@ pub fn analyse(
         ));
     }
     // Pile-ons: bursts of hostile comments per video.
+    // Hostile as the KMb indicator counts it: spam is a moderation burden,
+    // not hostility, so a burst of spam is no pile-on.
     let hostile = store.flagged("safety", None)?;
     let hostile_ids: std::collections::HashSet<String> = hostile
         .iter()
+        .filter(|f| uptake_analysis::metrics::kmb::is_hostile_label(&f.label))
         .filter(|f| f.decision.as_deref() != Some("dismiss"))
         .map(|f| f.comment_platform_id.clone())
         .collect();

@@ -30,7 +30,7 @@ fn analysis_is_incremental_and_finds_the_pile_on() {
         again.contains(
             "pile-on on video 7584968082523016486: 12 hostile comments between \
              2025-12-19 02:02 UTC and 2025-12-19 03:47 UTC (1 h 44 min, within one \
-             2-hour window; baseline 0.11 per 2 hours)\n"
+             2-hour window; baseline 0.10 per 2 hours)\n"
         ),
         "{again}"
     );
