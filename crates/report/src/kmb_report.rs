@@ -1,16 +1,13 @@
 //! Assembling the report's content ([`ReportData`]) from analysis results,
 //! and its plain-text (Markdown) form for channels where HTML is too heavy.
 
-use crate::html::{CampaignInfo, DailyValue, IndicatorRow, Point, ReportData, Series};
+use crate::html::{growth_curves, CampaignInfo, CurveInput, DailyValue, IndicatorRow, ReportData};
 use crate::tables::videos::{video_table, VideoTableOptions};
 use crate::{render, Cell, Column, OutputFormat, Table};
 use std::collections::HashMap;
 use uptake_analysis::metrics::growth::{views_at_age, AT_AGE_RULE, STANDARD_AGES_H};
 use uptake_analysis::metrics::kmb::{Indicator, Unit, HOSTILE_MEANING};
 use uptake_model::{AccountDay, Metrics, Video};
-
-/// How many videos get their own growth curve; the rest are summarised.
-pub const MAX_GROWTH_CURVES: usize = 8;
 
 /// The note on `*` in the table of views at fixed ages, when a value is
 /// interpolated (the rule itself is [`AT_AGE_RULE`]).
@@ -46,14 +43,6 @@ pub struct ReportInputs<'a> {
     pub data_as_of: Option<String>,
     /// Comments held.
     pub comments_held: i64,
-}
-
-fn posted_at(v: &Video) -> Option<i64> {
-    v.created_at.or_else(|| {
-        v.posted_on
-            .and_then(|d| d.and_hms_opt(12, 0, 0))
-            .map(|dt| dt.and_utc().timestamp())
-    })
 }
 
 fn pct(f: f64) -> String {
@@ -114,46 +103,26 @@ pub fn build_report(inputs: &ReportInputs) -> ReportData {
     let mut table = video_table(videos, VideoTableOptions { machine: false });
     table.notes.retain(|n| !n.starts_with("Each metric"));
 
-    // Growth: curves for the most-viewed videos, and the 24h/7d/30d table for all.
-    let mut by_views: Vec<&(Video, Metrics)> = videos.iter().collect();
-    by_views.sort_by_key(|(_, m)| std::cmp::Reverse(m.views.map_or(0, |c| c.value)));
+    // Growth: the chart (real observations of the most-viewed videos, and
+    // the median of all by the rule of the table) and the 24h/7d/30d table.
     let empty = HashMap::new();
     let series_map = inputs.views_series.unwrap_or(&empty);
-    let growth_curves: Vec<Series> = by_views
+    let curve_inputs: Vec<CurveInput<'_>> = videos
         .iter()
-        .filter_map(|(v, _)| {
-            let posted = posted_at(v)?;
-            let obs = series_map.get(&v.platform_id)?;
-            let mut points: Vec<Point> = obs
-                .iter()
-                .filter(|(t, _)| *t >= posted)
-                .map(|(t, views)| Point {
-                    x: (t - posted) as f64 / 86_400.0,
-                    y: *views as f64,
-                    interpolated: false,
-                })
-                .collect();
-            if v.created_at.is_some() {
-                points.insert(
-                    0,
-                    Point {
-                        x: 0.0,
-                        y: 0.0,
-                        interpolated: false,
-                    },
-                );
-            }
-            (points.len() >= 2).then(|| Series {
-                label: v
-                    .title
-                    .clone()
-                    .or(v.caption.clone())
-                    .unwrap_or_else(|| v.platform_id.clone()),
-                points,
-            })
+        .map(|(v, _)| CurveInput {
+            label: v
+                .title
+                .as_deref()
+                .or(v.caption.as_deref())
+                .unwrap_or(&v.platform_id),
+            posted_at: v.created_at,
+            observations: series_map
+                .get(&v.platform_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
         })
-        .take(MAX_GROWTH_CURVES)
         .collect();
+    let growth_curves = growth_curves(&curve_inputs);
     let mut growth_rows = Vec::new();
     let mut any_interpolated = false;
     for (v, _) in videos {

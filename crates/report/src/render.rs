@@ -199,14 +199,119 @@ fn csv_value(cell: &Cell) -> String {
     }
 }
 
+/// The suffix of the column that carries a count's approximate flag in CSV
+/// and XLSX: `views` is followed by `views_approximate`.
+pub const APPROXIMATE_SUFFIX: &str = "_approximate";
+
+/// The columns whose counts can be approximate, as (key, header): the
+/// per-video counts of [`crate::tables::videos`], comment likes of
+/// [`crate::tables::comments`] and the platform's comment count of
+/// [`crate::tables::coverage`]. CSV and XLSX always follow them with a
+/// `<key>_approximate` column, whether or not any value is approximate, so
+/// that a script reads the same columns from every project. The header is
+/// matched too: the account series uses the keys `likes`, `comments` and
+/// `shares` for daily values, which are never approximate.
+pub const APPROXIMATE_COUNT_COLUMNS: &[(&str, &str)] = &[
+    ("views", "Views"),
+    ("likes", "Likes"),
+    ("comments", "Comments"),
+    ("shares", "Shares"),
+    ("saves", "Saves"),
+    ("platform_comments", "Platform count"),
+];
+
+/// Which columns CSV and XLSX follow with a `<key>_approximate` column, and
+/// what it says in each row.
+pub(crate) struct ApproximateFlags {
+    /// Per column: followed by `<key>_approximate`.
+    companion: Vec<bool>,
+    /// Per column: some body row holds an approximate count.
+    any_in_body: Vec<bool>,
+}
+
+impl ApproximateFlags {
+    /// A companion column follows every column of
+    /// [`APPROXIMATE_COUNT_COLUMNS`], and any other column that holds an
+    /// approximate count all the same, so that the flag is never dropped.
+    pub(crate) fn of(table: &Table) -> ApproximateFlags {
+        let holds = |rows: &[Vec<Cell>], i: usize| {
+            rows.iter()
+                .any(|r| matches!(r.get(i), Some(Cell::ApproxCount(_))))
+        };
+        let any_in_body: Vec<bool> = (0..table.columns.len())
+            .map(|i| holds(&table.rows, i))
+            .collect();
+        let companion = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                APPROXIMATE_COUNT_COLUMNS
+                    .iter()
+                    .any(|(key, header)| c.key == *key && c.header == *header)
+                    || any_in_body[i]
+                    || holds(&table.summary, i)
+            })
+            .collect();
+        ApproximateFlags {
+            companion,
+            any_in_body,
+        }
+    }
+
+    /// True when column `i` is followed by `<key>_approximate`.
+    pub(crate) fn has_companion(&self, i: usize) -> bool {
+        self.companion.get(i).copied().unwrap_or(false)
+    }
+
+    /// The flag of `cell` in column `i`: none (an empty cell) when the value
+    /// is missing or text; true for an approximate count; on a summary row
+    /// (total, median, quartiles), also true when any body row of the column
+    /// is approximate, since the statistic includes it or may rest on it;
+    /// false otherwise.
+    pub(crate) fn flag(&self, i: usize, cell: &Cell, summary: bool) -> Option<bool> {
+        match cell {
+            Cell::Missing | Cell::Text(_) => None,
+            Cell::ApproxCount(_) => Some(true),
+            Cell::Count(_) | Cell::Number(..) | Cell::Percent(..) | Cell::Seconds(_) => {
+                Some(summary && self.any_in_body.get(i).copied().unwrap_or(false))
+            }
+        }
+    }
+}
+
 /// CSV: one header row of column keys, body rows, then summary rows.
-/// Fractions stay fractions (0.123, not 12.3%); approximate counts get an
-/// extra `<key>_approximate` column only in JSON, so here they are plain.
+/// Fractions stay fractions (0.123, not 12.3%). A count column that can be
+/// approximate ([`APPROXIMATE_COUNT_COLUMNS`]) is followed by
+/// `<key>_approximate`, as JSON gives `{"value": 1200, "approximate": true}`:
+/// `true` for an approximate count, and on a summary row (total, median,
+/// quartiles) for any statistic of a column holding one; empty when the
+/// value is missing; `false` otherwise.
 pub fn render_csv(table: &Table) -> Result<String, RenderError> {
+    let flags = ApproximateFlags::of(table);
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(table.columns.iter().map(|c| c.key.as_str()))?;
-    for row in table.rows.iter().chain(&table.summary) {
-        w.write_record(row.iter().map(csv_value))?;
+    let mut record: Vec<String> = Vec::with_capacity(2 * table.columns.len());
+    for (i, c) in table.columns.iter().enumerate() {
+        record.push(c.key.clone());
+        if flags.has_companion(i) {
+            record.push(format!("{}{APPROXIMATE_SUFFIX}", c.key));
+        }
+    }
+    w.write_record(&record)?;
+    let body = table.rows.iter().map(|r| (r, false));
+    for (row, summary) in body.chain(table.summary.iter().map(|r| (r, true))) {
+        record.clear();
+        for (i, cell) in row.iter().enumerate() {
+            record.push(csv_value(cell));
+            if flags.has_companion(i) {
+                record.push(match flags.flag(i, cell, summary) {
+                    Some(true) => "true".into(),
+                    Some(false) => "false".into(),
+                    None => String::new(),
+                });
+            }
+        }
+        w.write_record(&record)?;
     }
     let bytes = w
         .into_inner()
@@ -379,6 +484,93 @@ mod tests {
         assert_eq!(neutralise_formula("-1+2"), "'-1+2");
         assert_eq!(neutralise_formula("@SUM"), "'@SUM");
         assert_eq!(neutralise_formula("plain"), "plain");
+    }
+
+    /// Issue: CSV wrote `Cell::ApproxCount(1200)` as a plain `1200`, so the
+    /// usual path into a paper (CSV, XLSX) lost the flag that JSON and text
+    /// keep.
+    #[test]
+    fn csv_follows_count_columns_with_their_approximate_flag() {
+        let mut table = sample();
+        table
+            .summary
+            .push(vec![Cell::Text("Median".into()), Cell::Count(9800)]);
+        let c = render_csv(&table).unwrap_or_default();
+        let lines: Vec<&str> = c.lines().collect();
+        assert_eq!(lines[0], "title,views,views_approximate", "{c}");
+        assert!(lines[1].ends_with(",18400,false"), "{c}");
+        assert_eq!(lines[2], "a | b\u{1b}[31m red,1200,true", "{c}");
+        assert_eq!(lines[3], "missing,,", "missing value, empty flag: {c}");
+        // Summary rows of a column holding an approximate count include it
+        // (total) or may rest on it (median).
+        assert_eq!(lines[4], "Total,19600,true", "{c}");
+        assert_eq!(lines[5], "Median,9800,true", "{c}");
+    }
+
+    #[test]
+    fn count_columns_keep_their_flag_column_when_every_value_is_exact() {
+        let table = Table {
+            columns: vec![
+                Column::number("Views", "views"),
+                Column::number("Likes", "likes"),
+                Column::number("Eng. rate", "engagement_rate_views"),
+                // The account series' daily likes are never approximate.
+                Column::number("likes", "likes"),
+            ],
+            rows: vec![vec![
+                Cell::Count(10),
+                Cell::Missing,
+                Cell::Percent(0.1, 1),
+                Cell::Count(3),
+            ]],
+            summary: vec![vec![
+                Cell::Count(10),
+                Cell::Missing,
+                Cell::Percent(0.1, 1),
+                Cell::Count(3),
+            ]],
+            notes: vec![],
+        };
+        let c = render_csv(&table).unwrap_or_default();
+        assert_eq!(
+            c,
+            "views,views_approximate,likes,likes_approximate,engagement_rate_views,likes\n\
+             10,false,,,0.1,3\n\
+             10,false,,,0.1,3\n"
+        );
+    }
+
+    /// The registry of count columns follows the tables that hold them: a
+    /// renamed header would otherwise drop the column from every exact
+    /// project.
+    #[test]
+    fn tables_with_approximate_counts_always_have_their_flag_columns() {
+        use crate::tables::{account, comments, coverage, videos};
+        let header = |t: &Table| {
+            render_csv(t)
+                .unwrap_or_default()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        };
+        let machine = videos::VideoTableOptions { machine: true };
+        let video = header(&videos::video_table(&[], machine));
+        for key in ["views", "likes", "comments", "shares", "saves"] {
+            assert!(
+                video.contains(&format!(",{key},{key}_approximate,")),
+                "{video}"
+            );
+        }
+        let comments = header(&comments::comments_table(&[], true));
+        assert!(comments.contains(",likes,likes_approximate,"), "{comments}");
+        let coverage = header(&coverage::coverage_table(&[]));
+        assert!(
+            coverage.contains(",platform_comments,platform_comments_approximate,"),
+            "{coverage}"
+        );
+        let daily = header(&account::account_daily_table(&[]));
+        assert!(!daily.contains("_approximate"), "{daily}");
     }
 
     #[test]

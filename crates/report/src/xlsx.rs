@@ -11,7 +11,7 @@
 //! stays safe. Element order follows ECMA-376 Part 1, §18.3.1.99
 //! (`CT_Worksheet`): `sheetViews`, `cols`, `sheetData`, `dataValidations`.
 
-use crate::render::neutralise_formula;
+use crate::render::{neutralise_formula, ApproximateFlags, APPROXIMATE_SUFFIX};
 use crate::{Cell, RenderError, Table};
 use std::io::{Cursor, Write};
 
@@ -177,7 +177,30 @@ fn validation_xml(v: &DataValidation) -> String {
     )
 }
 
-fn sheet_xml(sheet: &Worksheet) -> String {
+/// A boolean cell (`TRUE`/`FALSE` in a spreadsheet, a logical in R or
+/// pandas), or nothing for `None`.
+fn bool_xml(reference: &str, value: Option<bool>) -> String {
+    match value {
+        Some(b) => format!(r#"<c r="{reference}" t="b"><v>{}</v></c>"#, u8::from(b)),
+        None => String::new(),
+    }
+}
+
+/// The `<row>` elements of a sheet's rows of cells.
+fn rows_xml(rows: &[Vec<Cell>]) -> String {
+    let mut out = String::new();
+    for (r, row) in rows.iter().enumerate() {
+        out.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            out.push_str(&cell_xml(&cell_ref(c, r + 1), cell));
+        }
+        out.push_str("</row>");
+    }
+    out
+}
+
+/// A worksheet's XML, with `rows` (the `<row>` elements) as its data.
+fn sheet_xml(sheet: &Worksheet, rows: &str) -> String {
     let mut out = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
     );
@@ -199,13 +222,7 @@ fn sheet_xml(sheet: &Worksheet) -> String {
         out.push_str("</cols>");
     }
     out.push_str("<sheetData>");
-    for (r, row) in sheet.rows.iter().enumerate() {
-        out.push_str(&format!(r#"<row r="{}">"#, r + 1));
-        for (c, cell) in row.iter().enumerate() {
-            out.push_str(&cell_xml(&cell_ref(c, r + 1), cell));
-        }
-        out.push_str("</row>");
-    }
+    out.push_str(rows);
     out.push_str("</sheetData>");
     if !sheet.validations.is_empty() {
         out.push_str(&format!(
@@ -223,13 +240,19 @@ fn sheet_xml(sheet: &Worksheet) -> String {
 
 /// Writes a workbook of one or more sheets.
 pub fn render_workbook(sheets: &[Worksheet]) -> Result<Vec<u8>, RenderError> {
+    let sheets: Vec<(&Worksheet, String)> = sheets.iter().map(|s| (s, rows_xml(&s.rows))).collect();
+    write_workbook(&sheets)
+}
+
+/// Writes a workbook of sheets given with their rows' XML.
+fn write_workbook(sheets: &[(&Worksheet, String)]) -> Result<Vec<u8>, RenderError> {
     let zip_err = |e: zip::result::ZipError| RenderError::Buffer(e.to_string());
     let io_err = |e: std::io::Error| RenderError::Buffer(e.to_string());
     let mut overrides = String::new();
     let mut entries = String::new();
     let mut rels = String::new();
     let mut files: Vec<(String, String)> = Vec::new();
-    for (i, sheet) in sheets.iter().enumerate() {
+    for (i, (sheet, rows)) in sheets.iter().enumerate() {
         let n = i + 1;
         overrides.push_str(&format!(
             r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
@@ -246,7 +269,10 @@ pub fn render_workbook(sheets: &[Worksheet]) -> Result<Vec<u8>, RenderError> {
         rels.push_str(&format!(
             r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#
         ));
-        files.push((format!("xl/worksheets/sheet{n}.xml"), sheet_xml(sheet)));
+        files.push((
+            format!("xl/worksheets/sheet{n}.xml"),
+            sheet_xml(sheet, rows),
+        ));
     }
     let mut all: Vec<(String, String)> = vec![
         ("[Content_Types].xml".into(), format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>"#)),
@@ -266,22 +292,45 @@ pub fn render_workbook(sheets: &[Worksheet]) -> Result<Vec<u8>, RenderError> {
 }
 
 /// Writes `table` (keys as the header row, body then summary rows) as an
-/// XLSX workbook with one sheet named `sheet`.
+/// XLSX workbook with one sheet named `sheet`. As in CSV
+/// ([`crate::render::render_csv`]), a count column that can be approximate
+/// is followed by `<key>_approximate`, here a boolean cell (`TRUE`/`FALSE`;
+/// empty when the value is missing).
 pub fn render_xlsx(table: &Table, sheet: &str) -> Result<Vec<u8>, RenderError> {
-    let header: Vec<Cell> = table
-        .columns
-        .iter()
-        .map(|c| Cell::Text(c.key.clone()))
-        .collect();
-    let rows: Vec<Vec<Cell>> = std::iter::once(header)
-        .chain(table.rows.iter().cloned())
-        .chain(table.summary.iter().cloned())
-        .collect();
-    render_workbook(&[Worksheet {
+    let flags = ApproximateFlags::of(table);
+    let mut rows = String::from(r#"<row r="1">"#);
+    let mut col = 0;
+    for (i, c) in table.columns.iter().enumerate() {
+        rows.push_str(&cell_xml(&cell_ref(col, 1), &Cell::Text(c.key.clone())));
+        col += 1;
+        if flags.has_companion(i) {
+            let key = format!("{}{APPROXIMATE_SUFFIX}", c.key);
+            rows.push_str(&cell_xml(&cell_ref(col, 1), &Cell::Text(key)));
+            col += 1;
+        }
+    }
+    rows.push_str("</row>");
+    let body = table.rows.iter().map(|r| (r, false));
+    let all = body.chain(table.summary.iter().map(|r| (r, true)));
+    for (r, (row, summary)) in all.enumerate() {
+        let r = r + 2;
+        rows.push_str(&format!(r#"<row r="{r}">"#));
+        let mut col = 0;
+        for (i, cell) in row.iter().enumerate() {
+            rows.push_str(&cell_xml(&cell_ref(col, r), cell));
+            col += 1;
+            if flags.has_companion(i) {
+                rows.push_str(&bool_xml(&cell_ref(col, r), flags.flag(i, cell, summary)));
+                col += 1;
+            }
+        }
+        rows.push_str("</row>");
+    }
+    let meta = Worksheet {
         name: sheet.to_string(),
-        rows,
         ..Worksheet::default()
-    }])
+    };
+    write_workbook(&[(&meta, rows)])
 }
 
 #[cfg(test)]
@@ -326,6 +375,71 @@ mod tests {
         );
         assert!(sheet.contains("&lt;b&gt;"), "{sheet}");
         assert!(!sheet.contains("<f>"));
+        assert_well_formed(&sheet);
+    }
+
+    /// Issue: XLSX wrote approximate counts as plain numbers.
+    #[test]
+    fn workbook_follows_count_columns_with_boolean_approximate_flags() {
+        let table = Table {
+            columns: vec![
+                Column::text("Title", "title", 10),
+                Column::number("Views", "views"),
+                Column::number("Share rate", "share_rate"),
+            ],
+            rows: vec![
+                vec![
+                    Cell::Text("a".into()),
+                    Cell::ApproxCount(1200),
+                    Cell::Missing,
+                ],
+                vec![Cell::Text("b".into()), Cell::Count(300), Cell::Missing],
+                vec![Cell::Text("c".into()), Cell::Missing, Cell::Missing],
+            ],
+            summary: vec![vec![
+                Cell::Text("Total".into()),
+                Cell::ApproxCount(1500),
+                Cell::Percent(0.1, 1),
+            ]],
+            notes: vec![],
+        };
+        let bytes = render_xlsx(&table, "videos").unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut sheet,
+        )
+        .unwrap();
+        let rows: Vec<&str> = sheet.split("<row ").skip(1).collect();
+        assert!(
+            rows[0].contains(
+                r#"<c r="C1" t="inlineStr"><is><t xml:space="preserve">views_approximate</t>"#
+            ) && rows[0]
+                .contains(r#"<c r="D1" t="inlineStr"><is><t xml:space="preserve">share_rate</t>"#),
+            "{}",
+            rows[0]
+        );
+        assert!(
+            rows[1].contains(r#"<c r="B2"><v>1200</v></c><c r="C2" t="b"><v>1</v></c>"#),
+            "{}",
+            rows[1]
+        );
+        assert!(
+            rows[2].contains(r#"<c r="C3" t="b"><v>0</v></c>"#),
+            "{}",
+            rows[2]
+        );
+        assert!(
+            !rows[3].contains(r#"r="C4""#),
+            "missing: no flag: {}",
+            rows[3]
+        );
+        assert!(
+            rows[4].contains(r#"<c r="C5" t="b"><v>1</v></c><c r="D5"><v>0.1</v>"#),
+            "{}",
+            rows[4]
+        );
         assert_well_formed(&sheet);
     }
 

@@ -361,3 +361,231 @@ fn hostile_comment_rate_leaves_out_spam() {
         .unwrap_or_default();
     assert!(line.contains(words), "{line}");
 }
+
+/// The text of the cells of each row of the HTML table whose caption
+/// starts with `caption`, tags removed and entities decoded.
+fn html_rows(html: &str, caption: &str) -> Vec<Vec<String>> {
+    let decode = |s: &str| {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in s.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    };
+    let Some(table) = html
+        .split("<table>")
+        .find(|t| t.contains(&format!("\">{caption}")))
+        .and_then(|t| t.split("</table>").next())
+    else {
+        return Vec::new();
+    };
+    table
+        .split("<tbody>")
+        .nth(1)
+        .unwrap_or("")
+        .split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("</t")
+                .filter_map(|cell| cell.rsplit_once("\">").or(cell.rsplit_once("<td>")))
+                .map(|(_, text)| decode(text))
+                .collect()
+        })
+        .collect()
+}
+
+fn number(text: &str) -> f64 {
+    text.trim_end_matches('*')
+        .replace(',', "")
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+/// Issue: the growth chart started every curve at 0 views at posting and
+/// drew a straight line to its first observation, often ~100 days later;
+/// its median, interpolated without limit, showed 7,437.16 at day 1 from
+/// those lines, under the label "Median of all 8 videos" in a project of 13.
+/// Now every point is a real observation and the median at each age rests
+/// only on values the rule of Table 2 gives, with its n.
+#[test]
+fn growth_chart_draws_real_observations_and_an_honest_median() {
+    let sb = demo();
+    sb.run_in("p", &["report"]).ok();
+    let html = std::fs::read_to_string(sb.path().join("p/uptake-report.html")).unwrap();
+    assert!(!html.contains("Median of all"), "no claim about all videos");
+    assert!(html.contains("Median of 3–4 videos with a value"));
+    // Every point of the figure's data table is a real observation.
+    let conn = rusqlite::Connection::open(sb.path().join("p/.uptake/uptake.db")).unwrap();
+    let observed: Vec<(f64, f64)> = conn
+        .prepare(
+            "SELECT (o.observed_at - v.created_at) / 86400.0, o.views
+             FROM observations o JOIN videos v ON v.id = o.video_id
+             WHERE o.views IS NOT NULL AND v.created_at IS NOT NULL",
+        )
+        .and_then(|mut st| {
+            st.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as f64)))?
+                .collect()
+        })
+        .unwrap();
+    let drawn = html_rows(&html, "Data for figure 3: each video drawn");
+    assert!(drawn.len() >= 10, "{drawn:?}");
+    for row in &drawn {
+        let (day, views) = (number(&row[1]), number(&row[2]));
+        assert!(day > 0.0, "nothing at the posting time: {row:?}");
+        // Days are shown with two decimals.
+        assert!(
+            observed
+                .iter()
+                .any(|(d, v)| (d - day).abs() <= 0.005 + 1e-9 && *v == views),
+            "not an observation: {row:?}"
+        );
+    }
+    // A line from day 1 to day 7 cannot be read as measured.
+    assert!(drawn
+        .iter()
+        .any(|r| r[3].starts_with("dotted") && number(&r[1]) < 8.0));
+    // The median at 24 h and 7 d is that of Table 2's columns (whose `*`
+    // values are rounded), with the number of videos behind it.
+    let median = html_rows(&html, "Data for figure 3: median");
+    let md = sb.run_in("p", &["report", "--format", "md"]).ok().stdout;
+    let table2 = md_rows(&md, "Views after posting");
+    for (day, col) in [(1.0, 2), (7.0, 3)] {
+        let mut values: Vec<f64> = table2
+            .iter()
+            .map(|r| number(&r[col]))
+            .filter(|v| v.is_finite())
+            .collect();
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        let expected = (values[(n - 1) / 2] + values[n / 2]) / 2.0;
+        let row = median
+            .iter()
+            .find(|r| number(&r[0]) == day)
+            .unwrap_or_else(|| panic!("no median at day {day}: {median:?}"));
+        assert!(
+            (number(&row[1]) - expected).abs() <= 1.0,
+            "{row:?} vs {values:?}"
+        );
+        assert_eq!(number(&row[2]) as usize, n, "{row:?}");
+    }
+    assert_eq!(
+        median.first().map(|r| r[..3].to_vec()),
+        Some(vec!["1".to_string(), "21,321.5".into(), "4".into()]),
+        "{median:?}"
+    );
+    assert!(median.iter().all(|r| number(&r[2]) >= 3.0), "{median:?}");
+}
+
+/// Issue: `export videos --format xlsx` (and CSV) wrote approximate counts as
+/// plain numbers: the flag JSON and text keep was lost on the usual path
+/// into a paper.
+#[test]
+fn csv_and_xlsx_exports_keep_the_approximate_flag() {
+    let sb = Sandbox::new();
+    sb.project();
+    let csv = "video,title,posted,observed,views,likes\n\
+               7500000000000000001,Rounded,2026-01-01,2026-01-02,1.2K,34\n\
+               7500000000000000002,Exact,2026-01-01,2026-01-02,300,\n";
+    let path = sb.write("m.csv", csv.as_bytes());
+    sb.run_in("p", &["import", &path]).ok();
+    let out = sb.run_in("p", &["export", "videos"]).ok().stdout;
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let col = |key: &str| {
+        header
+            .iter()
+            .position(|h| *h == key)
+            .unwrap_or_else(|| panic!("no {key}: {header:?}"))
+    };
+    assert_eq!(col("views_approximate"), col("views") + 1);
+    assert_eq!(col("likes_approximate"), col("likes") + 1);
+    assert_eq!(col("saves_approximate"), col("saves") + 1);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let row = |first: &str| {
+        rows.iter()
+            .find(|r| r[0] == first || r[1] == first)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {first}: {out}"))
+    };
+    let rounded = row("7500000000000000001");
+    assert_eq!(
+        [rounded[col("views")], rounded[col("views_approximate")]],
+        ["1200", "true"]
+    );
+    assert_eq!(rounded[col("likes_approximate")], "false");
+    let exact = row("7500000000000000002");
+    assert_eq!(
+        [
+            exact[col("views_approximate")],
+            exact[col("likes")],
+            exact[col("likes_approximate")]
+        ],
+        ["false", "", ""],
+        "a missing value has no flag"
+    );
+    let total = row("Total");
+    assert_eq!(
+        [total[col("views")], total[col("views_approximate")]],
+        ["1500", "true"],
+        "a total that includes an approximate count is approximate"
+    );
+    assert_eq!(*rounded.last().unwrap_or(&""), "SYNTHETIC", "{out}");
+    // XLSX: the same column, as boolean cells.
+    sb.run_in(
+        "p",
+        &["export", "videos", "--format", "xlsx", "-o", "v.xlsx"],
+    )
+    .ok();
+    let bytes = std::fs::read(sb.path().join("p/v.xlsx")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    let views = col("views");
+    let cell = |c: usize, r: usize| {
+        let mut name = String::new();
+        let mut i = c;
+        loop {
+            name.insert(0, (b'A' + (i % 26) as u8) as char);
+            if i < 26 {
+                break;
+            }
+            i = i / 26 - 1;
+        }
+        format!("<c r=\"{name}{r}\"")
+    };
+    assert!(
+        sheet.contains(&format!(
+            "{} t=\"inlineStr\"><is><t xml:space=\"preserve\">views_approximate<",
+            cell(views + 1, 1)
+        )),
+        "{sheet}"
+    );
+    let rounded_row = 1
+        + 1
+        + rows
+            .iter()
+            .position(|r| r[0] == "7500000000000000001")
+            .unwrap_or(0);
+    assert!(
+        sheet.contains(&format!(
+            "{}><v>1200</v></c>{} t=\"b\"><v>1</v></c>",
+            cell(views, rounded_row),
+            cell(views + 1, rounded_row)
+        )),
+        "{sheet}"
+    );
+}

@@ -355,3 +355,41 @@ fn a_campaign_naming_another_creators_video_counts_it_apart() {
     );
     assert_eq!(ids(&public), ["7568002097649246802"]);
 }
+
+/// Issue: CSV wrote approximate counts (`47.6K` views) as plain numbers.
+/// Each count column is followed by `<key>_approximate`, always, so that the
+/// columns are the same in every project.
+#[test]
+fn csv_follows_each_count_with_its_approximate_flag() {
+    let sb = demo();
+    let csv = sb
+        .run_in("p", &["videos", "--as-of", "2025-11-21", "--format", "csv"])
+        .ok()
+        .stdout;
+    let expected_header = "video_id,posted,title,views,views_approximate,likes,likes_approximate,comments,comments_approximate,shares,shares_approximate,saves,saves_approximate,engagement_rate_views,share_rate,save_rate,avg_watch_s,full_watch_rate,for_you_share,top_territory,top_territory_share,url,data_note";
+    assert_eq!(csv.lines().next(), Some(expected_header));
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("7574563522674195709,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    // After the title (which holds no comma): views, likes, comments.
+    let fields: Vec<&str> = row.split(',').collect();
+    assert_eq!(
+        fields[3..9],
+        ["47600", "true", "5300", "true", "657", "false"],
+        "{row}"
+    );
+    // Every value of the latest state is exact: same columns, all false.
+    let latest = sb.run_in("p", &["videos", "--format", "csv"]).ok().stdout;
+    assert_eq!(latest.lines().next(), Some(expected_header));
+    assert!(!latest.contains(",true,"), "{latest}");
+    // Comment likes too.
+    let comments = sb.run_in("p", &["comments", "--format", "csv"]).ok().stdout;
+    assert!(
+        comments
+            .lines()
+            .next()
+            .is_some_and(|h| h.contains(",likes,likes_approximate,replies,")),
+        "{comments}"
+    );
+}

@@ -49,6 +49,21 @@ pub struct LineSeries {
     pub points: Vec<LinePoint>,
     /// How the series is drawn.
     pub style: LineStyle,
+    /// For growth curves, where x is the age in days since posting: a
+    /// segment between two points further apart than the age of the earlier
+    /// one (see [`is_long_gap`]) is dotted, and the legend says that the
+    /// views in between were not measured.
+    pub long_gaps: bool,
+}
+
+/// True when two observations at ages `from` and `to` (days since posting)
+/// are further apart than the age of the earlier one, and more than twice
+/// the tolerance of `views_at_age` (2 hours): `views_at_age` then has no
+/// value at the ages just after `from`, and a straight line there would
+/// invent the growth. A growth chart draws such a segment dotted.
+pub fn is_long_gap(from: f64, to: f64) -> bool {
+    let tolerance_days = uptake_analysis::metrics::growth::AT_AGE_TOLERANCE_H / 24.0;
+    to - from > from.max(2.0 * tolerance_days)
 }
 
 pub(super) const LEFT: f64 = 72.0;
@@ -83,6 +98,7 @@ pub fn line_chart(text: &ChartText<'_>, series: &[LineSeries]) -> String {
     let mut y_range = (0f64, f64::NEG_INFINITY);
     let mut any_interpolated = false;
     let mut any_gap = false;
+    let mut any_dotted = false;
     for s in series {
         for p in &s.points {
             match usable(p) {
@@ -94,6 +110,10 @@ pub fn line_chart(text: &ChartText<'_>, series: &[LineSeries]) -> String {
                 None => any_gap |= p.x.is_finite(),
             }
         }
+        any_dotted |= s.long_gaps
+            && segments(s)
+                .iter()
+                .any(|(a, b)| !a.interpolated && !b.interpolated && is_long_gap(a.x, b.x));
     }
     if !x_range.0.is_finite() || !y_range.1.is_finite() {
         return no_data_chart(text);
@@ -106,12 +126,17 @@ pub fn line_chart(text: &ChartText<'_>, series: &[LineSeries]) -> String {
     let px = |x: f64| LEFT + (x - x0) / (x1 - x0) * plot_w;
     let py = |y: f64| TOP + PLOT_H - (y - y0) / (y1 - y0) * PLOT_H;
 
-    let legend_entries = series.len() + usize::from(any_interpolated);
+    let legend_entries = series.len() + usize::from(any_interpolated) + usize::from(any_dotted);
     let legend_top = TOP + PLOT_H + 58.0;
     let height = legend_top + legend_entries.div_ceil(2) as f64 * LEGEND_ROW + 8.0;
 
     let id = sanitize_id(text.id);
-    let desc = describe(text, series, (x0, x1), (y0, y1), any_interpolated, any_gap);
+    let marks = Marks {
+        interpolated: any_interpolated,
+        gap: any_gap,
+        dotted: any_dotted,
+    };
+    let desc = describe(text, series, (x0, x1), (y0, y1), marks);
     let mut out = String::with_capacity(4096 + series.len() * 2048);
     super::open_svg(&mut out, &id, height, text.title, &desc);
     axes(
@@ -142,13 +167,15 @@ pub fn line_chart(text: &ChartText<'_>, series: &[LineSeries]) -> String {
             coord(lx),
             coord(lx + 24.0),
         );
-        if s.style == LineStyle::Normal {
-            let _ = write!(
-                out,
-                "<circle cx=\"{}\" cy=\"{ly}\" r=\"3\" fill=\"{colour}\"/>",
-                coord(lx + 12.0)
-            );
-        }
+        let r = match s.style {
+            LineStyle::Normal => "3",
+            LineStyle::Emphasis => "4",
+        };
+        let _ = write!(
+            out,
+            "<circle cx=\"{}\" cy=\"{ly}\" r=\"{r}\" fill=\"{colour}\"/>",
+            coord(lx + 12.0)
+        );
         let _ = write!(
             out,
             "<text x=\"{}\" y=\"{}\">",
@@ -168,6 +195,18 @@ pub fn line_chart(text: &ChartText<'_>, series: &[LineSeries]) -> String {
             coord(lx),
             coord(lx + 24.0),
             coord(lx + 12.0),
+            coord(lx + 30.0),
+            coord(ly + 4.0),
+        );
+    }
+    if any_dotted {
+        let (lx, ly) = legend_slot(series.len() + usize::from(any_interpolated), legend_top);
+        let _ = write!(
+            out,
+            "<g><line x1=\"{}\" y1=\"{ly}\" x2=\"{}\" y2=\"{ly}\" stroke=\"#555555\" stroke-width=\"2\" stroke-dasharray=\"{DOTTED}\" stroke-linecap=\"round\"/>\
+             <text x=\"{}\" y=\"{}\">Dotted: long gap, views not measured</text></g>",
+            coord(lx),
+            coord(lx + 24.0),
             coord(lx + 30.0),
             coord(ly + 4.0),
         );
@@ -292,6 +331,32 @@ fn segment(d: &mut String, end: &mut Option<(f64, f64)>, from: (f64, f64), to: (
     *end = Some(to);
 }
 
+/// The pairs of consecutive usable points that a line joins, as
+/// [`draw_series`] draws them (a point with a non-finite x is skipped, a
+/// missing y breaks the line).
+fn segments(s: &LineSeries) -> Vec<(&LinePoint, &LinePoint)> {
+    let mut out = Vec::new();
+    let mut prev: Option<&LinePoint> = None;
+    for p in &s.points {
+        if !p.x.is_finite() {
+            continue;
+        }
+        if usable(p).is_none() {
+            prev = None;
+            continue;
+        }
+        if let Some(a) = prev {
+            out.push((a, p));
+        }
+        prev = Some(p);
+    }
+    out
+}
+
+/// The dash pattern of a long gap: dots, unlike the dashes of interpolated
+/// segments.
+const DOTTED: &str = "1 5";
+
 fn draw_series(
     out: &mut String,
     s: &LineSeries,
@@ -301,9 +366,15 @@ fn draw_series(
 ) {
     let mut solid = String::new();
     let mut dashed = String::new();
-    let (mut solid_end, mut dashed_end) = (None, None);
-    let mut prev: Option<((f64, f64), bool)> = None;
-    for p in &s.points {
+    let mut dotted = String::new();
+    let (mut solid_end, mut dashed_end, mut dotted_end) = (None, None, None);
+    // (pixel position, interpolated, x) of the previous usable point.
+    let mut prev: Option<((f64, f64), bool, f64)> = None;
+    // Whether each point has a segment on either side: a point with none
+    // would be invisible without a marker.
+    let mut joined = vec![false; s.points.len()];
+    let mut prev_index = 0;
+    for (i, p) in s.points.iter().enumerate() {
         if !p.x.is_finite() {
             continue;
         }
@@ -312,14 +383,19 @@ fn draw_series(
             continue;
         };
         let here = (px(x), py(y));
-        if let Some((from, from_interp)) = prev {
+        if let Some((from, from_interp, from_x)) = prev {
             if from_interp || p.interpolated {
                 segment(&mut dashed, &mut dashed_end, from, here);
+            } else if s.long_gaps && is_long_gap(from_x, x) {
+                segment(&mut dotted, &mut dotted_end, from, here);
             } else {
                 segment(&mut solid, &mut solid_end, from, here);
             }
+            joined[prev_index] = true;
+            joined[i] = true;
         }
-        prev = Some((here, p.interpolated));
+        prev = Some((here, p.interpolated, x));
+        prev_index = i;
     }
     let width = stroke_width(s.style);
     out.push_str("<g>");
@@ -335,9 +411,16 @@ fn draw_series(
             "<path d=\"{dashed}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" stroke-dasharray=\"5 4\"/>"
         );
     }
-    // A summary curve (median) is a line, not observations: no markers.
+    if !dotted.is_empty() {
+        let _ = write!(
+            out,
+            "<path d=\"{dotted}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" stroke-dasharray=\"{DOTTED}\" stroke-linecap=\"round\"/>"
+        );
+    }
+    // A summary curve (median) is a line, not observations: markers only
+    // where a point stands alone, so that it is seen at all.
     let mark_all = s.style == LineStyle::Normal && s.points.len() <= MAX_MARKED_POINTS;
-    for p in &s.points {
+    for (p, joined) in s.points.iter().zip(&joined) {
         let Some((x, y)) = usable(p) else { continue };
         if p.interpolated {
             let _ = write!(
@@ -346,10 +429,14 @@ fn draw_series(
                 coord(px(x)),
                 coord(py(y)),
             );
-        } else if mark_all {
+        } else if mark_all || !joined {
+            let r = match s.style {
+                LineStyle::Normal => "2.5",
+                LineStyle::Emphasis => "4",
+            };
             let _ = write!(
                 out,
-                "<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{colour}\"/>",
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{r}\" fill=\"{colour}\"/>",
                 coord(px(x)),
                 coord(py(y)),
             );
@@ -358,13 +445,20 @@ fn draw_series(
     out.push_str("</g>");
 }
 
+/// Which marks a chart uses, for its description and legend.
+#[derive(Clone, Copy)]
+struct Marks {
+    interpolated: bool,
+    gap: bool,
+    dotted: bool,
+}
+
 fn describe(
     text: &ChartText<'_>,
     series: &[LineSeries],
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
-    any_interpolated: bool,
-    any_gap: bool,
+    marks: Marks,
 ) -> String {
     let axes = format!(
         "Horizontal axis: {}, {} to {}. Vertical axis: {}, {} to {}",
@@ -384,17 +478,22 @@ fn describe(
         n => format!("{n} lines"),
     };
     let listed = format!("{listed}: {}", labels.join("; "));
-    let interpolated = if any_interpolated {
+    let interpolated = if marks.interpolated {
         "Hollow points and dashed segments are interpolated between observations, not observed"
     } else {
         ""
     };
-    let gaps = if any_gap {
+    let dotted = if marks.dotted {
+        "Dotted segments join observations further apart than the age of the earlier one: the views between them were not measured"
+    } else {
+        ""
+    };
+    let gaps = if marks.gap {
         "A break in a line is a missing value"
     } else {
         ""
     };
-    sentences(&[text.desc, &axes, &listed, interpolated, gaps])
+    sentences(&[text.desc, &axes, &listed, interpolated, dotted, gaps])
 }
 
 #[cfg(test)]
@@ -422,11 +521,13 @@ mod tests {
                 label: "<script>alert(1)</script>".into(),
                 points: vec![pt(0.0, Some(0.0), false), pt(1.0, Some(10.0), false)],
                 style: LineStyle::Normal,
+                long_gaps: false,
             },
             LineSeries {
                 label: "Median".into(),
                 points: vec![pt(0.0, Some(0.0), false), pt(1.0, Some(5.0), false)],
                 style: LineStyle::Emphasis,
+                long_gaps: false,
             },
         ];
         let svg = line_chart(&text(), &s);
@@ -438,7 +539,11 @@ mod tests {
         assert!(!svg.contains("<script"), "{svg}");
         assert!(svg.contains("&lt;script&gt;"));
         assert!(svg.contains("stroke=\"#000000\""), "median is black");
-        assert!(!svg.contains("fill=\"#000000\""), "median has no markers");
+        assert_eq!(
+            svg.matches("fill=\"#000000\"").count(),
+            1,
+            "only the legend's dot: joined median points have no marker"
+        );
         assert!(svg.contains(PALETTE[0]));
         assert!(!svg.contains("dasharray"), "nothing interpolated: {svg}");
         assert_eq!(svg, line_chart(&text(), &s), "deterministic");
@@ -455,6 +560,7 @@ mod tests {
                 pt(3.0, Some(12.0), false),
             ],
             style: LineStyle::Normal,
+            long_gaps: false,
         }];
         let svg = line_chart(&text(), &s);
         assert!(svg.contains("stroke-dasharray=\"5 4\""), "{svg}");
@@ -476,6 +582,7 @@ mod tests {
                 pt(5.0, Some(6.0), false),
             ],
             style: LineStyle::Normal,
+            long_gaps: false,
         }];
         let svg = line_chart(&text(), &s);
         let path = svg
@@ -501,6 +608,7 @@ mod tests {
                     pt(2.0, None, false),
                 ],
                 style: LineStyle::Normal,
+                long_gaps: false,
             }],
         ] {
             let svg = line_chart(&text(), &series);
@@ -519,6 +627,7 @@ mod tests {
                 pt(2.0, Some(90.0), false),
             ],
             style: LineStyle::Normal,
+            long_gaps: false,
         }];
         let svg = line_chart(&text(), &s);
         assert!(svg.contains("Vertical axis: Views, 0 to 100"), "{svg}");
@@ -534,6 +643,7 @@ mod tests {
                 pt(1e308, Some(f64::MAX), true),
             ],
             style: LineStyle::Normal,
+            long_gaps: false,
         }];
         let svg = line_chart(&text(), &s);
         assert!(svg.ends_with("</svg>"));

@@ -11,7 +11,8 @@
 //!
 //! - [`line_chart`]: several series over days (growth curves); interpolated
 //!   points are hollow and the segments touching them dashed; a missing `y`
-//!   breaks the line.
+//!   breaks the line; in a growth curve, a segment across a long gap between
+//!   observations is dotted ([`is_long_gap`]).
 //! - [`bar_chart`]: horizontal bars of shares (traffic sources, territories).
 //! - [`daily_chart`]: one dated daily series (account views, followers) with
 //!   missing days drawn as hatched bands.
@@ -25,7 +26,7 @@ mod line;
 
 pub use bar::bar_chart;
 pub use daily::daily_chart;
-pub use line::{line_chart, LinePoint, LineSeries, LineStyle};
+pub use line::{is_long_gap, line_chart, LinePoint, LineSeries, LineStyle};
 
 use std::fmt::Write as _;
 

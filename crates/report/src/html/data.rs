@@ -35,6 +35,48 @@ pub struct Series {
     pub points: Vec<Point>,
 }
 
+/// The median of the videos' views at one age after posting (the growth
+/// chart's median line).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MedianPoint {
+    /// The age, in days since posting.
+    pub day: f64,
+    /// The median of the videos' views at that age.
+    pub views: f64,
+    /// How many videos have a value at that age (the median's n).
+    pub videos: usize,
+    /// True when the previous age of the grid has a median of the same
+    /// videos: the line joins the two; otherwise it breaks before this
+    /// point (a change of videos moves the median without any video
+    /// growing).
+    pub joined: bool,
+}
+
+/// The numbers of the growth chart ("views since posting"), computed by
+/// [`crate::html::growth_curves`] from real observations only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GrowthCurves {
+    /// The most-viewed videos' observations (at most
+    /// [`crate::html::MAX_CURVES`], most-viewed first): x = days since the
+    /// exact posting time, y = views observed then. The posting time is not
+    /// an observation, so a curve starts at its first real observation.
+    pub curves: Vec<Series>,
+    /// Videos with at least one view count observed at or after an exact
+    /// posting time: those drawn and those left out to keep the chart
+    /// readable.
+    pub with_curve: usize,
+    /// Videos whose posting time is known only as a date, or not at all:
+    /// no age can be computed for them (as in the table of views at fixed
+    /// ages).
+    pub no_posting_time: usize,
+    /// Videos with an exact posting time but no view count observed since.
+    pub no_views: usize,
+    /// The median at each age of the grid where at least
+    /// [`crate::html::MIN_FOR_MEDIAN`] videos have a value by
+    /// `views_at_age`, the rule of the table of views at fixed ages.
+    pub median: Vec<MedianPoint>,
+}
+
 /// One dated value of the account series (`None` = not reported: a gap).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DailyValue {
@@ -86,8 +128,9 @@ pub struct ReportData {
     pub account_views: Vec<DailyValue>,
     /// Daily follower totals.
     pub account_followers: Vec<DailyValue>,
-    /// Per-video cumulative views by days since posting.
-    pub growth_curves: Vec<Series>,
+    /// The growth chart: views by days since posting, from real
+    /// observations only.
+    pub growth_curves: GrowthCurves,
     /// Views at 24 h, 7 d and 30 d after posting, per video (interpolated
     /// values marked).
     pub growth_table: Table,

@@ -3,9 +3,9 @@
 //! the growth curves' data and share bar charts (capped, with "Other").
 
 use super::table::MISSING_HTML;
-use super::DailyValue;
+use super::{DailyValue, GrowthCurves, MIN_FOR_MEDIAN};
 use crate::charts::{
-    bar_chart, daily_chart, escape_xml_into, plain_number, truncate_chars, ChartText, LineSeries,
+    bar_chart, daily_chart, escape_xml_into, is_long_gap, plain_number, truncate_chars, ChartText,
 };
 use std::fmt::Write as _;
 
@@ -32,11 +32,24 @@ pub(super) fn write_figure(
 
 /// Opens the `<details>` holding a figure's numbers and the table head.
 fn open_figure_data(out: &mut String, n: usize, headers: &[&str]) {
+    let _ = write!(out, "<details><summary>Numbers behind figure {n}</summary>");
+    open_data_table(
+        out,
+        &format!("figure-{n}-data"),
+        &format!("Data for figure {n}"),
+        headers,
+    );
+}
+
+/// Opens a scrollable table of a figure's numbers with its caption (`id`
+/// must be unique in the page) and head.
+fn open_data_table(out: &mut String, id: &str, caption: &str, headers: &[&str]) {
     let _ = write!(
         out,
-        "<details><summary>Numbers behind figure {n}</summary><div class=\"table-wrap\" role=\"region\" \
-         aria-labelledby=\"figure-{n}-data\" tabindex=\"0\"><table><caption id=\"figure-{n}-data\">Data for figure {n}</caption><thead><tr>"
+        "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"{id}\" tabindex=\"0\"><table><caption id=\"{id}\">"
     );
+    escape_xml_into(out, caption);
+    out.push_str("</caption><thead><tr>");
     for h in headers {
         out.push_str("<th scope=\"col\">");
         escape_xml_into(out, h);
@@ -45,8 +58,13 @@ fn open_figure_data(out: &mut String, n: usize, headers: &[&str]) {
     out.push_str("</tr></thead><tbody>");
 }
 
+fn close_data_table(out: &mut String) {
+    out.push_str("</tbody></table></div>");
+}
+
 fn close_figure_data(out: &mut String) {
-    out.push_str("</tbody></table></div></details></figure>");
+    close_data_table(out);
+    out.push_str("</details></figure>");
 }
 
 fn write_value_cell(out: &mut String, value: Option<f64>) {
@@ -109,62 +127,77 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// The numbers behind the growth chart: one row per day, one column per
-/// curve drawn.
-pub(super) fn write_curve_data(out: &mut String, n: usize, series: &[LineSeries]) {
-    let labels: Vec<String> = series
-        .iter()
-        .map(|s| truncate_chars(&s.label, 40))
-        .collect();
-    let mut headers: Vec<&str> = vec!["Day"];
-    headers.extend(labels.iter().map(String::as_str));
-    open_figure_data(out, n, &headers);
-    // (x, series index, y, interpolated), sorted by day then series.
-    let mut cells: Vec<(f64, usize, Option<f64>, bool)> = series
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            s.points
-                .iter()
-                .filter(|p| p.x.is_finite())
-                .map(move |p| (p.x, i, p.y.filter(|y| y.is_finite()), p.interpolated))
-        })
-        .collect();
-    cells.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut i = 0;
-    while i < cells.len() {
-        let x = cells[i].0;
-        out.push_str("<tr><th scope=\"row\">");
-        out.push_str(&plain_number(x));
-        out.push_str("</th>");
-        let mut col = 0;
-        while i < cells.len() && cells[i].0 == x {
-            let (_, s, y, interpolated) = cells[i];
-            i += 1;
-            if s < col {
-                continue; // a duplicate day in one series: keep the first
-            }
-            for _ in col..s {
-                write_value_cell(out, None);
-            }
-            match y {
-                Some(y) if interpolated => {
-                    let _ = write!(
-                        out,
-                        "<td class=\"num\">{} <small>(interpolated)</small></td>",
-                        plain_number(y)
-                    );
+/// The numbers behind the growth chart, exactly as drawn: each drawn
+/// video's observations with the line that reaches each one, then the
+/// median at each age with the number of videos behind it.
+pub(super) fn write_curve_data(out: &mut String, n: usize, growth: &GrowthCurves) {
+    let _ = write!(out, "<details><summary>Numbers behind figure {n}</summary>");
+    open_data_table(
+        out,
+        &format!("figure-{n}-data"),
+        &format!("Data for figure {n}: each video drawn, at each real observation"),
+        &[
+            "Video",
+            "Days since posting",
+            "Views",
+            "Line from the previous observation",
+        ],
+    );
+    for c in &growth.curves {
+        let label = truncate_chars(&c.label, 60);
+        let mut previous: Option<f64> = None;
+        for p in c
+            .points
+            .iter()
+            .filter(|p| p.x.is_finite() && p.y.is_finite())
+        {
+            out.push_str("<tr><th scope=\"row\">");
+            escape_xml_into(out, &label);
+            out.push_str("</th>");
+            write_value_cell(out, Some(p.x));
+            write_value_cell(out, Some(p.y));
+            out.push_str(match previous {
+                None => "<td>none (first observation)</td>",
+                Some(x) if is_long_gap(x, p.x) => {
+                    "<td>dotted: long gap, views not measured in between</td>"
                 }
-                _ => write_value_cell(out, y),
-            }
-            col = s + 1;
+                Some(_) => "<td>solid</td>",
+            });
+            out.push_str("</tr>");
+            previous = Some(p.x);
         }
-        for _ in col..series.len() {
-            write_value_cell(out, None);
-        }
-        out.push_str("</tr>");
     }
-    close_figure_data(out);
+    close_data_table(out);
+    if !growth.median.is_empty() {
+        open_data_table(
+            out,
+            &format!("figure-{n}-median"),
+            &format!(
+                "Data for figure {n}: median of the videos with a value at each age (ages where fewer than {MIN_FOR_MEDIAN} have one are left out)"
+            ),
+            &[
+                "Days since posting",
+                "Median views",
+                "Videos with a value at that age",
+                "Line from the previous age",
+            ],
+        );
+        for p in &growth.median {
+            out.push_str("<tr><th scope=\"row\">");
+            out.push_str(&plain_number(p.day));
+            out.push_str("</th>");
+            write_value_cell(out, Some(p.views));
+            write_value_cell(out, Some(p.videos as f64));
+            out.push_str(if p.joined {
+                "<td>solid (the same videos)</td>"
+            } else {
+                "<td>none</td>"
+            });
+            out.push_str("</tr>");
+        }
+        close_data_table(out);
+    }
+    out.push_str("</details></figure>");
 }
 
 /// The bars to draw: the largest `MAX_BARS - 1` shares and "Other" for the
@@ -248,45 +281,54 @@ mod tests {
     }
 
     #[test]
-    fn curve_data_table_aligns_columns() {
-        use crate::charts::{LinePoint, LineStyle};
-        let p = |x: f64, y: f64, interpolated| LinePoint {
+    fn curve_data_table_lists_what_is_drawn() {
+        use crate::html::{MedianPoint, Point, Series};
+        let p = |x: f64, y: f64| Point {
             x,
-            y: Some(y),
-            interpolated,
+            y,
+            interpolated: false,
         };
-        let series = vec![
-            LineSeries {
-                label: "a".into(),
-                points: vec![p(0.0, 1.0, false), p(2.0, 3.0, true)],
-                style: LineStyle::Normal,
-            },
-            LineSeries {
-                label: "b".into(),
-                points: vec![p(1.0, 5.0, false), p(2.0, 6.0, false)],
-                style: LineStyle::Normal,
-            },
-        ];
+        let growth = GrowthCurves {
+            curves: vec![
+                Series {
+                    label: "a <b>".into(),
+                    points: vec![p(1.04, 47_600.0), p(7.06, 382_000.0), p(7.5, 390_000.0)],
+                },
+                Series {
+                    label: "b".into(),
+                    points: vec![p(1.0, 5.0)],
+                },
+            ],
+            with_curve: 2,
+            median: vec![MedianPoint {
+                day: 1.0,
+                views: 21_321.5,
+                videos: 4,
+                joined: false,
+            }],
+            ..GrowthCurves::default()
+        };
         let mut out = String::new();
-        write_curve_data(&mut out, 1, &series);
-        let rows: Vec<&str> = out.split("<tr>").skip(2).collect();
-        assert_eq!(rows.len(), 3, "{out}");
+        write_curve_data(&mut out, 3, &growth);
+        let rows: Vec<&str> = out.split("<tr>").skip(1).collect();
+        assert_eq!(rows.len(), 1 + 4 + 1 + 1, "{out}");
         assert!(
-            rows[0].starts_with(
-                "<th scope=\"row\">0</th><td class=\"num\">1</td><td class=\"num missing\">"
+            rows[1].starts_with(
+                "<th scope=\"row\">a &lt;b&gt;</th><td class=\"num\">1.04</td><td class=\"num\">47,600</td><td>none (first observation)</td>"
             ),
-            "{}",
-            rows[0]
-        );
-        assert!(
-            rows[1].contains("<td class=\"num missing\">"),
             "{}",
             rows[1]
         );
+        assert!(rows[2].contains("<td>dotted: long gap"), "{}", rows[2]);
+        assert!(rows[3].contains("<td>solid</td>"), "{}", rows[3]);
+        assert!(out.contains("<caption id=\"figure-3-median\">"), "{out}");
         assert!(
-            rows[2].contains("3 <small>(interpolated)</small>"),
+            rows[6].starts_with(
+                "<th scope=\"row\">1</th><td class=\"num\">21,321.5</td><td class=\"num\">4</td><td>none</td>"
+            ),
             "{}",
-            rows[2]
+            rows[6]
         );
+        assert!(out.ends_with("</details></figure>"));
     }
 }

@@ -9,8 +9,8 @@
 //! with captions and scoped headers, every chart with a title, a description
 //! and its numbers in a table) and prints cleanly. Every string from the
 //! data is escaped; the output is deterministic and its size linear in the
-//! data (growth curves are capped at the most-viewed few plus a median, see
-//! [`select_growth_curves`]).
+//! data (growth curves are capped at the most-viewed few plus a median from
+//! real observations only, see [`growth_curves`]).
 
 mod curves;
 pub mod data;
@@ -20,8 +20,12 @@ mod sections;
 mod table;
 mod text;
 
-pub use curves::{select_growth_curves, CurveSelection, MAX_CURVES};
-pub use data::{CampaignInfo, DailyValue, IndicatorRow, Point, ReportData, Series};
+pub use curves::{
+    growth_curves, select_growth_curves, CurveInput, CurveSelection, MAX_CURVES, MIN_FOR_MEDIAN,
+};
+pub use data::{
+    CampaignInfo, DailyValue, GrowthCurves, IndicatorRow, MedianPoint, Point, ReportData, Series,
+};
 pub use table::render_html_table;
 
 use page::render_into;

@@ -93,12 +93,7 @@ pub(super) fn write_growth_curves(
     open_section(out, "growth-curves");
     let explanation = selection.explanation();
     let desc = format!(
-        "Cumulative views of each video by days since it was posted. {}",
-        if selection.total == 0 {
-            ""
-        } else {
-            explanation.as_str()
-        }
+        "Cumulative views of each video by days since it was posted, at each real observation. {explanation}"
     );
     let svg = line_chart(
         &ChartText {
@@ -110,19 +105,14 @@ pub(super) fn write_growth_curves(
         },
         &selection.series,
     );
-    let caption = if selection.total == 0 {
-        "Cumulative views by days since posting: no video has more than one observation yet."
-            .to_string()
-    } else {
-        format!(
-            "Cumulative views by days since posting. {explanation} Dashed segments and hollow points are interpolated between observations, not observed."
-        )
-    };
+    let caption = format!(
+        "Cumulative views by days since posting, from real observations only. {explanation}"
+    );
     let n = write_figure(out, figures, &svg, &caption);
     if selection.series.is_empty() {
         out.push_str("</figure>");
     } else {
-        write_curve_data(out, n, &selection.series);
+        write_curve_data(out, n, &data.growth_curves);
     }
     if !data.growth_table.columns.is_empty() {
         write_html_table(
@@ -247,15 +237,7 @@ pub(super) fn write_coverage(out: &mut String, data: &ReportData, selection: &Cu
             _ => format!("{what}: {} rows.", plain_number(values.len() as f64)),
         });
     }
-    if selection.total > 0 {
-        let explanation = selection.explanation();
-        let mut chars = explanation.chars();
-        let lowered: String = chars
-            .next()
-            .map(|c| c.to_lowercase().chain(chars).collect())
-            .unwrap_or_default();
-        items.push(format!("Growth chart (figure 3): {lowered}"));
-    }
+    items.push(format!("Growth chart: {}", selection.coverage()));
     items.extend(data.caveats.iter().cloned());
     write_list(out, "coverage-list", &items);
     out.push_str("</section>");

@@ -1,8 +1,11 @@
 //! A realistic [`ReportData`] built by hand (no store needed): 13 videos,
-//! account series with gaps, growth curves with interpolated points, shares,
-//! indicators, and hostile strings where the internet puts them.
+//! account series with gaps, growth curves from observations (one video with
+//! only a posting date), shares, indicators, and hostile strings where the
+//! internet puts them.
 
-use uptake_report::html::{CampaignInfo, DailyValue, IndicatorRow, Point, ReportData, Series};
+use uptake_report::html::{
+    growth_curves, CampaignInfo, CurveInput, DailyValue, IndicatorRow, ReportData,
+};
 use uptake_report::{Cell, Column, Table};
 
 /// Marks the page if an injected handler ever runs.
@@ -115,21 +118,25 @@ pub fn report(videos: usize, points: usize) -> ReportData {
             },
         ]);
         let mut y = 0.0;
-        let pts = (0..points)
+        let posted = 1_704_067_200 + i as i64 * 86_400;
+        let obs: Vec<(i64, i64)> = (0..points as i64)
             .map(|d| {
                 y += views / points as f64 * (0.5 + rng.next());
-                Point {
-                    x: (d * 2) as f64,
-                    y: y.round(),
-                    interpolated: d % 7 == 3,
-                }
+                (posted + (1 + 2 * d) * 86_400, y.round() as i64)
             })
             .collect();
-        curves.push(Series {
-            label: title,
-            points: pts,
-        });
+        // The 12th video's posting time is known only as a date: no curve.
+        curves.push((title, (i != 11).then_some(posted), obs));
     }
+    let inputs: Vec<CurveInput<'_>> = curves
+        .iter()
+        .map(|(label, posted_at, obs)| CurveInput {
+            label,
+            posted_at: *posted_at,
+            observations: obs,
+        })
+        .collect();
+    let growth = growth_curves(&inputs);
     let summary = vec![
         {
             let mut r = vec![
@@ -202,7 +209,7 @@ pub fn report(videos: usize, points: usize) -> ReportData {
         },
         account_views,
         account_followers,
-        growth_curves: curves,
+        growth_curves: growth,
         growth_table: Table {
             columns: vec![
                 Column::text("Posted", "posted", 10),

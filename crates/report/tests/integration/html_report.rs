@@ -169,10 +169,18 @@ fn every_chart_has_a_title_a_description_and_its_numbers() {
         html.matches("<caption").count()
     );
     assert!(!html.contains("<th>"), "every header cell has a scope");
-    // The growth chart says how it was capped; 13 videos → top 6 + median.
-    assert!(html.contains("The 6 most-viewed of 13 videos are drawn"));
-    assert!(html.contains("Median of all 13 videos"));
-    assert!(html.contains("interpolated between observations, not observed"));
+    // The growth chart says how it was capped and what it left out: 12 of
+    // the 13 videos have an exact posting time → top 6 + the median of 12.
+    assert!(html.contains(
+        "The 6 most-viewed of the 12 videos with views observed since posting are drawn"
+    ));
+    assert!(html.contains("Median of 12 videos with a value"));
+    assert!(html.contains(
+        "1 video of the report has no curve: 1 whose posting time is known only as a date."
+    ));
+    // The first observation, 1 day after posting, is 2 days before the
+    // next: that segment is dotted and the legend says why.
+    assert!(html.contains("Dotted: long gap, views not measured"));
 }
 
 #[test]
