@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::rules::Scheme;
+use super::Flag;
 
 /// How a match was framed as counter-speech (see docs/safety.md, "What
 /// must not be flagged").
@@ -26,20 +26,9 @@ pub enum FrameKind {
 /// the frame, all as the commenter wrote them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Spared {
-    /// The rule's id, e.g. `claims.mental_illness`.
-    pub rule_id: String,
-    /// The scheme of the rule's file.
-    pub scheme: Scheme,
-    /// The label the rule would have assigned.
-    pub label: String,
-    /// Severity the flag would have had.
-    pub severity: Option<u8>,
-    /// Byte range of the (leftmost) match in the original comment text.
-    pub span: Range<usize>,
-    /// The original text of the match.
-    pub matched: String,
-    /// Version of the rule file the rule came from.
-    pub version: String,
+    /// The flag the rule would have raised: its rule, label, severity, the
+    /// words it matched (the leftmost match) and the rule file's version.
+    pub flag: Flag,
     /// How the match was framed.
     pub frame: FrameKind,
     /// Byte range of the frame's cue (the attributing phrase or the
@@ -54,16 +43,17 @@ impl Spared {
     /// (claims-gac-2026.11.3) matched `it's a mental illness` at 23..44,
     /// not flagged: counter-speech, quoted after `saying` at 15..21``.
     pub fn explain(&self) -> String {
-        let mut out = format!("rule `{}` (", self.rule_id);
-        if let Some(s) = self.severity {
+        let f = &self.flag;
+        let mut out = format!("rule `{}` (", f.rule_id);
+        if let Some(s) = f.severity {
             let _ = write!(out, "severity {s}, ");
         }
-        let _ = write!(out, "{}) matched `", self.version);
-        push_escaped(&mut out, &self.matched);
+        let _ = write!(out, "{}) matched `", f.version);
+        push_escaped(&mut out, &f.matched);
         let _ = write!(
             out,
             "` at {}..{}, not flagged: counter-speech, ",
-            self.span.start, self.span.end
+            f.span.start, f.span.end
         );
         out.push_str(match self.frame {
             FrameKind::ReportedQuote => "quoted after `",
@@ -89,17 +79,20 @@ fn push_escaped(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::Scheme;
 
     #[test]
     fn explain_names_rule_words_and_frame() {
         let mut s = Spared {
-            rule_id: "claims.mental_illness".into(),
-            scheme: Scheme::Claims,
-            label: "mental_illness".into(),
-            severity: None,
-            span: 15..36,
-            matched: "it's a mental illness".into(),
-            version: "claims-gac-2026.11.3".into(),
+            flag: Flag {
+                rule_id: "claims.mental_illness".into(),
+                scheme: Scheme::Claims,
+                label: "mental_illness".into(),
+                severity: None,
+                span: 15..36,
+                matched: "it's a mental illness".into(),
+                version: "claims-gac-2026.11.3".into(),
+            },
             frame: FrameKind::ReportedQuote,
             cue_span: 7..13,
             cue: "saying".into(),
@@ -109,7 +102,7 @@ mod tests {
             "rule `claims.mental_illness` (claims-gac-2026.11.3) matched `it's a mental illness` \
              at 15..36, not flagged: counter-speech, quoted after `saying` at 7..13"
         );
-        s.severity = Some(3);
+        s.flag.severity = Some(3);
         s.frame = FrameKind::Denial;
         s.cue = "not\ntrue that".into();
         assert_eq!(

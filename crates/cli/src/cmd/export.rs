@@ -73,7 +73,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 .collect();
             let mut t = video_table(&rows, VideoTableOptions { machine: true });
             if owner == VideoOwner::Public {
-                super::videos::add_author_column(&mut t, &rows);
+                uptake_report::tables::videos::add_author_column(&mut t, &rows);
             }
             t.notes.extend(scoped.notes);
             t

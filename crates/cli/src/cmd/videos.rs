@@ -3,9 +3,8 @@
 use super::Ctx;
 use crate::cmd::import::parse_utc;
 use anyhow::{anyhow, Result};
-use uptake_model::{Metrics, Video};
 use uptake_report::tables::videos::{video_table, VideoTableOptions};
-use uptake_report::{render, Cell, Column, OutputFormat, Table};
+use uptake_report::{render, OutputFormat};
 use uptake_store::query::VideoOwner;
 
 /// Print the per-video dissemination table of the project's own account.
@@ -78,7 +77,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let machine = matches!(args.format, OutputFormat::Csv | OutputFormat::Json);
     let mut table = video_table(&rows, VideoTableOptions { machine });
     if owner == VideoOwner::Public {
-        add_author_column(&mut table, &rows);
+        uptake_report::tables::videos::add_author_column(&mut table, &rows);
     }
     for n in scoped.notes.into_iter().rev() {
         table.notes.insert(0, n);
@@ -106,24 +105,4 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         );
     }
     super::print(&render(&table, args.format)?)
-}
-
-/// Adds the `Author` column after the title: each video's keyed pseudonym
-/// (`u_…`), never a handle, even when `[privacy] store_handles` kept one
-/// (docs/privacy.md: outputs show pseudonyms unless the author is the own
-/// account). Summary rows get an empty cell.
-pub fn add_author_column(table: &mut Table, rows: &[(Video, Metrics)]) {
-    let Some(at) = table.columns.iter().position(|c| c.key == "title") else {
-        return;
-    };
-    let at = at + 1;
-    table
-        .columns
-        .insert(at, Column::text("Author", "author", 15));
-    for (row, (video, _)) in table.rows.iter_mut().zip(rows) {
-        row.insert(at, Cell::text(video.author_key.clone()));
-    }
-    for row in &mut table.summary {
-        row.insert(at, Cell::Missing);
-    }
 }

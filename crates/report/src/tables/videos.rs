@@ -311,3 +311,23 @@ pub fn video_table(videos: &[(Video, Metrics)], options: VideoTableOptions) -> T
         notes,
     }
 }
+
+/// Adds the `Author` column after the title: each video's keyed pseudonym
+/// (`u_…`), never a handle, even when `[privacy] store_handles` kept one
+/// (docs/privacy.md: outputs show pseudonyms unless the author is the own
+/// account). Summary rows get an empty cell.
+pub fn add_author_column(table: &mut Table, rows: &[(Video, Metrics)]) {
+    let Some(at) = table.columns.iter().position(|c| c.key == "title") else {
+        return;
+    };
+    let at = at + 1;
+    table
+        .columns
+        .insert(at, Column::text("Author", "author", 15));
+    for (row, (video, _)) in table.rows.iter_mut().zip(rows) {
+        row.insert(at, Cell::text(video.author_key.clone()));
+    }
+    for row in &mut table.summary {
+        row.insert(at, Cell::Missing);
+    }
+}

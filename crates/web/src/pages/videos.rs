@@ -15,7 +15,7 @@ use maud::{html, Markup};
 use uptake_model::{Metrics, Video};
 use uptake_report::render::shown_plain;
 use uptake_report::tables::videos::{video_table, VideoTableOptions};
-use uptake_report::{Cell, Column, Table};
+use uptake_report::Cell;
 use uptake_store::pages::OwnerFilter;
 use uptake_store::pages::VideoMatches;
 use uptake_store::query::{OwnAccount, VideoOwner};
@@ -41,22 +41,6 @@ pub struct VideosQuery {
     /// `public` for other creators' public videos; anything else (or
     /// nothing) for the project's own account's.
     pub owner: Option<String>,
-}
-
-/// Adds the `Author` column after the title: each video's keyed pseudonym,
-/// never a handle (docs/web.md: everyone but the own account appears as a
-/// pseudonym).
-fn add_author_column(table: &mut Table, rows: &[(Video, Metrics)]) {
-    let Some(at) = table.columns.iter().position(|c| c.key == "title") else {
-        return;
-    };
-    let at = at + 1;
-    table
-        .columns
-        .insert(at, Column::text("Author", "author", 15));
-    for (row, (video, _)) in table.rows.iter_mut().zip(rows) {
-        row.insert(at, Cell::text(video.author_key.clone()));
-    }
 }
 
 fn date(v: &Option<String>) -> Result<Option<NaiveDate>, WebError> {
@@ -224,7 +208,7 @@ pub async fn list(
     let mut table = video_table(&pairs, VideoTableOptions { machine: false });
     table.summary.clear();
     if owner == VideoOwner::Public {
-        add_author_column(&mut table, &pairs);
+        uptake_report::tables::videos::add_author_column(&mut table, &pairs);
     }
     let params = vec![
         ("q", given(&q.q).unwrap_or_default()),

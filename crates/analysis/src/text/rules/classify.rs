@@ -316,13 +316,15 @@ pub(super) fn classify_with(
                 let span = normalized.original_span(hit.start..hit.end);
                 let cue_span = normalized.original_span(cue);
                 out.push(Spared {
-                    rule_id: rule.id.clone(),
-                    scheme: rule.scheme,
-                    label: rule.label.clone(),
-                    severity: rule.severity,
-                    matched: text.get(span.clone()).unwrap_or("").to_string(),
-                    span,
-                    version: rule.version.clone(),
+                    flag: Flag {
+                        rule_id: rule.id.clone(),
+                        scheme: rule.scheme,
+                        label: rule.label.clone(),
+                        severity: rule.severity,
+                        matched: text.get(span.clone()).unwrap_or("").to_string(),
+                        span,
+                        version: rule.version.clone(),
+                    },
                     frame: kind,
                     cue: text.get(cue_span.clone()).unwrap_or("").to_string(),
                     cue_span,
@@ -344,15 +346,16 @@ pub(super) fn classify_with(
             version: rule.version.clone(),
         });
     }
-    flags.sort_by(|a, b| {
-        (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
-    });
+    flags.sort_by(in_text_order);
     if let Some(out) = spared {
-        out.sort_by(|a, b| {
-            (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
-        });
+        out.sort_by(|a, b| in_text_order(&a.flag, &b.flag));
     }
     flags
+}
+
+/// Flags in the order of the text: by where they start, then rule, then end.
+fn in_text_order(a: &Flag, b: &Flag) -> std::cmp::Ordering {
+    (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
 }
 
 /// Letters, digits and `_`: the characters a whole-word term may not touch
@@ -536,10 +539,10 @@ mod tests {
         assert_eq!(c.spared.len(), 1);
         let s = &c.spared[0];
         assert_eq!(
-            (s.rule_id.as_str(), s.matched.as_str()),
+            (s.flag.rule_id.as_str(), s.flag.matched.as_str()),
             ("safety.slur.tranny", "tr4nny")
         );
-        assert_eq!(&text[s.span.clone()], "tr4nny");
+        assert_eq!(&text[s.flag.span.clone()], "tr4nny");
         assert_eq!(&text[s.cue_span.clone()], "saying");
         assert_eq!(
             s.explain(),
