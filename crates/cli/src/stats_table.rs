@@ -3,7 +3,7 @@
 //! machines (CSV and JSON carry the numbers, never rounded strings).
 
 use uptake_report::apa;
-use uptake_report::table::{Align, Column};
+use uptake_report::table::Column;
 use uptake_report::{Cell, OutputFormat, Table};
 
 /// One value of a statistics table.
@@ -98,12 +98,7 @@ impl StatsTable {
                     if *left {
                         Column::text(h, k, 40)
                     } else {
-                        Column {
-                            header: h.clone(),
-                            key: k.clone(),
-                            align: Align::Right,
-                            max_width: None,
-                        }
+                        Column::number(h, k)
                     }
                 })
                 .collect(),

@@ -203,23 +203,6 @@ fn csv_value(cell: &Cell) -> String {
 /// and XLSX: `views` is followed by `views_approximate`.
 pub const APPROXIMATE_SUFFIX: &str = "_approximate";
 
-/// The columns whose counts can be approximate, as (key, header): the
-/// per-video counts of [`crate::tables::videos`], comment likes of
-/// [`crate::tables::comments`] and the platform's comment count of
-/// [`crate::tables::coverage`]. CSV and XLSX always follow them with a
-/// `<key>_approximate` column, whether or not any value is approximate, so
-/// that a script reads the same columns from every project. The header is
-/// matched too: the account series uses the keys `likes`, `comments` and
-/// `shares` for daily values, which are never approximate.
-pub const APPROXIMATE_COUNT_COLUMNS: &[(&str, &str)] = &[
-    ("views", "Views"),
-    ("likes", "Likes"),
-    ("comments", "Comments"),
-    ("shares", "Shares"),
-    ("saves", "Saves"),
-    ("platform_comments", "Platform count"),
-];
-
 /// Which columns CSV and XLSX follow with a `<key>_approximate` column, and
 /// what it says in each row.
 pub(crate) struct ApproximateFlags {
@@ -230,9 +213,12 @@ pub(crate) struct ApproximateFlags {
 }
 
 impl ApproximateFlags {
-    /// A companion column follows every column of
-    /// [`APPROXIMATE_COUNT_COLUMNS`], and any other column that holds an
-    /// approximate count all the same, so that the flag is never dropped.
+    /// A companion column follows every column that may be approximate
+    /// ([`crate::Column::may_be_approximate`]: the per-video counts, comment
+    /// likes, the platform's comment count), whether or not any value is, so
+    /// that a script reads the same columns from every project; and any
+    /// other column that holds an approximate count all the same, so that
+    /// the flag is never dropped.
     pub(crate) fn of(table: &Table) -> ApproximateFlags {
         let holds = |rows: &[Vec<Cell>], i: usize| {
             rows.iter()
@@ -245,13 +231,7 @@ impl ApproximateFlags {
             .columns
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                APPROXIMATE_COUNT_COLUMNS
-                    .iter()
-                    .any(|(key, header)| c.key == *key && c.header == *header)
-                    || any_in_body[i]
-                    || holds(&table.summary, i)
-            })
+            .map(|(i, c)| c.may_be_approximate || any_in_body[i] || holds(&table.summary, i))
             .collect();
         ApproximateFlags {
             companion,
@@ -282,7 +262,7 @@ impl ApproximateFlags {
 
 /// CSV: one header row of column keys, body rows, then summary rows.
 /// Fractions stay fractions (0.123, not 12.3%). A count column that can be
-/// approximate ([`APPROXIMATE_COUNT_COLUMNS`]) is followed by
+/// approximate ([`crate::Column::may_be_approximate`]) is followed by
 /// `<key>_approximate`, as JSON gives `{"value": 1200, "approximate": true}`:
 /// `true` for an approximate count, and on a summary row (total, median,
 /// quartiles) for any statistic of a column holding one; empty when the
@@ -511,8 +491,8 @@ mod tests {
     fn count_columns_keep_their_flag_column_when_every_value_is_exact() {
         let table = Table {
             columns: vec![
-                Column::number("Views", "views"),
-                Column::number("Likes", "likes"),
+                Column::count("Views", "views"),
+                Column::count("Likes", "likes"),
                 Column::number("Eng. rate", "engagement_rate_views"),
                 // The account series' daily likes are never approximate.
                 Column::number("likes", "likes"),
@@ -540,9 +520,8 @@ mod tests {
         );
     }
 
-    /// The registry of count columns follows the tables that hold them: a
-    /// renamed header would otherwise drop the column from every exact
-    /// project.
+    /// The tables that hold counts which can be approximate mark those
+    /// columns, and the account series' daily counts are not marked.
     #[test]
     fn tables_with_approximate_counts_always_have_their_flag_columns() {
         use crate::tables::{account, comments, coverage, videos};

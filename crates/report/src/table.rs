@@ -22,6 +22,10 @@ pub struct Column {
     pub align: Align,
     /// Maximum width in text output; longer text is cut with `…`.
     pub max_width: Option<usize>,
+    /// A count column whose values can be approximate (parsed from `1.2K`,
+    /// rounded page stats): CSV and XLSX always follow it with a
+    /// `<key>_approximate` column (see [`crate::render::render_csv`]).
+    pub may_be_approximate: bool,
 }
 
 impl Column {
@@ -32,6 +36,15 @@ impl Column {
             key: key.into(),
             align: Align::Right,
             max_width: None,
+            may_be_approximate: false,
+        }
+    }
+
+    /// A right-aligned count column whose values can be approximate.
+    pub fn count(header: &str, key: &str) -> Column {
+        Column {
+            may_be_approximate: true,
+            ..Column::number(header, key)
         }
     }
 
@@ -42,6 +55,7 @@ impl Column {
             key: key.into(),
             align: Align::Left,
             max_width: Some(max_width),
+            may_be_approximate: false,
         }
     }
 }

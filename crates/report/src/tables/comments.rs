@@ -46,7 +46,7 @@ pub fn comments_table(lines: &[CommentLine], machine: bool) -> Table {
     columns.extend([
         Column::text("Author", "author", 16),
         Column::text("Posted (UTC)", "posted", 16),
-        Column::number("Likes", "likes"),
+        Column::count("Likes", "likes"),
         Column::number("Replies", "replies"),
         Column::text("Lang", "language", 5),
         Column::text("Text", "text", 80),

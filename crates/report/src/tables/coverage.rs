@@ -38,7 +38,7 @@ pub fn coverage_table(lines: &[CoverageLine]) -> Table {
         Column::text("Title", "title", 30),
         Column::number("Held", "comments_held"),
         Column::number("Replies", "replies_held"),
-        Column::number("Platform count", "platform_comments"),
+        Column::count("Platform count", "platform_comments"),
         Column::number("Held %", "held_share"),
         Column::text("Count as of", "platform_count_at", 10),
         Column::text("Captured", "captured", 23),

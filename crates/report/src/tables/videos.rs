@@ -168,7 +168,12 @@ pub fn video_table(videos: &[(Video, Metrics)], options: VideoTableOptions) -> T
     columns.push(Column::text("Posted", "posted", 10));
     columns.push(Column::text("Title", "title", 36));
     for c in COLUMNS {
-        columns.push(Column::number(c.header, c.key));
+        // Counts (summed in the total) can be approximate; rates, shares
+        // and times are computed and never are.
+        columns.push(match c.total {
+            Total::Sum => Column::count(c.header, c.key),
+            _ => Column::number(c.header, c.key),
+        });
     }
     columns.push(Column::text("Top territory", "top_territory", 14));
     if options.machine {
