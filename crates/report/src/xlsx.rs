@@ -361,13 +361,7 @@ mod tests {
             notes: vec![],
         };
         let bytes = render_xlsx(&table, "videos").unwrap();
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut sheet = String::new();
-        std::io::Read::read_to_string(
-            &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
-            &mut sheet,
-        )
-        .unwrap();
+        let sheet = sheet_xml(bytes);
         assert!(sheet.contains("<v>18400</v>"), "{sheet}");
         assert!(
             sheet.contains("&apos;=cmd") || sheet.contains("'=cmd"),
@@ -404,13 +398,7 @@ mod tests {
             notes: vec![],
         };
         let bytes = render_xlsx(&table, "videos").unwrap();
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut sheet = String::new();
-        std::io::Read::read_to_string(
-            &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
-            &mut sheet,
-        )
-        .unwrap();
+        let sheet = sheet_xml(bytes);
         let rows: Vec<&str> = sheet.split("<row ").skip(1).collect();
         assert!(
             rows[0].contains(
@@ -446,6 +434,18 @@ mod tests {
     /// Checks that `xml` is well-formed as far as a hand-written writer can
     /// get it wrong: every tag closed in order, attributes quoted, no raw `<`
     /// or `&` in text.
+    /// The first sheet's XML of a rendered workbook.
+    fn sheet_xml(bytes: Vec<u8>) -> String {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut sheet,
+        )
+        .unwrap();
+        sheet
+    }
+
     fn assert_well_formed(xml: &str) {
         let body = xml
             .strip_prefix(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#)
