@@ -32,7 +32,7 @@ pub const FILES: &[(&str, &str)] = &[
 mod tests {
     use super::*;
     use crate::text::rules::{RuleSet, Scheme};
-    use crate::text::Flag;
+    use crate::text::{Flag, FrameKind, Spared};
 
     fn builtin() -> RuleSet {
         RuleSet::merge(
@@ -153,11 +153,58 @@ mod tests {
         assert_eq!(
             c.spared.iter().map(|s| s.explain()).collect::<Vec<_>>(),
             [
+                "rule `claims.mental_illness` (claims-gac-2026.11.3) matched `it's a mental \
+                 illness` at 21..42, not flagged: silenced by the rule's `unless` cue `not true` \
+                 at 7..15",
                 "rule `safety.identity_hate.en_mental_illness` (severity 3, safety-2026.11.3) \
               matched `it's a mental illness` at 21..42, not flagged: counter-speech, denied by \
               `that's not true that` at 0..20"
             ]
         );
+    }
+
+    /// A rule silenced by its `unless` cue (a term or a pattern) says so,
+    /// with the cue's words; the flags themselves do not change.
+    #[test]
+    fn unless_cue_is_explained() {
+        let set = builtin();
+        let text = "got called a tranny at work today, reported him";
+        let c = set.classify_explained(text, Some("en"));
+        assert_eq!(c.flags, set.classify(text, Some("en")));
+        assert!(
+            c.flags.iter().all(|f| f.label != "identity_hate"),
+            "{:?}",
+            c.flags
+        );
+        let lines: Vec<String> = c.spared.iter().map(|s| s.explain()).collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("rule `safety.identity_hate.")
+                    && l.contains("matched `tranny` at 13..19")
+                    && l.ends_with(
+                        "not flagged: silenced by the rule's `unless` cue `got called` at 0..10"
+                    )),
+            "{lines:?}"
+        );
+        // An `unless` pattern: the place of the words it matched.
+        let text = "it's 5 km away, at 40 Oak Street";
+        let c = set.classify_explained(text, Some("en"));
+        assert!(
+            c.flags.iter().all(|f| f.label != "doxxing"),
+            "{:?}",
+            c.flags
+        );
+        let address: Vec<&Spared> = c
+            .spared
+            .iter()
+            .filter(|s| s.flag.rule_id == "safety.doxxing.pii_street_address_en")
+            .collect();
+        assert_eq!(address.len(), 1, "{:?}", c.spared);
+        assert_eq!(address[0].flag.matched, "40 Oak Street");
+        assert_eq!(address[0].frame, FrameKind::UnlessCue);
+        assert_eq!(address[0].cue, "5 km away");
+        assert_eq!(&text[address[0].cue_span.clone()], address[0].cue);
     }
 
     /// The same words said, not quoted or denied, are still flagged.

@@ -241,6 +241,58 @@ fn eval_prints_per_label_scores() {
         .fails_with(1);
 }
 
+/// `--errors` lists each disagreement with why: the rule and words of a
+/// false alarm, the spared rule of a miss, or that nothing matched.
+#[test]
+fn eval_errors_say_why() {
+    let sb = Sandbox::new();
+    sb.project();
+    let labelled = sb.write(
+        "p/labelled.csv",
+        "id,lang,text,labels\n\
+         a1,en,got called a tranny at work today reported him,identity_hate\n\
+         a2,en,kys freak,\n\
+         a3,en,thank you for this video,\n\
+         a4,en,nice tits for a dude,identity_hate\n"
+            .as_bytes(),
+    );
+    let out = sb
+        .run_in(
+            "p",
+            &[
+                "eval", "--scheme", "safety", &labelled, "--errors", "--format", "csv",
+            ],
+        )
+        .ok()
+        .stdout;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "id,label,error,text,why", "{out}");
+    let row = |id: &str, label: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{id},{label},")))
+            .copied()
+            .unwrap_or_else(|| panic!("no {id} {label} in {out}"))
+    };
+    let silenced = row("a1", "identity_hate");
+    assert!(silenced.contains(",missed,"), "{silenced}");
+    assert!(
+        silenced.contains("matched `tranny`")
+            && silenced.contains("silenced by the rule's `unless` cue `got called`"),
+        "{silenced}"
+    );
+    let alarm = row("a2", "self_harm_incitement");
+    assert!(
+        alarm.contains(",false alarm,") && alarm.contains("matched `kys`"),
+        "{alarm}"
+    );
+    assert!(
+        row("a4", "identity_hate").ends_with(",no rule for this label matched"),
+        "{out}"
+    );
+    assert!(!out.contains("a3,"), "an agreement is not listed: {out}");
+}
+
 #[test]
 fn claim_prevalence_by_week_and_video() {
     let sb = demo();

@@ -8,8 +8,9 @@ use std::ops::Range;
 
 use super::compile::Role;
 use super::frame::{Frame, FrameCues};
-use super::{lang_mask, RuleSet, Scheme, Scratch, MAX_ANALYSED_BYTES};
+use super::{lang_mask, Rule, RuleSet, Scheme, Scratch, MAX_ANALYSED_BYTES};
 use crate::text::flag::Flag;
+use crate::text::normalize::Normalized;
 use crate::text::spared::{FrameKind, Spared};
 
 /// How many further matches of a pattern are looked at when its first
@@ -88,6 +89,9 @@ pub(super) fn classify_with(
     hits.clear();
     gated.clear();
     opened.clear();
+    // Explaining also finds where the matches of rules silenced by an
+    // `unless` cue are, which flagging alone skips.
+    let explaining = spared.is_some();
     let Some(m) = &set.matcher else {
         return Vec::new();
     };
@@ -205,7 +209,7 @@ pub(super) fn classify_with(
         // A rule already suppressed by an `unless` term needs no search.
         if p.role == Role::Primary
             && applies(p.rule)
-            && !has(&hits[..terms_found], p.rule, Role::Unless)
+            && (explaining || !has(&hits[..terms_found], p.rule, Role::Unless))
         {
             let Some(found) = p.regex.find(norm).filter(|f| !f.is_empty()) else {
                 continue;
@@ -254,7 +258,20 @@ pub(super) fn classify_with(
             let Some(p) = m.patterns.get(i as usize) else {
                 continue;
             };
-            if has(&hits[..sorted], p.rule, Role::Primary) && p.regex.is_match(norm) {
+            if !has(&hits[..sorted], p.rule, Role::Primary) {
+                continue;
+            }
+            if explaining && p.role == Role::Unless {
+                // Where the cue is, for the explanation.
+                if let Some(found) = p.regex.find(norm) {
+                    hits.push(Hit {
+                        rule: p.rule,
+                        role: p.role,
+                        start: found.start(),
+                        end: found.end(),
+                    });
+                }
+            } else if p.regex.is_match(norm) {
                 hits.push(Hit {
                     rule: p.rule,
                     role: p.role,
@@ -282,11 +299,27 @@ pub(super) fn classify_with(
         let Some(rule) = set.rules.get(rule_idx as usize) else {
             continue;
         };
-        if !rule.applies_to_mask(comment_lang) || group.iter().any(|h| h.role == Role::Unless) {
+        if !rule.applies_to_mask(comment_lang) {
             continue;
         }
         let needs = !rule.requires.is_empty() || !rule.requires_patterns.is_empty();
         if needs && !group.iter().any(|h| h.role == Role::Requires) {
+            continue;
+        }
+        if let Some(cue) = group.iter().find(|h| h.role == Role::Unless) {
+            // Silenced for the whole comment; explained at its leftmost
+            // match when asked.
+            let first = group.iter().find(|h| h.role == Role::Primary);
+            if let (Some(out), Some(first)) = (spared.as_deref_mut(), first) {
+                out.push(spared_match(
+                    rule,
+                    text,
+                    normalized,
+                    first,
+                    FrameKind::UnlessCue,
+                    cue.start..cue.end,
+                ));
+            }
             continue;
         }
         // One flag per rule and comment, at the leftmost match (the
@@ -313,22 +346,7 @@ pub(super) fn classify_with(
         let Some(first) = primary.next() else {
             drop(primary);
             if let (Some(out), Some((hit, kind, cue))) = (spared.as_deref_mut(), spared_at) {
-                let span = normalized.original_span(hit.start..hit.end);
-                let cue_span = normalized.original_span(cue);
-                out.push(Spared {
-                    flag: Flag {
-                        rule_id: rule.id.clone(),
-                        scheme: rule.scheme,
-                        label: rule.label.clone(),
-                        severity: rule.severity,
-                        matched: text.get(span.clone()).unwrap_or("").to_string(),
-                        span,
-                        version: rule.version.clone(),
-                    },
-                    frame: kind,
-                    cue: text.get(cue_span.clone()).unwrap_or("").to_string(),
-                    cue_span,
-                });
+                out.push(spared_match(rule, text, normalized, hit, kind, cue));
             }
             continue;
         };
@@ -351,6 +369,34 @@ pub(super) fn classify_with(
         out.sort_by(|a, b| in_text_order(&a.flag, &b.flag));
     }
     flags
+}
+
+/// The match `hit` of `rule` that raised no flag because of the cue at
+/// `cue` (both in the normalised text), as the commenter wrote them.
+fn spared_match(
+    rule: &Rule,
+    text: &str,
+    normalized: &Normalized,
+    hit: &Hit,
+    frame: FrameKind,
+    cue: Range<usize>,
+) -> Spared {
+    let span = normalized.original_span(hit.start..hit.end);
+    let cue_span = normalized.original_span(cue);
+    Spared {
+        flag: Flag {
+            rule_id: rule.id.clone(),
+            scheme: rule.scheme,
+            label: rule.label.clone(),
+            severity: rule.severity,
+            matched: text.get(span.clone()).unwrap_or("").to_string(),
+            span,
+            version: rule.version.clone(),
+        },
+        frame,
+        cue: text.get(cue_span.clone()).unwrap_or("").to_string(),
+        cue_span,
+    }
 }
 
 /// Flags in the order of the text: by where they start, then rule, then end.
