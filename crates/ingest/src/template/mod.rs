@@ -42,7 +42,8 @@ pub const TEMPLATE: &str = "\
 # video              TikTok link (https://www.tiktok.com/@handle/video/7412345678901234567) or the
 #                    numeric id. Keep ids as text: a spreadsheet showing 7.41E+18 has lost the id.
 # title              Free text to recognise the video.
-# posted             Date the video was posted: YYYY-MM-DD.
+# posted             When the video was posted: YYYY-MM-DD, or YYYY-MM-DD HH:MM in UTC (the time
+#                    gives views at 24 hours, 7 and 30 days; a date alone does not).
 # observed           When you read the numbers: YYYY-MM-DD or YYYY-MM-DD HH:MM, in UTC. If empty,
 #                    give the time on the command line with `--observed-at`.
 # views, likes, comments, shares, saves, new_followers
@@ -144,6 +145,7 @@ pub fn parse<R: Read>(
 mod tests {
     use super::*;
     use crate::{Options, VecSink};
+    use chrono::NaiveDate;
 
     fn read(text: &str, options: &Options) -> (Result<SourceFormat, IngestError>, VecSink) {
         let ctx = Context::new("analytics.csv", options);
@@ -171,6 +173,40 @@ mod tests {
         assert!(!detect(b"\xEF\xBB\xBF\"Date\",\"Video Views\"\n"));
         assert!(!detect(b"video,views\n"));
         assert!(!detect(b""));
+    }
+
+    /// `posted` with a time is the posting instant (growth at 24 h needs
+    /// it); a date alone is only the day; a damaged time names the cell.
+    #[test]
+    fn posted_may_carry_a_time() {
+        let text = "video,posted,observed,views\n\
+                    1,2024-09-01 14:30,2024-09-03,5\n\
+                    2,2024-09-01,2024-09-03,5\n\
+                    3,2024-09-01T14:30:00Z,2024-09-03,5\n";
+        let (result, sink) = read(text, &Options::default());
+        assert!(result.is_ok(), "{result:?}");
+        let videos = sink.videos();
+        let at_1430 = Some(1_725_201_000);
+        assert_eq!(videos[0].created_at, at_1430);
+        assert_eq!(videos[1].created_at, None);
+        assert_eq!(videos[2].created_at, at_1430);
+        let day = NaiveDate::from_ymd_opt(2024, 9, 1);
+        assert!(videos.iter().all(|v| v.posted_on == day), "{videos:?}");
+        let (result, _) = read(
+            "video,posted,observed,views\n1,2024-09-01 25:99,2024-09-03,5\n",
+            &Options::default(),
+        );
+        let e = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            e.contains("line 2") && e.contains("`posted`") && e.contains("25:99"),
+            "{e}"
+        );
+        // Posted after it was seen: a warning, from the exact time.
+        let (_, sink) = read(
+            "video,posted,observed,views\n1,2024-09-01 14:30,2024-09-01 12:00,5\n",
+            &Options::default(),
+        );
+        assert_eq!(sink.warnings.len(), 1, "{:?}", sink.warnings);
     }
 
     #[test]

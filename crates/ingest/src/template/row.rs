@@ -65,6 +65,12 @@ pub(super) fn read_row(
     let posted = cell(Column::Posted);
     if !posted.is_empty() {
         video.posted_on = Some(parse_date(posted).map_err(|e| at(Column::Posted, e))?);
+        // With a time (`YYYY-MM-DD HH:MM`, UTC) it is the posting instant,
+        // which views at 24 h, 7 d and 30 d need (a date alone is a day
+        // off either way).
+        if posted.trim().len() > 10 {
+            video.created_at = Some(parse_observed(posted).map_err(|e| at(Column::Posted, e))?);
+        }
     }
 
     let observed = cell(Column::Observed);
@@ -82,7 +88,10 @@ pub(super) fn read_row(
         parse_observed(observed).map_err(|e| at(Column::Observed, e))?
     };
     if let Some(posted) = video.posted_on {
-        if posted.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()) > Some(observed_at) {
+        let posted_at = video
+            .created_at
+            .or_else(|| posted.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()));
+        if posted_at > Some(observed_at) {
             sink.warn(Warning {
                 location: location.clone(),
                 message: format!("`posted` ({posted}) is after `observed`; check the dates"),
