@@ -354,6 +354,7 @@ fn read_csv<R: BufRead>(mut reader: R, file: &str) -> Result<FilledSheet, Coding
 /// instruments), so the margin is as wide.
 const CODING_LIMITS: Limits = Limits {
     what: "a coding sheet",
+    formulas: false,
     ..Limits::STUDIO
 };
 
@@ -502,6 +503,26 @@ pub fn validate_sheet(
                 "the column appears twice".into(),
             ));
         }
+    }
+    // A column deleted in a spreadsheet would read as every cell blank,
+    // and erase the coder's stored values of that item on a re-import.
+    let missing: Vec<&str> = codebook
+        .items
+        .iter()
+        .map(|i| i.id.as_str())
+        .filter(|id| !sheet.items.iter().any(|c| c == id))
+        .collect();
+    if !missing.is_empty() {
+        problems.push(problem(
+            Some(1),
+            None,
+            format!(
+                "expected a column for every item of codebook `{}`, found none for `{}`: \
+                 put the column back (leave its cells blank for what is not coded yet)",
+                codebook.name,
+                missing.join("`, `")
+            ),
+        ));
     }
     let mut seen_units: BTreeMap<&str, usize> = BTreeMap::new();
     let mut out = Vec::new();

@@ -85,6 +85,30 @@ fn a_well_formed_sheet_still_reads() {
     assert_eq!(sheet.rows[0].cells, ["2"]);
 }
 
+/// A formula is refused, with or without a cached value: saved without
+/// one (openpyxl and other tools do) it read as a blank cell, which erased
+/// the coder's earlier value for it on re-import (review, 2026-11-28).
+#[test]
+fn formula_cells_are_refused() {
+    for cell in [
+        r#"<c r="C3"><f>1+1</f></c>"#,
+        r#"<c r="C3"><f>1+1</f><v>2</v></c>"#,
+    ] {
+        let rows = coding(&format!(
+            r#"<row r="3">{}{}{cell}</row>"#,
+            text_cell("A3", "u1"),
+            text_cell("B3", "ctx")
+        ));
+        assert_eq!(
+            error_reading(workbook("", &rows, None)),
+            "`hostile.xlsx`: sheet `Coding`, cell `C3`: expected a value typed in, found a \
+             formula: type its value instead (formulas are not read in a coding sheet); \
+             nothing was imported",
+            "{cell}"
+        );
+    }
+}
+
 /// Bug 2: calamine's dense range spans the first to the last cell (24 GB for
 /// `A1` and `XFD1048576`). The far cell sits just past each limit here.
 #[test]

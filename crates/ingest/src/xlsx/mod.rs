@@ -44,6 +44,11 @@ pub struct Limits {
     pub max_shared_strings: u64,
     /// Most cell styles (`<xf>` elements) in any one part.
     pub max_styles: u64,
+    /// Whether a cell may hold a formula, read as its cached value. When
+    /// false such a cell is refused: a tool other than Excel may save a
+    /// formula with no value, which would read as a blank cell, and a
+    /// value meant to be typed by a person should not be computed.
+    pub formulas: bool,
 }
 
 impl Limits {
@@ -64,6 +69,7 @@ impl Limits {
         max_shared_strings: 1_000_000,
         // Studio writes a handful; a workbook re-saved in Excel, dozens.
         max_styles: 4_000,
+        formulas: true,
     };
 }
 
@@ -155,7 +161,7 @@ fn read_cells<R: Read + Seek>(
     })?;
     let mut cells = Cells::new(limits);
     loop {
-        let cell = reader.next_cell().map_err(|e| {
+        let cell = reader.next_cell_with_formula_metadata().map_err(|e| {
             invalid(
                 file,
                 at_sheet(),
@@ -163,12 +169,25 @@ fn read_cells<R: Read + Seek>(
             )
         })?;
         let Some(cell) = cell else { break };
-        let value = cell.get_value();
-        if matches!(value, calamine::DataRef::Empty) {
+        let (row, column) = cell.pos;
+        if cell.formula.is_some() && !limits.formulas {
+            return Err(invalid(
+                file,
+                Some(format!(
+                    "sheet `{sheet}`, cell `{}`",
+                    cell_name(u64::from(row) + 1, u64::from(column) + 1)
+                )),
+                format!(
+                    "expected a value typed in, found a formula: type its value instead \
+                     (formulas are not read in {})",
+                    limits.what
+                ),
+            ));
+        }
+        if matches!(cell.value, calamine::DataRef::Empty) {
             continue;
         }
-        let (row, column) = cell.get_position();
-        let value = calamine::Data::from(value.clone());
+        let value = calamine::Data::from(cell.value);
         cells
             .push(row, column, text(&value))
             .map_err(|(r, message)| {

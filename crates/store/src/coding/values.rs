@@ -44,6 +44,9 @@ pub struct SheetImported {
     pub values: usize,
     /// Earlier values of these units removed.
     pub replaced: usize,
+    /// Of those, the values of items the sheet now leaves blank: removed,
+    /// with no value in their place.
+    pub blanked: usize,
     /// Non-adjudicated final codes of these units cleared (run finalize again).
     pub finals_cleared: usize,
 }
@@ -78,6 +81,9 @@ pub struct UnitSaved {
     pub values: usize,
     /// Earlier values of this coder for the unit removed.
     pub replaced: usize,
+    /// Of those, the values of items with no new value: removed, not
+    /// replaced.
+    pub blanked: usize,
     /// Non-adjudicated final codes of the unit cleared (run finalize again).
     pub finals_cleared: usize,
 }
@@ -120,6 +126,7 @@ impl Store {
                 });
             };
             out.replaced += saved.replaced;
+            out.blanked += saved.blanked;
             out.finals_cleared += saved.finals_cleared;
             out.values += saved.values;
             out.units += 1;
@@ -236,6 +243,17 @@ fn replace_unit_values(
     let Some(assignment) = assignment else {
         return Ok(None);
     };
+    let earlier: Vec<String> = conn
+        .prepare_cached("SELECT item FROM coder_values WHERE assignment_id = ?1")
+        .and_then(|mut st| {
+            st.query_map(params![assignment], |r| r.get(0))?
+                .collect::<Result<_, _>>()
+        })
+        .map_err(sql)?;
+    let blanked = earlier
+        .iter()
+        .filter(|item| !values.iter().any(|v| &v.item == *item))
+        .count();
     let replaced = conn
         .prepare_cached("DELETE FROM coder_values WHERE assignment_id = ?1")
         .and_then(|mut st| st.execute(params![assignment]))
@@ -267,6 +285,7 @@ fn replace_unit_values(
     }
     Ok(Some(UnitSaved {
         replaced,
+        blanked,
         finals_cleared,
         values: values.len(),
     }))

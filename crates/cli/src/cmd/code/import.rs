@@ -2,6 +2,7 @@
 //! storing their values.
 
 use super::{valid_coder, Ctx};
+use crate::cmd::plural;
 use anyhow::{bail, Context as _, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -70,15 +71,28 @@ pub(super) fn run(files: Vec<PathBuf>, coder: Option<String>, ctx: &Ctx) -> Resu
         let coded = validate_sheet(&sheet, &cb, &assigned, &who, &name)?;
         let blanks: usize = coded.iter().map(|c| c.blanks).sum();
         let values: usize = coded.iter().map(|c| c.values.len()).sum();
-        lines.push(format!(
-            "`{name}`: coder {who}, {} units, {values} values{}",
-            coded.len(),
+        let mut line = format!(
+            "`{name}`: coder {who}, {}, {}{}",
+            plural(coded.len(), "unit", "units"),
+            plural(values, "value", "values"),
             if blanks > 0 {
-                format!(" ({blanks} cells left blank: not coded yet)")
+                format!(
+                    " ({} left blank: not coded yet)",
+                    plural(blanks, "cell", "cells")
+                )
             } else {
                 String::new()
             }
-        ));
+        );
+        if who != meta.coder {
+            // Agreement between coders is only real if each sheet is
+            // stored as its own coder's: say when the name was changed.
+            line.push_str(&format!(
+                "; the sheet was written for coder `{}`, stored as `{who}` (--coder)",
+                meta.coder
+            ));
+        }
+        lines.push(line);
         imports.push(SheetImport {
             codebook_id: stored.id,
             coder: who,
@@ -103,8 +117,20 @@ pub(super) fn run(files: Vec<PathBuf>, coder: Option<String>, ctx: &Ctx) -> Resu
         });
     }
     let mut cleared = 0;
-    for import in &imports {
-        cleared += store.import_sheet(import)?.finals_cleared;
+    for (import, line) in imports.iter().zip(&mut lines) {
+        let saved = store.import_sheet(import)?;
+        cleared += saved.finals_cleared;
+        if saved.blanked > 0 {
+            line.push_str(&format!(
+                "; {} removed: {} now blank",
+                plural(saved.blanked, "earlier value", "earlier values"),
+                if saved.blanked == 1 {
+                    "its cell is"
+                } else {
+                    "their cells are"
+                }
+            ));
+        }
     }
     let mut out = format!("imported:\n  {}\n", lines.join("\n  "));
     if cleared > 0 {

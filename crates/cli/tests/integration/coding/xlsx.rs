@@ -107,7 +107,7 @@ fn xlsx_sheets_have_drop_downs_and_import_back() {
         .ok()
         .stdout;
     assert!(
-        out.contains("coder ana, 3 units, 2 values (1 cells left blank: not coded yet)"),
+        out.contains("coder ana, 3 units, 2 values (1 cell left blank: not coded yet)"),
         "{out}"
     );
     let out = sb
