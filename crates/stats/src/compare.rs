@@ -89,12 +89,19 @@ pub struct MannWhitney {
     pub continuity: bool,
     /// p-value.
     pub p: f64,
-    /// Standardised U1 with the tie-corrected variance and no continuity
-    /// correction: `(U1 − n1·n2/2) / σ`; positive when the first sample
-    /// tends to be larger. `None` if every value is equal.
+    /// Standardised U1 with the tie-corrected variance σ, positive when the
+    /// first sample tends to be larger: the statistic the p-value comes
+    /// from, so that a reader can check one against the other. With the
+    /// continuity correction (asymptotic), `d = U1 − n1·n2/2` is moved 0.5
+    /// towards zero (two-sided: `sign(d)·max(|d| − 0.5, 0)/σ`, so `p =
+    /// 2·Φ(−|z|)`), or by −0.5 for `Greater` and +0.5 for `Less` (`p =
+    /// 1 − Φ(z)`, `p = Φ(z)`); otherwise `d/σ`. `None` if every value is
+    /// equal.
     pub z: Option<f64>,
     /// Effect size `r = z/√N`, N = n1 + n2 (Rosenthal 1991; Fritz, Morris &
-    /// Richler 2012, J Exp Psychol Gen 141:2-18). `None` with `z`.
+    /// Richler 2012, J Exp Psychol Gen 141:2-18), from the `z` above, as
+    /// R's `rstatix::wilcox_effsize` computes it from the p-value. `None`
+    /// with `z`.
     pub r: Option<f64>,
     /// Rank-biserial correlation `1 − 2·U2/(n1·n2)` = `(U1 − U2)/(n1·n2)`
     /// (Kerby 2014), as `pingouin.mwu` reports `RBC`.
@@ -191,7 +198,15 @@ pub fn mann_whitney_u_with(
         }
     };
     let p = (p * factor).clamp(0.0, 1.0);
-    let z = sigma.map(|s| (u1 - nn / 2.0) / s);
+    let continuity = options.continuity && method == MwuMethod::Asymptotic;
+    let d = u1 - nn / 2.0;
+    let d = match (continuity, options.alternative) {
+        (false, _) => d,
+        (true, Alternative::TwoSided) => d.signum() * (d.abs() - 0.5).max(0.0),
+        (true, Alternative::Greater) => d - 0.5,
+        (true, Alternative::Less) => d + 0.5,
+    };
+    let z = sigma.map(|s| d / s);
     let cles = u1 / nn;
     Ok(MannWhitney {
         n1,
@@ -202,7 +217,7 @@ pub fn mann_whitney_u_with(
         u2,
         alternative: options.alternative,
         method,
-        continuity: options.continuity && method == MwuMethod::Asymptotic,
+        continuity,
         p,
         z,
         r: z.map(|z| z / n.sqrt()),

@@ -193,8 +193,36 @@ fn mann_whitney_matches_scipy_and_pingouin() {
             c.close(&w("p"), r.p, num(&want["p"]));
             c.close(&w("RBC (pingouin)"), r.rank_biserial, num(&want["rbc"]));
             c.close(&w("CLES (pingouin)"), r.cles, num(&want["cles"]));
-            c.close(&w("z"), r.z.unwrap_or(f64::NAN), num(&case["z"]));
-            c.close(&w("r"), r.r.unwrap_or(f64::NAN), num(&case["r"]));
+            // The reference's z is (U1 − n1·n2/2)/σ, uncorrected; with the
+            // continuity correction the z the p-value came from is moved
+            // 0.5/σ as the p-value's numerator was (see `MannWhitney::z`).
+            let (z0, d) = (
+                num(&case["z"]),
+                num(&want["u1"]) - r.n1 as f64 * r.n2 as f64 / 2.0,
+            );
+            let z_want = if used == MwuMethod::Asymptotic && d != 0.0 {
+                let sigma = d / z0;
+                let d = match alternative {
+                    Alternative::TwoSided => d.signum() * (d.abs() - 0.5).max(0.0),
+                    Alternative::Greater => d - 0.5,
+                    Alternative::Less => d + 0.5,
+                };
+                d / sigma
+            } else {
+                z0
+            };
+            c.close(&w("z"), r.z.unwrap_or(f64::NAN), z_want);
+            let n_all = (r.n1 + r.n2) as f64;
+            c.close(&w("r"), r.r.unwrap_or(f64::NAN), z_want / n_all.sqrt());
+            if used == MwuMethod::Asymptotic {
+                // And the pair agrees: p from z by the normal distribution.
+                let from_z = match alternative {
+                    Alternative::TwoSided => 2.0 * normal_cdf(-z_want.abs()),
+                    Alternative::Greater => 1.0 - normal_cdf(z_want),
+                    Alternative::Less => normal_cdf(z_want),
+                };
+                c.close(&w("p from z"), from_z.min(1.0), num(&want["p"]));
+            }
         }
     }
     c.finish(300);
@@ -484,4 +512,10 @@ fn ols_matches_statsmodels() {
         }
     }
     c.finish(80);
+}
+
+/// The standard normal CDF (statrs, as the crate itself uses).
+fn normal_cdf(z: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    Normal::standard().cdf(z)
 }
