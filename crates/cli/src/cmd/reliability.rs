@@ -105,9 +105,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         ),
     );
     let mut out = table.table(args.format);
-    if project.config.project.synthetic_data {
-        out.notes.insert(0, super::SYNTHETIC_NOTICE.to_string());
-    }
+    super::mark_synthetic(&project, &mut out, std::iter::empty(), args.format);
     let text = render(&out, args.format)?;
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())

@@ -256,7 +256,7 @@ fn the_whole_coding_loop_with_csv_sheets() {
         .stdout;
     assert_eq!(
         status,
-        "codebook,version,coder,assigned,overlap,started,values\ndiscern,1.0,ana,11,8,11,176\ndiscern,1.0,ben,10,8,10,160\nmdiscern-5,1.0,ana,4,2,4,20\nmdiscern-5,1.0,ben,4,2,4,20\n"
+        "codebook,version,coder,assigned,overlap,started,values,data_note\ndiscern,1.0,ana,11,8,11,176,SYNTHETIC\ndiscern,1.0,ben,10,8,10,160,SYNTHETIC\nmdiscern-5,1.0,ana,4,2,4,20,SYNTHETIC\nmdiscern-5,1.0,ben,4,2,4,20,SYNTHETIC\n"
     );
 
     let d = sb
@@ -274,9 +274,14 @@ fn the_whole_coding_loop_with_csv_sheets() {
         .ok()
         .stdout;
     let lines: Vec<&str> = d.lines().collect();
-    assert_eq!(lines[0], "unit_id,item,ana,ben");
+    assert_eq!(lines[0], "unit_id,item,ana,ben,data_note");
     assert_eq!(lines.len(), 3, "{d}");
-    assert!(lines[1..].iter().all(|l| l.ends_with(",q3,yes,no")), "{d}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.ends_with(",q3,yes,no,SYNTHETIC")),
+        "{d}"
+    );
 
     let first = lines[1].split(',').next().unwrap();
     let out = sb
@@ -358,7 +363,7 @@ fn the_whole_coding_loop_with_csv_sheets() {
     assert_eq!(rows.len(), 6, "{results}");
     let open = lines[2].split(',').next().unwrap();
     assert!(
-        rows[open].ends_with(",yes,yes,,yes,yes,"),
+        rows[open].ends_with(",yes,yes,,yes,yes,,SYNTHETIC"),
         "the unresolved unit has no q3 and no total yet:\n{results}"
     );
     assert!(rows[first].contains(",yes,yes,no,yes,yes,4"), "{results}");

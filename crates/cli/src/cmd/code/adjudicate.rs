@@ -23,7 +23,7 @@ pub(super) fn disagreements(codebook: String, format: OutputFormat, ctx: &Ctx) -
         Column::text("Item", "item", 16),
     ];
     columns.extend(coders.iter().map(|c| Column::text(c, c, 24)));
-    let table = Table {
+    let mut table = Table {
         columns,
         rows: rows
             .iter()
@@ -51,6 +51,7 @@ pub(super) fn disagreements(codebook: String, format: OutputFormat, ctx: &Ctx) -
             )
         }],
     };
+    crate::cmd::mark_synthetic(&project, &mut table, std::iter::empty(), format);
     super::print(&render(&table, format)?)
 }
 

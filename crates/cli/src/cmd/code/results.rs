@@ -11,7 +11,7 @@ pub(super) fn status(format: OutputFormat, ctx: &Ctx) -> Result<()> {
     let project = ctx.project()?;
     let store = project.open_store()?;
     let rows = store.coding_progress()?;
-    let table = Table {
+    let mut table = Table {
         columns: vec![
             Column::text("Codebook", "codebook", 22),
             Column::text("Version", "version", 8),
@@ -42,6 +42,7 @@ pub(super) fn status(format: OutputFormat, ctx: &Ctx) -> Result<()> {
             Vec::new()
         },
     };
+    crate::cmd::mark_synthetic(&project, &mut table, std::iter::empty(), format);
     super::print(&render(&table, format)?)
 }
 
@@ -78,11 +79,12 @@ pub(super) fn results(codebook: String, format: OutputFormat, ctx: &Ctx) -> Resu
     if rows.is_empty() {
         notes.push("No final codes yet: run `uptake code finalize`.".into());
     }
-    let table = Table {
+    let mut table = Table {
         columns,
         rows,
         summary: Vec::new(),
         notes,
     };
+    crate::cmd::mark_synthetic(&project, &mut table, std::iter::empty(), format);
     super::print(&render(&table, format)?)
 }
