@@ -242,6 +242,41 @@ impl Project {
         let h = self.config.account.handle.trim().trim_start_matches('@');
         (!h.is_empty()).then(|| h.to_string())
     }
+
+    /// How comment text shows the people it `@mentions`: as their `@u_…`
+    /// pseudonyms unless the project keeps handles (`[privacy]
+    /// store_handles`); the own account's handle always shows.
+    pub fn mentions(&self) -> Result<Mentions> {
+        Ok(Mentions {
+            secret: (!self.config.privacy.store_handles)
+                .then(|| self.secret())
+                .transpose()?,
+            own: self.account_handle(),
+        })
+    }
+}
+
+/// Masks `@mentions` in comment text for output ([`Project::mentions`]).
+pub struct Mentions {
+    /// `None` when the project keeps handles: text is shown as written.
+    secret: Option<PseudonymSecret>,
+    own: Option<String>,
+}
+
+impl Mentions {
+    /// `text` with its mentions pseudonymised (see
+    /// [`uptake_model::mask_mentions`]).
+    pub fn mask(&self, text: String) -> String {
+        match &self.secret {
+            Some(secret) => {
+                match uptake_model::mask_mentions(&text, secret, "tiktok", self.own.as_deref()) {
+                    std::borrow::Cow::Borrowed(_) => text,
+                    std::borrow::Cow::Owned(masked) => masked,
+                }
+            }
+            None => text,
+        }
+    }
 }
 
 fn write_secret(path: &Path) -> Result<()> {

@@ -25,7 +25,7 @@ pub use audience::{AudienceKind, AudienceSnapshot, FollowerActivity};
 pub use comment::{Comment, ProfileSnapshot};
 pub use count::Count;
 pub use observation::{Metrics, Observation, Share};
-pub use pseudonym::{author_key, PseudonymSecret};
+pub use pseudonym::{author_key, mask_mentions, PseudonymSecret};
 pub use source_format::SourceFormat;
 pub use video::Video;
 

@@ -54,24 +54,89 @@ impl fmt::Debug for PseudonymSecret {
 /// 48 bits keep collisions negligible for the millions of commenters a
 /// project may hold while staying short enough to read aloud in a meeting.
 pub fn author_key(secret: &PseudonymSecret, platform: &str, user_id: &str) -> String {
+    keyed(
+        "u_",
+        secret,
+        &[platform.as_bytes(), &[0x1f], user_id.as_bytes()],
+    )
+}
+
+/// `prefix` and the first 12 hex digits of HMAC-SHA256(secret, parts…).
+fn keyed(prefix: &str, secret: &PseudonymSecret, parts: &[&[u8]]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     // Should keying ever fail, an all-zero tag rather than a panic.
     let tag = match secret.keyed.clone() {
         Some(mut mac) => {
-            mac.update(platform.as_bytes());
-            mac.update(&[0x1f]);
-            mac.update(user_id.as_bytes());
+            for part in parts {
+                mac.update(part);
+            }
             mac.finalize().into_bytes().into()
         }
         None => [0u8; 32],
     };
-    let mut out = String::with_capacity(14);
-    out.push_str("u_");
+    let mut out = String::with_capacity(prefix.len() + 12);
+    out.push_str(prefix);
     for b in &tag[..6] {
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     out
+}
+
+/// Whether `b` may be part of a TikTok handle (letters, digits, `_`, `.`).
+fn handle_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
+}
+
+/// `text` with every `@handle` replaced by `@` and the person's pseudonym,
+/// [`author_key`] of the handle in lower case: the same `u_` key their own
+/// comments carry (keys are made from handles where sources give one,
+/// docs/privacy.md), so a moderator sees who is targeted without seeing
+/// the handle. The handle `keep` (the project's own account, in any case)
+/// stays. A mention is `@` followed by 2 to 24 handle characters
+/// (letters, digits, `_`, `.`; a final `.` ends the sentence, not the
+/// handle), after the start of the text or a character that cannot be in
+/// a handle, so an e-mail address (`name@mail.example`) is left whole.
+/// Comments name the people they target or answer: in shared outputs they
+/// are pseudonymised like authors (docs/privacy.md).
+pub fn mask_mentions<'a>(
+    text: &'a str,
+    secret: &PseudonymSecret,
+    platform: &str,
+    keep: Option<&str>,
+) -> std::borrow::Cow<'a, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'@').map(|p| p + i) {
+        i = at + 1;
+        if at > 0 && (handle_byte(bytes[at - 1]) || bytes[at - 1] == b'@') {
+            continue;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && handle_byte(bytes[end]) {
+            end += 1;
+        }
+        while end > at + 1 && bytes[end - 1] == b'.' {
+            end -= 1;
+        }
+        let handle = &text[at + 1..end];
+        if !(2..=24).contains(&handle.len())
+            || keep.is_some_and(|k| k.trim_start_matches('@').eq_ignore_ascii_case(handle))
+        {
+            continue;
+        }
+        out.push_str(&text[copied..at + 1]);
+        out.push_str(&author_key(secret, platform, &handle.to_ascii_lowercase()));
+        copied = end;
+        i = end;
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -105,6 +170,36 @@ mod tests {
             author_key(&b, "tiktok", "id:ünïcode_user"),
             "u_3e432b6169cf"
         );
+    }
+
+    #[test]
+    fn mentions_are_masked_but_not_emails_or_the_own_account() {
+        let s = PseudonymSecret::from_bytes([1; 32]);
+        let m = |h: &str| author_key(&s, "tiktok", h);
+        let masked = |t: &str| mask_mentions(t, &s, "tiktok", Some("@Our_Lab")).into_owned();
+        assert_eq!(
+            masked("@syn_user_0585 you will never be a real woman"),
+            format!("@{} you will never be a real woman", m("syn_user_0585"))
+        );
+        // Same person in another case, a final period, several mentions.
+        assert_eq!(
+            masked("ask @Ana.B. and @ana.b!"),
+            format!("ask @{0}. and @{0}!", m("ana.b"))
+        );
+        assert_eq!(masked("thanks @our_lab"), "thanks @our_lab");
+        assert_eq!(
+            masked("mail syn.target@mail.example"),
+            "mail syn.target@mail.example"
+        );
+        assert_eq!(
+            masked("@ alone, @x too short, @@double"),
+            "@ alone, @x too short, @@double"
+        );
+        assert_eq!(masked("é@ana_b"), format!("é@{}", m("ana_b")));
+        assert!(matches!(
+            mask_mentions("no mention", &s, "tiktok", None),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

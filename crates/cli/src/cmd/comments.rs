@@ -66,6 +66,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             .collect();
         rows.retain(|r| flagged.contains(&r.comment.platform_id));
     }
+    let mentions = project.mentions()?;
     let lines: Vec<CommentLine> = rows
         .into_iter()
         .map(|r| {
@@ -81,7 +82,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 replies: c.replies.map(|r| r.value),
                 language: c.language,
                 depth: r.depth,
-                text: c.text,
+                text: mentions.mask(c.text),
             }
         })
         .collect();

@@ -96,6 +96,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         }
         "moderation" => {
             let flagged = store.flagged("safety", None)?;
+            let mentions = project.mentions()?;
             Table {
                 columns: vec![
                     Column::text("Video", "video_id", 19),
@@ -122,14 +123,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                             Cell::count(f.severity.map(i64::from), false),
                             Cell::Text(f.rule_id),
                             Cell::Text(f.version),
-                            Cell::Text(f.matched),
+                            Cell::Text(mentions.mask(f.matched)),
                             Cell::text(f.decision),
-                            Cell::Text(f.text),
+                            Cell::Text(mentions.mask(f.text)),
                         ]
                     })
                     .collect(),
                 summary: Vec::new(),
-                notes: vec!["Authors are keyed pseudonyms. Comment text is as written and may itself identify or harm people: share with care.".into()],
+                notes: vec!["Authors are keyed pseudonyms (u_…), and so are the people comments @mention (@u_…, the same key as their own comments). Comment text is otherwise as written and may still identify or harm people: share with care.".into()],
             }
         }
         _ => {

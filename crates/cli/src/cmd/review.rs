@@ -107,6 +107,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         .filter(|f| args.all || f.decision.is_none())
         .take(args.limit)
         .collect();
+    let mentions = project.mentions()?;
     let mut table = Table {
         columns: vec![
             Column::number("Sev", "severity"),
@@ -129,9 +130,9 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                     Cell::Text(f.video_id.clone()),
                     Cell::text(f.author.clone()),
                     Cell::Text(f.rule_id.clone()),
-                    Cell::Text(f.matched.clone()),
+                    Cell::Text(mentions.mask(f.matched.clone())),
                     Cell::text(f.decision.clone()),
-                    Cell::Text(f.text.clone()),
+                    Cell::Text(mentions.mask(f.text.clone())),
                 ]
             })
             .collect(),

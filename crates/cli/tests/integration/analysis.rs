@@ -214,6 +214,29 @@ fn moderation_export_is_pseudonymised_and_formula_safe() {
                 || a.is_empty())),
         "{csv}"
     );
+    // The people comments @mention (often the targets of the hate) are
+    // pseudonymised too, in the export and in every comment listing; the
+    // demo's comments mention `@syn_user_…` handles.
+    assert!(csv.contains("@u_"), "{csv}");
+    for args in [
+        &["export", "moderation"][..],
+        &["comments", "--format", "csv"],
+        &["comments", "--format", "json"],
+        &["review", "--all"],
+    ] {
+        let out = sb.run_in("p", args).ok().stdout;
+        assert!(!out.contains("@syn_user"), "{args:?}: {out}");
+    }
+    // A project that keeps handles shows them as written.
+    let config = sb.path().join("p/uptake.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("store_handles = false", "store_handles = true"),
+    )
+    .unwrap();
+    let out = sb.run_in("p", &["comments", "--format", "csv"]).ok().stdout;
+    assert!(out.contains("@syn_user"), "{out}");
 }
 
 #[test]

@@ -23,7 +23,7 @@ pub(super) fn run(
     if assignments.is_empty() {
         bail!("no units are assigned for `{codebook}`; run `uptake code sample` first");
     }
-    let contexts = contexts(&store)?;
+    let contexts = contexts(&store, &project.mentions()?)?;
     let mut by_coder: BTreeMap<(String, String), Vec<SheetUnit>> = BTreeMap::new();
     for a in &assignments {
         by_coder
@@ -90,8 +90,12 @@ fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
-/// Context shown beside each unit: a link and a caption or comment excerpt.
-fn contexts(store: &Store) -> Result<BTreeMap<(String, String), String>> {
+/// Context shown beside each unit: a link and a caption or comment excerpt
+/// (a comment's @mentions pseudonymised: sheets go to coders).
+fn contexts(
+    store: &Store,
+    mentions: &crate::project::Mentions,
+) -> Result<BTreeMap<(String, String), String>> {
     let mut out = BTreeMap::new();
     for (_, v) in store.videos()? {
         let link = v
@@ -108,7 +112,11 @@ fn contexts(store: &Store) -> Result<BTreeMap<(String, String), String>> {
         let c = row.comment;
         out.insert(
             ("comment".to_string(), c.platform_id.clone()),
-            format!("on video {}: {}", c.video_id, excerpt(&c.text, 300)),
+            format!(
+                "on video {}: {}",
+                c.video_id,
+                excerpt(&mentions.mask(c.text), 300)
+            ),
         );
     }
     Ok(out)
