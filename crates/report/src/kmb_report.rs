@@ -274,12 +274,45 @@ fn summary_sentences(inputs: &ReportInputs) -> Vec<String> {
             ));
         }
     }
+    // How many comments a rate's denominator holds (the indicator's `n`).
+    let analysed = |name: &str| {
+        inputs
+            .indicators
+            .iter()
+            .find(|i| i.name == name)
+            .map_or(0, |i| i.n as i64)
+    };
+    let held = inputs.comments_held;
+    // The rates are over the comments analysed: say so when those are not
+    // all the comments collected (an import not yet analysed).
+    let of_analysed = |n: i64, for_what: &str| {
+        if n == held {
+            format!(
+                "Of {} comments collected",
+                crate::cell::group_thousands(held)
+            )
+        } else {
+            let waiting = if n < held {
+                format!(
+                    "; {} not analysed yet: run `uptake analyze`",
+                    crate::cell::group_thousands(held - n)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "Of the {} comments analysed{for_what} ({} collected{waiting})",
+                crate::cell::group_thousands(n),
+                crate::cell::group_thousands(held)
+            )
+        }
+    };
     if inputs.comments_held > 0 {
         match (get("question_rate"), get("testimony_rate")) {
             (Some(q), Some(t)) => {
                 let mut line = format!(
-                    "Of {} comments collected, {} asked a question or named an information need and {} shared a personal experience",
-                    crate::cell::group_thousands(inputs.comments_held),
+                    "{}, {} asked a question or named an information need and {} shared a personal experience",
+                    of_analysed(analysed("question_rate"), ""),
                     pct(q),
                     pct(t)
                 );
@@ -293,8 +326,17 @@ fn summary_sentences(inputs: &ReportInputs) -> Vec<String> {
                     let spam = get("spam_comment_rate")
                         .map(|s| format!("; {} were flagged as spam, counted separately", pct(s)))
                         .unwrap_or_default();
+                    let n = analysed("hostile_comment_rate");
+                    let of = if n == held {
+                        "of comments".to_string()
+                    } else {
+                        format!(
+                            "of the {} comments analysed for safety",
+                            crate::cell::group_thousands(n)
+                        )
+                    };
                     out.push(format!(
-                        "{} of comments were flagged as hostile ({HOSTILE_MEANING}) for moderators to review{spam}.",
+                        "{} {of} were flagged as hostile ({HOSTILE_MEANING}) for moderators to review{spam}.",
                         pct(h)
                     ));
                 }
@@ -534,6 +576,55 @@ mod tests {
             format!(
                 "4.5% of comments were flagged as hostile ({HOSTILE_MEANING}) for moderators to review; 0.5% were flagged as spam, counted separately."
             )
+        );
+    }
+
+    /// Review: after an import not yet analysed, the summary said "Of
+    /// 226,595 comments collected, 10.4% asked a question" with the rate
+    /// over the 570 analysed. The rates' denominator is now the one named.
+    #[test]
+    fn summary_names_the_comments_the_rates_are_over() {
+        let videos = vec![video("a")];
+        let indicators = kmb_indicators(
+            &videos,
+            &KmbInputs {
+                comments_held: Some(1000),
+                signals: Some(SignalCounts {
+                    kmb_analysed: 200,
+                    safety_analysed: 200,
+                    kmb: vec![("question".into(), 20), ("experience".into(), 10)],
+                    safety_flagged: vec![(vec!["harassment".into()], 9)],
+                    ..SignalCounts::default()
+                }),
+                ..KmbInputs::default()
+            },
+        );
+        let data = build_report(&ReportInputs {
+            videos: &videos,
+            indicators: &indicators,
+            comments_held: 1000,
+            ..ReportInputs::default()
+        });
+        let find = |word: &str| {
+            data.summary
+                .iter()
+                .find(|s| s.contains(word))
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert!(
+            find("asked a question").starts_with(
+                "Of the 200 comments analysed (1,000 collected; 800 not analysed yet: run \
+                 `uptake analyze`), 10.0% asked a question"
+            ),
+            "{:?}",
+            data.summary
+        );
+        assert!(
+            find("hostile")
+                .starts_with("4.5% of the 200 comments analysed for safety were flagged"),
+            "{:?}",
+            data.summary
         );
     }
 }
