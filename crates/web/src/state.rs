@@ -404,14 +404,20 @@ pub(crate) struct RateLimiter {
 
 /// Failures allowed per key and window.
 pub(crate) const MAX_FAILURES: u32 = 5;
+/// Failures allowed per client address and window behind a reverse proxy
+/// (`--behind-https`): every client then has the proxy's address, so five
+/// failures by anyone would lock the whole team out. The per-account limit
+/// stays [`MAX_FAILURES`].
+pub(crate) const MAX_FAILURES_BEHIND_PROXY: u32 = 100;
 /// The window.
 pub(crate) const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 impl RateLimiter {
-    /// True when `key` may try again now.
-    pub(crate) fn allowed(&mut self, key: &str, now: Instant) -> bool {
+    /// True when `key` may try again now, after fewer than `max` failures
+    /// in the window.
+    pub(crate) fn allowed(&mut self, key: &str, max: u32, now: Instant) -> bool {
         match self.failures.get(key) {
-            Some((n, since)) if now.duration_since(*since) < WINDOW => *n < MAX_FAILURES,
+            Some((n, since)) if now.duration_since(*since) < WINDOW => *n < max,
             Some(_) => {
                 self.failures.remove(key);
                 true

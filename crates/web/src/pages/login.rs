@@ -6,7 +6,7 @@
 use crate::auth::{self, Viewer};
 use crate::error::WebError;
 use crate::layout::respond;
-use crate::state::{lock, AppState};
+use crate::state::{lock, AppState, MAX_FAILURES, MAX_FAILURES_BEHIND_PROXY};
 use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -111,7 +111,14 @@ async fn sign_in(
     {
         let mut limiter = lock(&state.inner.limiter);
         let now = Instant::now();
-        if !limiter.allowed(&ip_key, now) || !limiter.allowed(&user_key, now) {
+        let per_address = if state.config().secure_cookies {
+            MAX_FAILURES_BEHIND_PROXY
+        } else {
+            MAX_FAILURES
+        };
+        if !limiter.allowed(&ip_key, per_address, now)
+            || !limiter.allowed(&user_key, MAX_FAILURES, now)
+        {
             return Err(WebError::TooMany);
         }
     }

@@ -171,6 +171,11 @@ pub const PASSWORD: &str = "correct horse battery";
 impl Fixture {
     /// A database with accounts (team mode).
     pub fn team(store_handles: bool) -> Fixture {
+        Fixture::team_configured(store_handles, |_| {})
+    }
+
+    /// [`Fixture::team`] with its configuration changed by `adjust`.
+    pub fn team_configured(store_handles: bool, adjust: fn(&mut WebConfig)) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         seed(&dir.path().join("uptake.db"));
         let hash = auth::hash_password(PASSWORD).unwrap();
@@ -190,7 +195,9 @@ impl Fixture {
                 )
                 .unwrap();
         }
-        let state = AppState::new(config(dir.path(), store_handles)).unwrap();
+        let mut config = config(dir.path(), store_handles);
+        adjust(&mut config);
+        let state = AppState::new(config).unwrap();
         Fixture { dir, state }
     }
 

@@ -213,6 +213,34 @@ async fn handles_are_shown_only_where_kept_and_only_to_owners_and_analysts() {
     assert!(body.contains("@synthetic_kmb_lab"));
 }
 
+/// Behind a TLS proxy (`--behind-https`) every client has the proxy's
+/// address: five failures by anyone locked the whole team out (review,
+/// 2026-11-28). The address limit is then higher; each name keeps its own.
+#[tokio::test]
+async fn behind_a_proxy_one_address_does_not_lock_out_the_team() {
+    let f = Fixture::team_configured(false, |c| c.secure_cookies = true);
+    for i in 0..6 {
+        let (status, _) = f
+            .post("/login", None, &format!("name=ghost{i}&password=wrong"))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let right = format!("name=viewer&password={}", PASSWORD.replace(' ', "+"));
+    let (status, _) = f.post("/login", None, &right).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the team can still sign in");
+    for _ in 0..5 {
+        let (status, _) = f.post("/login", None, "name=owner&password=wrong").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let right = format!("name=owner&password={}", PASSWORD.replace(' ', "+"));
+    let (status, _) = f.post("/login", None, &right).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a name is still limited"
+    );
+}
+
 #[tokio::test]
 async fn sign_in_sets_a_strict_http_only_cookie_and_is_rate_limited() {
     let f = Fixture::team(false);
