@@ -469,6 +469,31 @@ fn codebook_commands_list_show_check_and_add() {
         .ok()
         .stdout;
     assert!(list.contains("gac-content,1.0,6,,project,"), "{list}");
+    // A text item is a note: never compared, so never adjudicated.
+    let err = sb
+        .run_in(
+            "p",
+            &[
+                "code",
+                "adjudicate",
+                "--codebook",
+                "gac-content",
+                "--unit",
+                "1",
+                "--item",
+                "notes",
+                "--value",
+                "x",
+                "--by",
+                "chi",
+            ],
+        )
+        .fails_with(1)
+        .stderr;
+    assert!(
+        err.contains("`notes` is a text item, a coder's note"),
+        "{err}"
+    );
     let changed = sb.write(
         "changed.toml",
         example

@@ -84,6 +84,14 @@ pub enum ItemKind {
     Text,
 }
 
+impl Item {
+    /// Whether coders' values of this item are compared, adjudicated and
+    /// finalised: every kind but text, whose values are notes.
+    pub fn is_compared(&self) -> bool {
+        !matches!(self.kind, ItemKind::Text)
+    }
+}
+
 impl ItemKind {
     /// The type's name in TOML.
     pub fn name(&self) -> &'static str {
@@ -231,5 +239,15 @@ impl Codebook {
     /// The item called `id`.
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The items compared between coders, adjudicated and finalised: all
+    /// but text items, which are notes.
+    pub fn compared_items(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .filter(|i| i.is_compared())
+            .map(|i| i.id.clone())
+            .collect()
     }
 }

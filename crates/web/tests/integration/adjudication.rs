@@ -69,6 +69,17 @@ async fn an_analyst_decides_a_disagreement_and_finalises_in_the_browser() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
     assert!(page.contains("misinformation"), "{page}");
     assert!(s.f.store().final_codes(s.id).unwrap().is_empty());
+    // A note (a text item) is never compared, so never adjudicated.
+    let (status, page) =
+        s.f.post(
+            "/coding/adjudicate",
+            Some(Role::Analyst),
+            &decide("no", "").replace("item=misinformation", "item=notes"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+    assert!(page.contains("nothing to adjudicate"), "{page}");
+    assert!(s.f.store().final_codes(s.id).unwrap().is_empty());
     // Without the form's token: refused.
     let (status, _) =
         s.f.post(

@@ -1,7 +1,7 @@
 //! `uptake code disagreements`, `adjudicate` and `finalize`: from coders'
 //! values to final codes.
 
-use super::{comparable_items, stored, valid_coder, Ctx};
+use super::{stored, valid_coder, Ctx};
 use anyhow::{bail, Context as _, Result};
 use uptake_report::{render, Cell, Column, OutputFormat, Table};
 use uptake_store::NewValue;
@@ -11,7 +11,7 @@ pub(super) fn disagreements(codebook: String, format: OutputFormat, ctx: &Ctx) -
     let project = ctx.project()?;
     let store = project.open_store()?;
     let (cb, id) = stored(&store, &codebook)?;
-    let rows = store.disagreements(id, &comparable_items(&cb))?;
+    let rows = store.disagreements(id, &cb.compared_items())?;
     let mut coders: Vec<String> = rows
         .iter()
         .flat_map(|d| d.values.iter().map(|(c, _)| c.clone()))
@@ -82,6 +82,12 @@ pub(super) fn adjudicate(
                 .join(", ")
         );
     };
+    if !it.is_compared() {
+        bail!(
+            "--item: `{item}` is a text item, a coder's note: notes are not compared between \
+             coders nor finalised, so there is nothing to adjudicate"
+        );
+    }
     let v = cb
         .validate(&item, &value)
         .with_context(|| format!("--value for codebook `{}`", cb.name))?;
@@ -122,7 +128,7 @@ pub(super) fn finalize(codebook: String, ctx: &Ctx) -> Result<()> {
     let project = ctx.project()?;
     let mut store = project.open_store()?;
     let (cb, id) = stored(&store, &codebook)?;
-    let f = store.finalize(id, &comparable_items(&cb), chrono::Utc::now().timestamp())?;
+    let f = store.finalize(id, &cb.compared_items(), chrono::Utc::now().timestamp())?;
     super::print(&format!(
         "final codes for `{}`: {} single-coder, {} agreed, {} adjudicated (kept); {} disagreements to adjudicate; {} not coded by every assigned coder yet\n",
         cb.name, f.single_coder, f.agreed, f.adjudicated, f.disagreements, f.incomplete

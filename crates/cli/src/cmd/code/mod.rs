@@ -16,7 +16,7 @@ use super::print;
 use super::Ctx;
 use anyhow::{bail, Result};
 use std::path::PathBuf;
-use uptake_coding::{Codebook, ItemKind};
+use uptake_coding::Codebook;
 use uptake_report::OutputFormat;
 use uptake_store::Store;
 
@@ -190,15 +190,6 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         Action::Status { format } => results::status(format, ctx),
         Action::Results { codebook, format } => results::results(codebook, format, ctx),
     }
-}
-
-/// Items whose final codes come from agreement (text items are notes, not codes).
-fn comparable_items(cb: &Codebook) -> Vec<String> {
-    cb.items
-        .iter()
-        .filter(|i| !matches!(i.kind, ItemKind::Text))
-        .map(|i| i.id.clone())
-        .collect()
 }
 
 fn valid_coder(name: &str) -> bool {

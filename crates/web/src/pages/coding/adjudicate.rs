@@ -13,7 +13,7 @@
 //! of a codebook whose coding is unfinished is refused whatever its role, so
 //! that it stays blind.
 
-use super::{coding_state, comparable_items, form_field, load_codebook, valid_kind};
+use super::{coding_state, form_field, load_codebook, valid_kind};
 use crate::auth::{can, Viewer};
 use crate::error::WebError;
 use crate::layout::{csrf_field, given, page, respond, url_encode};
@@ -69,7 +69,7 @@ pub async fn show(
     let (codebook, rows) = state
         .db(move |store| {
             let loaded = open_for_adjudication(store, &who, &name)?;
-            let rows = store.disagreements(loaded.id, &comparable_items(&loaded.codebook))?;
+            let rows = store.disagreements(loaded.id, &loaded.codebook.compared_items())?;
             Ok((loaded.codebook, rows))
         })
         .await?;
@@ -222,6 +222,12 @@ pub async fn decide(
                     cb.name
                 )));
             };
+            if !it.is_compared() {
+                return Err(WebError::BadRequest(format!(
+                    "item `{item}` is a text item, a coder's note: notes are not compared \
+                     nor finalised, so there is nothing to adjudicate"
+                )));
+            }
             let v = cb
                 .validate(&item, &value)
                 .map_err(|e| WebError::BadRequest(format!("codebook `{}`: {e}", cb.name)))?;
@@ -289,7 +295,7 @@ pub async fn finalize(
                 detail: Some(&detail),
             };
             let id = loaded.id;
-            let items = comparable_items(cb);
+            let items = cb.compared_items();
             // Finalising is one transaction of its own; the audit line
             // follows it.
             let f = store.finalize(id, &items, at)?;

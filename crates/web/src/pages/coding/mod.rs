@@ -28,9 +28,7 @@ mod view;
 
 pub use adjudicate::{decide, finalize, show as adjudication, AdjudicateQuery};
 pub use page::{show, CodingQuery};
-pub(crate) use progress::{
-    codebook_names, coding_state, comparable_items, complete, load_codebook, CodingState,
-};
+pub(crate) use progress::{codebook_names, coding_state, complete, load_codebook, CodingState};
 pub use save::save;
 
 use uptake_coding::Codebook;

@@ -120,13 +120,3 @@ pub(crate) fn coding_state(
     let finished = !coders.is_empty() && coders.iter().all(|c| c.coded == c.assigned);
     Ok(CodingState { coders, finished })
 }
-
-/// Items compared between coders (text items are notes).
-pub(crate) fn comparable_items(codebook: &Codebook) -> Vec<String> {
-    codebook
-        .items
-        .iter()
-        .filter(|i| !matches!(i.kind, ItemKind::Text))
-        .map(|i| i.id.clone())
-        .collect()
-}

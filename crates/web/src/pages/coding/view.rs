@@ -2,10 +2,7 @@
 //! codebooks with their progress, the team's progress (owners and
 //! analysts), and the selected codebook with the unit being coded.
 
-use super::{
-    codebook_names, coding_state, comparable_items, complete, load_codebook, next_uncoded,
-    CodingState,
-};
+use super::{codebook_names, coding_state, complete, load_codebook, next_uncoded, CodingState};
 use crate::auth::can;
 use crate::error::WebError;
 use std::collections::BTreeMap;
@@ -90,7 +87,7 @@ pub(super) fn load_view(
                 None
             } else {
                 let mut per: BTreeMap<String, usize> = BTreeMap::new();
-                for d in store.disagreements(loaded.id, &comparable_items(&loaded.codebook))? {
+                for d in store.disagreements(loaded.id, &loaded.codebook.compared_items())? {
                     *per.entry(d.item).or_default() += 1;
                 }
                 Some(
