@@ -236,7 +236,9 @@ impl Store {
     }
 
     /// Records a review decision on a comment (by platform id) for a scheme.
-    /// Returns false when no such comment exists.
+    /// Returns false when no such comment has a flag of that scheme: a
+    /// decision is about a flag, and one with nothing to decide on would
+    /// show in no queue.
     pub fn decide(
         &mut self,
         comment_platform_id: &str,
@@ -250,7 +252,8 @@ impl Store {
             .conn
             .execute(
                 "INSERT INTO review_decisions (comment_id, scheme, decision, reviewer, note, decided_at)
-                 SELECT id, ?2, ?3, ?4, ?5, ?6 FROM comments WHERE platform_id = ?1",
+                 SELECT c.id, ?2, ?3, ?4, ?5, ?6 FROM comments c WHERE c.platform_id = ?1
+                 AND EXISTS (SELECT 1 FROM annotations a WHERE a.comment_id = c.id AND a.scheme = ?2)",
                 params![comment_platform_id, scheme, decision.name(), reviewer, note, at],
             )
             .map_err(|e| StoreError::sql(&self.path, e))?;

@@ -92,7 +92,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             note.as_deref(),
             chrono::Utc::now().timestamp(),
         )? {
-            bail!("no comment with id `{comment}` in this project");
+            bail!(
+                "no comment with id `{comment}` and a `{}` flag in this project (a decision is \
+                 about a flag: see `uptake review --scheme {}`)",
+                args.scheme,
+                args.scheme
+            );
         }
         return super::print(&format!(
             "recorded: {} {} on comment {comment} by {}\n",

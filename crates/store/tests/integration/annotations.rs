@@ -71,6 +71,10 @@ fn reruns_replace_flags_and_keep_decisions() {
     assert!(!store
         .decide("999", "safety", Decision::Confirm, "mod-a", None, 21)
         .unwrap());
+    // A comment with no flag of the scheme has nothing to decide on.
+    assert!(!store
+        .decide("1", "kmb", Decision::Escalate, "mod-a", None, 21)
+        .unwrap());
     let (counts, analysed) = store.label_counts("safety", None).unwrap();
     assert_eq!(analysed, 2);
     assert!(

@@ -123,7 +123,7 @@ pub async fn queue(
                             input type="hidden" name="scheme" value=(scheme);
                             input type="hidden" name="state" value=(qstate.key());
                             @if let Some(l) = &label { input type="hidden" name="label" value=(l); }
-                            label { "Note " input type="text" name="note" maxlength="500"; }
+                            label { "Note " input type="text" name="note" maxlength=(MAX_NOTE_CHARS); }
                             button type="submit" name="decision" value="confirm" data-key="c" { "Confirm" }
                             button type="submit" name="decision" value="dismiss" data-key="d" { "Dismiss" }
                             button type="submit" name="decision" value="escalate" data-key="e" { "Escalate" }
@@ -143,6 +143,9 @@ pub async fn queue(
     )))
 }
 
+/// The longest review note (the form's `maxlength`).
+const MAX_NOTE_CHARS: usize = 500;
+
 /// `POST /review/decide`.
 pub async fn decide(
     State(state): State<AppState>,
@@ -161,7 +164,15 @@ pub async fn decide(
     if !super::video::valid_id(&f.comment) {
         return Err(WebError::NotFound);
     }
-    let note = given(&f.note).map(|n| n.chars().take(500).collect::<String>());
+    // A note is kept whole up to the form's limit; a longer one (only a
+    // hand-made request) is refused rather than cut without a word.
+    let note = f.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+        return Err(WebError::BadRequest(format!(
+            "a note is at most {MAX_NOTE_CHARS} characters"
+        )));
+    }
+    let note = note.map(str::to_string);
     let reviewer = viewer.name.clone();
     let comment = f.comment.clone();
     let sch = scheme.clone();

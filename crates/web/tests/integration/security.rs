@@ -88,6 +88,27 @@ async fn a_decision_is_recorded_with_reviewer_time_and_audit_line() {
     let (status, _) = f.post("/review/decide", Some(Role::Owner), &form).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(f.store().audit_log(10, 0).unwrap().len(), 3);
+    // Nor is a scheme the comment has no flag in (it would show in no
+    // queue), and a note is kept whole up to the form's 500 characters,
+    // refused beyond (it was cut to 200 without a word; review 2026-11-28).
+    let kmb = decide_form(Role::Owner, "escalate").replace("scheme=safety", "scheme=kmb");
+    let (status, _) = f.post("/review/decide", Some(Role::Owner), &kmb).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let note = "n".repeat(500);
+    let long = decide_form(Role::Owner, "confirm").replace("note=checked", &format!("note={note}"));
+    let (status, _) = f.post("/review/decide", Some(Role::Owner), &long).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let row = &f.store().comments_by_ids(&[1], Some("safety")).unwrap()[0];
+    assert!(
+        row.decisions
+            .iter()
+            .any(|(_, d)| d.note.as_deref() == Some(note.as_str())),
+        "{:?}",
+        row.decisions
+    );
+    let longer = long.replace(&note, &format!("{note}x"));
+    let (status, _) = f.post("/review/decide", Some(Role::Owner), &longer).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
