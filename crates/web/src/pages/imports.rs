@@ -247,11 +247,11 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         @if imports.is_empty() { p { "Nothing imported yet." } }
         @for (i, warnings) in &imports {
             article.import {
-                h3 { "#" (i.id) " " (i.file_name) }
+                h3 { "#" (i.id) " " (shown_file(&i.file_name)) }
                 p.meta { (minute(i.imported_at)) " UTC · " (i.formats) " · " (i.items) " records, " (i.videos) " new videos, "
                     (i.observations) " observations, " (i.account_days) " account days · " (i.warnings) " warnings" }
                 @if !warnings.is_empty() {
-                    ul.warnings { @for w in warnings { li { code { (w.location) } ": " (w.message) } } }
+                    ul.warnings { @for w in warnings { li { code { (w.location.replace(&i.file_name, shown_file(&i.file_name))) } ": " (w.message) } } }
                     @if i.warnings > warnings.len() as i64 { p.more { "… " (i.warnings - warnings.len() as i64) " more (" code { "uptake status --warnings" } ")" } }
                 }
             }
@@ -516,7 +516,7 @@ fn run_import(state: &AppState, job: &Job) -> Result<String, String> {
     let db = state.config().db_path.clone();
     // A bug in the import must not leave the queue stuck behind a job that
     // never finishes.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut store = uptake_store::Store::open(&db).map_err(|e| e.to_string())?;
         hook(
             &mut store,
@@ -529,7 +529,18 @@ fn run_import(state: &AppState, job: &Job) -> Result<String, String> {
     }))
     .unwrap_or_else(|_| {
         Err("the import stopped unexpectedly; this is a bug in uptake (details in the server's log)".into())
-    })
+    });
+    // Messages name the file as it was uploaded, not where the server
+    // keeps it (which every signed-in account can read).
+    let where_kept = path.display().to_string();
+    let named = |m: String| m.replace(&where_kept, &job.file);
+    outcome.map(named).map_err(named)
+}
+
+/// A stored import's file as the web shows it: its base name, not the
+/// folder it was imported from on the server.
+fn shown_file(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
 fn remove_upload(dir: &Path) {
@@ -542,6 +553,16 @@ fn remove_upload(dir: &Path) {
 mod tests {
     use super::{claim_next, safe_file_name, Job, JobProgress, JobState};
     use std::sync::Arc;
+
+    #[test]
+    fn stored_files_are_shown_by_base_name() {
+        assert_eq!(
+            super::shown_file("/srv/p/.uptake/uploads/ab12/evil.csv"),
+            "evil.csv"
+        );
+        assert_eq!(super::shown_file("C:\\data\\Overview.zip"), "Overview.zip");
+        assert_eq!(super::shown_file("plain.csv"), "plain.csv");
+    }
 
     #[test]
     fn file_names_are_reduced_to_safe_base_names() {

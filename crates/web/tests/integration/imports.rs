@@ -84,6 +84,30 @@ fn uploads_left(f: &Fixture) -> usize {
         .unwrap_or(0)
 }
 
+/// A message naming the file where the server keeps it shows the uploaded
+/// name instead: every signed-in account reads job messages (review,
+/// 2026-11-28).
+#[tokio::test]
+async fn job_messages_name_the_uploaded_file_not_the_server_path() {
+    let f = with_hook(std::sync::Arc::new(
+        |_store: &mut uptake_store::Store, request: uptake_web::config::ImportRequest<'_>| {
+            Err(format!(
+                "`{}` line 1: expected a header row",
+                request.path.display()
+            ))
+        },
+    ));
+    let res = f
+        .send(upload(Role::Analyst, &[("evil.csv", "a,b\n")]))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let json = wait_for(&f, 1, "failed").await;
+    assert_eq!(json["message"], "`evil.csv` line 1: expected a header row");
+    let dir = f.dir.path().display().to_string();
+    let (_, page) = f.get("/imports", Some(Role::Viewer)).await;
+    assert!(!page.contains(&dir), "{page}");
+}
+
 #[tokio::test]
 async fn the_job_endpoint_reports_state_and_progress_as_json() {
     let f = Fixture::team(false);
