@@ -106,6 +106,8 @@ pub struct ScoreReliability {
     pub units: usize,
     /// Krippendorff's alpha (interval) with its bootstrap interval.
     pub alpha: Option<AlphaBootstrap>,
+    /// Why alpha is missing, when it is (every score equal, too few units).
+    pub alpha_undefined: Option<String>,
     /// ICC(A,1): two-way random, absolute agreement, single rater.
     pub icc: Option<IccRow>,
     /// The reading of the ICC (Koo & Li), or of alpha when there is no ICC.
@@ -182,7 +184,13 @@ impl<'a> Matrix<'a> {
         Ratings::from_rows(&rows)
     }
 
-    fn score(&self, codebook: &Codebook, score: &str) -> Result<Ratings, ReliabilityError> {
+    /// Each coder's `score` per unit, and how many units have it from two
+    /// coders or more.
+    fn score(
+        &self,
+        codebook: &Codebook,
+        score: &str,
+    ) -> Result<(Ratings, usize), ReliabilityError> {
         let mut rows = vec![vec![None; self.coders.len()]; self.units];
         for (&(u, c), items) in &self.cells {
             let values =
@@ -196,7 +204,11 @@ impl<'a> Matrix<'a> {
                     ScoreOutcome::NotComputable(_) => None,
                 });
         }
-        Ok(Ratings::from_rows(&rows)?)
+        let paired = rows
+            .iter()
+            .filter(|r| r.iter().flatten().count() >= 2)
+            .count();
+        Ok((Ratings::from_rows(&rows)?, paired))
     }
 }
 
@@ -288,8 +300,10 @@ pub fn reliability(
     }
     let mut scores = Vec::new();
     for score in &codebook.scores {
-        let ratings = m.score(codebook, &score.id)?;
-        let alpha = krippendorff_alpha_bootstrap(&ratings, Level::Interval, bootstrap).ok();
+        let (ratings, paired) = m.score(codebook, &score.id)?;
+        let alpha = krippendorff_alpha_bootstrap(&ratings, Level::Interval, bootstrap);
+        let alpha_undefined = alpha.as_ref().err().map(ToString::to_string);
+        let alpha = alpha.ok();
         let icc_row = icc(&ratings).ok().and_then(|i| {
             i.get(
                 IccModel::TwoWayRandom,
@@ -300,7 +314,8 @@ pub fn reliability(
         });
         scores.push(ScoreReliability {
             score: score.id.clone(),
-            units: alpha.as_ref().map_or(0, |a| a.estimate.units_used),
+            units: paired,
+            alpha_undefined,
             reading: icc_row
                 .as_ref()
                 .and_then(|r| reading(bands::koo_li(r.icc)))
@@ -342,7 +357,7 @@ pub fn score_icc(
         });
     }
     let m = matrix(codebook, values)?;
-    let ratings = m.score(codebook, score)?;
+    let (ratings, _) = m.score(codebook, score)?;
     Ok((icc(&ratings)?, m.coders))
 }
 

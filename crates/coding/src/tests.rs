@@ -440,3 +440,29 @@ fn xlsx_sheet_has_validation_lists_and_calamine_reads_it_back() {
         ["7584968082523016486", "7584968082523016487"]
     );
 }
+
+/// Review (2026-11-28): when every coder gave the same score on every unit,
+/// the score row said 0 units and gave no reason for the missing α.
+#[test]
+fn a_score_with_no_variation_keeps_its_units_and_says_why() {
+    let g = builtin("gqs").unwrap().unwrap();
+    let units: Vec<String> = (1..=6).map(|i| format!("v{i}")).collect();
+    let mut coded = Vec::new();
+    for u in &units {
+        for coder in ["ana", "ben"] {
+            coded.push(reliability::CodedValue {
+                unit: ("video", u.as_str()),
+                coder,
+                item: "gqs",
+                text: "3",
+                number: Some(3.0),
+            });
+        }
+    }
+    let r = reliability::reliability(&g, &coded, &[], &reliability::DEFAULT_BOOTSTRAP).unwrap();
+    let score = &r.scores[0];
+    assert_eq!(score.units, 6);
+    assert!(score.alpha.is_none());
+    assert!(score.alpha_undefined.is_some(), "{score:?}");
+    assert_eq!(r.items[0].units, 6);
+}

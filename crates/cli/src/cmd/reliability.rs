@@ -182,7 +182,11 @@ fn item_table(r: &Reliability) -> StatsTable {
             bounded(icc.map(|i| i.icc)),
             bounded(icc.map(|i| i.ci_low)),
             bounded(icc.map(|i| i.ci_high)),
-            score.reading.clone().map_or(Val::None, Val::Text),
+            match (&score.reading, &score.alpha_undefined) {
+                (Some(r), _) => Val::Text(r.clone()),
+                (None, Some(why)) => Val::Text(format!("α undefined: {why}")),
+                (None, None) => Val::None,
+            },
         ]);
     }
     t.notes.push(format!(
