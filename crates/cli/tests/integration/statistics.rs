@@ -404,6 +404,40 @@ fn crosstab_of_more_than_two_columns_adds_the_exact_freeman_halton_test() {
         notes.contains(&expected.as_str()),
         "{notes:?} lacks {expected}"
     );
+
+    // `--tests`: the same tests as rows, at full precision (they were only
+    // rounded text in the notes; review 2026-11-28).
+    let tested = json(
+        &sb.run_in(
+            "p",
+            &[
+                "stats",
+                "crosstab",
+                "posted_year",
+                "posted_month",
+                "--tests",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .stdout,
+    );
+    let chi = uptake_stats::crosstab::chi_square(&counts, true).unwrap();
+    let tests = rows(&tested);
+    let close = |got: &serde_json::Value, want: f64| {
+        got.as_f64()
+            .is_some_and(|g| (g - want).abs() <= 1e-12 * want.abs().max(1.0))
+    };
+    assert_eq!(tests[0]["test"], "chi-square");
+    assert!(close(&tests[0]["statistic"], chi.chi2), "{tested}");
+    assert!(close(&tests[0]["p"], chi.p), "{tested}");
+    assert!(
+        close(&tests[0]["effect_value"], chi.cramers_v.unwrap()),
+        "{tested}"
+    );
+    assert_eq!(tests[1]["test"], "Fisher-Freeman-Halton exact");
+    assert!(close(&tests[1]["p"], exact.p), "{tested}");
 }
 
 /// A level seen only beside a missing value (a month whose videos have no

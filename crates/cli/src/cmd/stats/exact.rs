@@ -1,5 +1,5 @@
-//! The exact test of a crosstab larger than 2×2, in the note under the
-//! table.
+//! The exact test of a crosstab larger than 2×2, for the note under the
+//! table and the table of tests.
 
 use uptake_stats::crosstab;
 
@@ -17,35 +17,64 @@ const MONTE_CARLO_SEED: u64 = 1;
 /// sparse, which its note reports.
 const MONTE_CARLO_MAX_N: u64 = 30_000;
 
-/// The note on the exact test of a table larger than 2×2: by enumeration
-/// where it can be done, else by Monte Carlo (as R's
-/// `fisher.test(simulate.p.value = TRUE)`, with a fixed seed so that the
-/// note is reproducible), else a pointer to the chi-square test.
+/// The note on the exact test of a table larger than 2×2 ([`larger_table`]).
+#[cfg(test)]
 pub(super) fn larger_table_note(counts: &[Vec<u64>], n: u64) -> String {
+    larger_table(counts, n).note
+}
+
+/// The exact test of a table larger than 2×2, as it was done.
+pub(super) struct LargerExact {
+    /// Which test: the enumeration, the Monte Carlo estimate, or none.
+    pub test: &'static str,
+    /// Its p-value, when one was computed.
+    pub p: Option<f64>,
+    /// The sentence for the notes.
+    pub note: String,
+}
+
+/// The exact test of a table larger than 2×2: by enumeration where it can
+/// be done, else by Monte Carlo (as R's `fisher.test(simulate.p.value =
+/// TRUE)`, with a fixed seed so that the result is reproducible), else
+/// none, with a pointer to the chi-square test.
+pub(super) fn larger_table(counts: &[Vec<u64>], n: u64) -> LargerExact {
     let exact = match crosstab::fisher_freeman_halton(counts) {
         Ok(f) => {
-            return format!(
-                "Fisher-Freeman-Halton exact test: {}.",
-                uptake_report::apa::p_value(f.p)
-            )
+            return LargerExact {
+                test: "Fisher-Freeman-Halton exact",
+                p: Some(f.p),
+                note: format!(
+                    "Fisher-Freeman-Halton exact test: {}.",
+                    uptake_report::apa::p_value(f.p)
+                ),
+            }
         }
         Err(exact) => exact,
     };
+    let none = |note: String| LargerExact {
+        test: "no exact test",
+        p: None,
+        note,
+    };
     if n > MONTE_CARLO_MAX_N {
-        return format!(
+        return none(format!(
             "No exact test: {exact}; with N = {n} the chi-square test above applies (read its expected-count note)."
-        );
+        ));
     }
     match crosstab::fisher_freeman_halton_monte_carlo(counts, MONTE_CARLO_TABLES, MONTE_CARLO_SEED)
     {
-        Ok(f) => format!(
-            "Fisher-Freeman-Halton test by Monte Carlo ({} tables with the observed margins, seed {}): {} (Monte Carlo standard error {}); the exact enumeration was not possible: {exact}.",
-            MONTE_CARLO_TABLES,
-            MONTE_CARLO_SEED,
-            uptake_report::apa::p_value(f.p),
-            uptake_report::apa::number(f.standard_error, 4)
-        ),
-        Err(e) => format!("No exact test: {exact}; {e}."),
+        Ok(f) => LargerExact {
+            test: "Fisher-Freeman-Halton Monte Carlo",
+            p: Some(f.p),
+            note: format!(
+                "Fisher-Freeman-Halton test by Monte Carlo ({} tables with the observed margins, seed {}): {} (Monte Carlo standard error {}); the exact enumeration was not possible: {exact}.",
+                MONTE_CARLO_TABLES,
+                MONTE_CARLO_SEED,
+                uptake_report::apa::p_value(f.p),
+                uptake_report::apa::number(f.standard_error, 4)
+            ),
+        },
+        Err(e) => none(format!("No exact test: {exact}; {e}.")),
     }
 }
 

@@ -8,8 +8,9 @@ use anyhow::{bail, Context as _, Result};
 use std::io::Write;
 use uptake_report::{render, OutputFormat};
 use uptake_stats::compare::{self, Alternative, MwuMethod, MwuOptions};
-use uptake_stats::{correlate, crosstab, describe, regress};
+use uptake_stats::{correlate, describe, regress};
 
+mod contingency;
 mod exact;
 
 /// Statistics over the project's videos.
@@ -95,6 +96,10 @@ pub enum Statistic {
         /// No Yates continuity correction on 2×2 tables (scipy's default is to apply it).
         #[arg(long)]
         no_yates: bool,
+        /// Print the tests (statistic, df, N, p, effect size) as the table,
+        /// instead of the counts: CSV and JSON then carry them at full precision.
+        #[arg(long)]
+        tests: bool,
     },
     /// Ordinary least squares regression with coefficients, 95% CIs and R².
     Regress {
@@ -108,6 +113,10 @@ pub enum Statistic {
         /// Fields to transform with log(1 + x) first (counts such as views).
         #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
         log1p: Vec<String>,
+        /// Print the model's fit (F test, R², adjusted R²) as the table,
+        /// instead of the coefficients: CSV and JSON then carry it at full precision.
+        #[arg(long)]
+        tests: bool,
     },
 }
 
@@ -138,8 +147,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             rows,
             columns,
             no_yates,
-        } => crosstab_table(&units, rows, columns, !no_yates)?,
-        Statistic::Regress { outcome, on, log1p } => regress_table(&units, outcome, on, log1p)?,
+            tests,
+        } => contingency::crosstab_table(&units, rows, columns, !no_yates, *tests)?,
+        Statistic::Regress {
+            outcome,
+            on,
+            log1p,
+            tests,
+        } => regress_table(&units, outcome, on, log1p, *tests)?,
     };
     if !matches!(args.statistic, Statistic::Fields) {
         out.notes
@@ -478,104 +493,12 @@ fn correlate_table(units: &UnitTable, fields: &[String]) -> Result<StatsTable> {
     Ok(t)
 }
 
-fn crosstab_table(
-    units: &UnitTable,
-    row_field: &str,
-    col_field: &str,
-    yates: bool,
-) -> Result<StatsTable> {
-    let rows = units.get(row_field)?.labels();
-    let cols = units.get(col_field)?.labels();
-    // Levels come from the complete pairs only: a level seen only beside a
-    // missing value would be an empty row or column, which leaves the test
-    // undefined, and missing values are left out of every statistic.
-    let complete = || {
-        rows.iter()
-            .zip(&cols)
-            .filter_map(|(r, c)| Some((r.as_ref()?, c.as_ref()?)))
-    };
-    let mut row_levels: Vec<String> = complete().map(|(r, _)| r.clone()).collect();
-    let mut col_levels: Vec<String> = complete().map(|(_, c)| c.clone()).collect();
-    row_levels.sort();
-    row_levels.dedup();
-    col_levels.sort();
-    col_levels.dedup();
-    let mut counts = vec![vec![0u64; col_levels.len()]; row_levels.len()];
-    let mut left_out = 0;
-    for (r, c) in rows.iter().zip(&cols) {
-        match (r, c) {
-            (Some(r), Some(c)) => {
-                let (Ok(i), Ok(j)) = (row_levels.binary_search(r), col_levels.binary_search(c))
-                else {
-                    continue;
-                };
-                counts[i][j] += 1;
-            }
-            _ => left_out += 1,
-        }
-    }
-    let mut header: Vec<(String, String)> = vec![(row_field.to_string(), row_field.to_string())];
-    for c in &col_levels {
-        header.push((c.clone(), format!("{col_field}={c}")));
-    }
-    header.push(("Total".into(), "total".into()));
-    let header_refs: Vec<(&str, &str)> = header
-        .iter()
-        .map(|(h, k)| (h.as_str(), k.as_str()))
-        .collect();
-    let mut t = StatsTable::new(&header_refs);
-    for (level, row) in row_levels.iter().zip(&counts) {
-        let mut cells = vec![Val::Text(level.clone())];
-        cells.extend(row.iter().map(|&n| Val::Int(n as i64)));
-        cells.push(Val::Int(row.iter().sum::<u64>() as i64));
-        t.push(cells);
-    }
-    if row_levels.is_empty() || col_levels.is_empty() {
-        bail!("no video has both `{row_field}` and `{col_field}`; `uptake stats describe` or `uptake stats fields` shows what is filled in");
-    }
-    let chi = crosstab::chi_square(&counts, yates)
-        .with_context(|| format!("chi-square test of `{row_field}` by `{col_field}`"))?;
-    t.notes.push(format!(
-        "chi²({}, N = {}) = {}, {}{}; Cramér's V = {}.",
-        chi.df,
-        chi.n,
-        uptake_report::apa::number(chi.chi2, 2),
-        uptake_report::apa::p_value(chi.p),
-        if chi.yates { " (Yates-corrected)" } else { "" },
-        chi.cramers_v
-            .map_or("n/a".to_string(), |v| uptake_report::apa::bounded(v, 2)),
-    ));
-    if chi.cells_expected_below_5 > 0 {
-        t.notes.push(format!(
-            "{} cells have an expected count under 5 (smallest {:.2}): the chi-square approximation is doubtful; read the exact test below.",
-            chi.cells_expected_below_5,
-            chi.min_expected,
-        ));
-    }
-    if chi.shape == (2, 2) {
-        let f = crosstab::fisher_exact(&counts, Alternative::TwoSided)
-            .with_context(|| "Fisher's exact test")?;
-        t.notes.push(format!(
-            "Fisher's exact test (two-sided): {}, sample odds ratio = {}.",
-            uptake_report::apa::p_value(f.p),
-            uptake_report::apa::number(f.odds_ratio, 2)
-        ));
-    } else if chi.shape.0 > 1 && chi.shape.1 > 1 {
-        t.notes.push(exact::larger_table_note(&counts, chi.n));
-    }
-    if left_out > 0 {
-        t.notes.push(format!(
-            "{left_out} videos missing `{row_field}` or `{col_field}` are left out."
-        ));
-    }
-    Ok(t)
-}
-
 fn regress_table(
     units: &UnitTable,
     outcome: &str,
     on: &[String],
     log1p: &[String],
+    tests: bool,
 ) -> Result<StatsTable> {
     for f in log1p {
         if f != outcome && !on.contains(f) {
@@ -625,6 +548,33 @@ fn regress_table(
             units.len()
         )
     })?;
+    if tests {
+        let mut t = contingency::tests_table();
+        t.push(vec![
+            Val::Text("OLS F test of the model".into()),
+            Val::stat(fit.f, 2),
+            Val::Stat(fit.df_model as f64, 0),
+            Val::Stat(fit.df_resid as f64, 0),
+            Val::Int(fit.n as i64),
+            fit.f_p.map_or(Val::None, Val::P),
+            Val::Text("R²".into()),
+            Val::Bounded(fit.r_squared),
+            Val::None,
+        ]);
+        t.push(vec![
+            Val::Text("OLS".into()),
+            Val::None,
+            Val::None,
+            Val::None,
+            Val::Int(fit.n as i64),
+            Val::None,
+            Val::Text("adjusted R²".into()),
+            Val::Bounded(fit.adj_r_squared),
+            Val::None,
+        ]);
+        t.notes.push(format!("Outcome {}.", design.outcome()));
+        return Ok(t);
+    }
     let mut t = StatsTable::new(&[
         ("Term", "term"),
         ("B", "estimate"),
