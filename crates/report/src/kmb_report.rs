@@ -244,7 +244,7 @@ fn summary_sentences(inputs: &ReportInputs) -> Vec<String> {
         )),
     }
     if let Some(s) = get("share_rate") {
-        out.push(format!("People shared them {} times for every 100 views (share rate {}): the research was passed on.", format_args!("{:.1}", s * 100.0), pct(s)));
+        out.push(format!("People shared them {} times for every 100 views (share rate {}): viewers passed the videos on.", format_args!("{:.1}", s * 100.0), pct(s)));
     }
     if let Some(s) = get("save_rate") {
         out.push(format!("They were saved {} times per 100 views (save rate {}), a sign people wanted to come back to them.", format_args!("{:.1}", s * 100.0), pct(s)));

@@ -686,3 +686,35 @@ fn reimport_never_erases_in_silence() {
         stored - 1
     );
 }
+
+/// Asking for more units than there are says so (review, 2026-11-28).
+#[test]
+fn a_sample_larger_than_the_pool_says_so() {
+    let sb = demo();
+    let out = sb
+        .run_in(
+            "p",
+            &[
+                "code",
+                "sample",
+                "--codebook",
+                "gqs",
+                "--units",
+                "videos",
+                "--n",
+                "30",
+                "--coders",
+                "ana,ben",
+                "--overlap",
+                "5",
+                "--seed",
+                "1",
+            ],
+        )
+        .ok()
+        .stdout;
+    assert!(
+        out.contains("--n 30 asked for more videos than the 13 not yet sampled"),
+        "{out}"
+    );
+}

@@ -108,6 +108,12 @@ pub(super) fn run(
         cb.name,
         cb.version
     );
+    if drawn.len() < n {
+        out.push_str(&format!(
+            "--n {n} asked for more {units} than the {} not yet sampled: all of them are in the sample\n",
+            pool.len()
+        ));
+    }
     if let Some(field) = &stratify_by {
         let mut strata: BTreeMap<String, usize> = BTreeMap::new();
         for u in &drawn {
