@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use anyhow::{bail, Context as _, Result};
-use uptake_coding::{Codebook, ItemKind, BUILTIN, EXAMPLE};
+use uptake_coding::{Codebook, BUILTIN, EXAMPLE};
 use uptake_report::{render, Cell, Column, OutputFormat, Table};
 use uptake_store::{CodebookStored, Store};
 
@@ -256,10 +256,7 @@ fn describe(cb: &Codebook) -> String {
             item.kind.name(),
             item.prompt
         ));
-        let accepts = match &item.kind {
-            ItemKind::Ordinal { .. } => item.guide(),
-            _ => item.expected_text(),
-        };
+        let accepts = item.accepted();
         out.push_str(&format!("  {:<14} {:<8} accepts: {accepts}\n", "", ""));
         if let Some(rule) = &item.na_rule {
             out.push_str(&format!("  {:<14} {:<8} NA when: {rule}\n", "", ""));

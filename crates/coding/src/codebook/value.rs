@@ -109,6 +109,16 @@ impl Item {
 
     /// A one-line guide for coders: accepted values, anchors, N/A rule.
     pub fn guide(&self) -> String {
+        let mut out = self.accepted();
+        if let Some(rule) = &self.na_rule {
+            out.push_str(&format!(". NA when: {rule}"));
+        }
+        out
+    }
+
+    /// The accepted values: for ordinal items the range with its anchors
+    /// and `or NA` when N/A is allowed, else [`Item::expected_text`].
+    pub fn accepted(&self) -> String {
         let mut out = match &self.kind {
             ItemKind::Ordinal { min, max, anchors } => {
                 let labels: Vec<String> =
@@ -123,9 +133,6 @@ impl Item {
         };
         if matches!(self.kind, ItemKind::Ordinal { .. }) && self.na_allowed {
             out.push_str(" or NA");
-        }
-        if let Some(rule) = &self.na_rule {
-            out.push_str(&format!(". NA when: {rule}"));
         }
         out
     }
