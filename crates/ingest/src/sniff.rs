@@ -154,6 +154,9 @@ fn sniff_json(body: &[u8]) -> Sniffed {
         || has_key(body, "region_code")
         || has_key(body, "hashtag_names")
         || has_key(body, "voice_to_text")
+        || (has_key(body, "videos")
+            && !has_key(body, "request_id")
+            && RESEARCH_ONLY_KEYS.iter().any(|k| has_key(body, k)))
         || (has_key(body, "video_description")
             && !has_key(body, "cover_image_url")
             && !has_key(body, "embed_link"))
@@ -189,6 +192,12 @@ fn sniff_json(body: &[u8]) -> Sniffed {
         return Sniffed::Json(SourceFormat::ResearchComments);
     }
     if has_key(body, "error") && has_key(body, "log_id") && !has_key(body, "search_id") {
+        // Video ids as JSON numbers are the Research API's (the Display API
+        // sends strings): a Research page of few fields (`id`, `create_time`,
+        // `view_count`) is another creator's video, never the account's.
+        if has_key(body, "videos") && has_number_id(body) {
+            return Sniffed::Json(SourceFormat::ResearchVideos);
+        }
         return Sniffed::Json(SourceFormat::DisplayVideoList);
     }
     Sniffed::Unknown("JSON that is not a TikTok Business or Display API response".into())
@@ -242,14 +251,26 @@ fn display_page(body: &[u8]) -> bool {
 
 /// Whether some `"id"` key in `body` has a string value of digits.
 fn has_string_id(body: &[u8]) -> bool {
+    id_value_starts(body, |v| {
+        v.first() == Some(&b'"') && v.get(1).is_some_and(u8::is_ascii_digit)
+    })
+}
+
+/// Whether some `"id"` key in `body` has a JSON number as its value.
+fn has_number_id(body: &[u8]) -> bool {
+    id_value_starts(body, |v| v.first().is_some_and(u8::is_ascii_digit))
+}
+
+/// Whether the value of some `"id"` key in `body` satisfies `test` (given
+/// the bytes from the value's first character on).
+fn id_value_starts(body: &[u8], test: impl Fn(&[u8]) -> bool) -> bool {
     let key = b"\"id\"";
     let mut rest = body;
     while let Some(at) = rest.windows(key.len()).position(|w| w == key) {
         rest = &rest[at + key.len()..];
         let value = rest.trim_ascii_start();
         if let Some(value) = value.strip_prefix(b":") {
-            let value = value.trim_ascii_start();
-            if value.first() == Some(&b'"') && value.get(1).is_some_and(u8::is_ascii_digit) {
+            if test(value.trim_ascii_start()) {
                 return true;
             }
         }
@@ -397,6 +418,19 @@ mod tests {
             sniff(research_plain, false),
             Sniffed::Json(SourceFormat::ResearchVideos)
         );
+        // A Research page of few fields (review, 2026-11-28): read as the
+        // Display API, its other creator's video became the account's own.
+        for few in [
+            br#"{"data":{"videos":[{"id":7412345678901234113,"username":"other_creator2","create_time":1725000000,"view_count":7}],"cursor":100,"has_more":false},"error":{"code":"ok","message":"","log_id":"202409011200000000AAAABBBB"}}"#.as_slice(),
+            br#"{"data":{"videos":[{"id":7412345678901234113,"create_time":1725000000,"view_count":7}],"cursor":100,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#,
+        ] {
+            assert_eq!(
+                sniff(few, false),
+                Sniffed::Json(SourceFormat::ResearchVideos),
+                "{}",
+                String::from_utf8_lossy(few)
+            );
+        }
         let research_named = br#"{"data":{"videos":[{"id":"7412345678901234567","username":"a","duration":3,"video_description":"t"}],"cursor":1,"has_more":false},"error":{"code":"ok","message":"","log_id":"2024"}}"#;
         assert_eq!(
             sniff(research_named, false),
