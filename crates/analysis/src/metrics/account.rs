@@ -51,8 +51,10 @@ pub struct AccountSummary {
     pub new_followers_reported: Option<i64>,
     /// Runs of days inside the window with no row at all.
     pub missing_days: Vec<DayRange>,
-    /// For each metric, the runs of days inside its own reported range where
-    /// it is missing (e.g. `undefined` on a partial last day).
+    /// For each metric, the runs of days of the window where it is missing
+    /// while other metrics have data: before its first value (a file that
+    /// starts later, e.g. follower history), inside its own range, and after
+    /// its last (`undefined` on a partial last day).
     pub missing_values: Vec<(String, Vec<DayRange>)>,
 }
 
@@ -136,21 +138,19 @@ pub fn summarise_account(
     let missing_values = DAILY_METRICS
         .iter()
         .filter_map(|(name, get)| {
-            let present: Vec<&AccountDay> = days.iter().filter(|d| get(d).is_some()).collect();
-            let (first, last) = (present.first()?.date, present.last()?.date);
-            let gaps: Vec<NaiveDate> = days
+            // A metric no source reports is not listed day by day.
+            if days.iter().all(|d| get(d).is_none()) {
+                return None;
+            }
+            // Every day of the series without it: before its first value (a
+            // source that starts later: the window's totals then cover less
+            // than the window), inside its range, and after its last (a
+            // partial last day).
+            let all: Vec<NaiveDate> = days
                 .iter()
-                .filter(|d| d.date >= first && d.date <= last && get(d).is_none())
+                .filter(|d| get(d).is_none())
                 .map(|d| d.date)
                 .collect();
-            // A metric missing only after its last value (a partial last day)
-            // is also a gap worth naming.
-            let trailing: Vec<NaiveDate> = days
-                .iter()
-                .filter(|d| d.date > last && get(d).is_none())
-                .map(|d| d.date)
-                .collect();
-            let all: Vec<NaiveDate> = gaps.into_iter().chain(trailing).collect();
             (!all.is_empty()).then(|| (name.to_string(), runs(&all)))
         })
         .collect();

@@ -16,6 +16,17 @@ fn account_summary_names_growth_and_gaps() {
         "{out}"
     );
     assert!(out.contains("SYNTHETIC"), "{out}");
+    // The follower history starts later than the window: the growth says
+    // over which days, and the days without totals are listed (review,
+    // 2026-11-28: 'Net follower growth 733' read as the whole window's).
+    assert!(
+        out.contains("Net follower growth (2025-12-20 to 2026-02-17)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`followers` not reported on: 2025-11-01 to 2025-12-19 (49 days)."),
+        "{out}"
+    );
 }
 
 #[test]

@@ -63,18 +63,24 @@ pub fn account_summary_table(s: &AccountSummary) -> Table {
         "shares",
         Cell::count(s.shares, false),
     );
+    // The follower totals may cover less than the window (a follower
+    // history that starts later): their own days are in the labels.
+    let on = |d: Option<(NaiveDate, i64)>| d.map(|(d, _)| format!(" ({d})")).unwrap_or_default();
     push(
-        "Followers at start",
+        &format!("Followers at start{}", on(s.followers_start)),
         "followers_start",
         Cell::count(s.followers_start.map(|(_, f)| f), false),
     );
     push(
-        "Followers at end",
+        &format!("Followers at end{}", on(s.followers_end)),
         "followers_end",
         Cell::count(s.followers_end.map(|(_, f)| f), false),
     );
     push(
-        "Net follower growth",
+        &match (s.followers_start, s.followers_end) {
+            (Some((d0, _)), Some((d1, _))) => format!("Net follower growth ({d0} to {d1})"),
+            _ => "Net follower growth".to_string(),
+        },
         "net_follower_growth",
         Cell::count(s.net_follower_growth, false),
     );
@@ -85,8 +91,14 @@ pub fn account_summary_table(s: &AccountSummary) -> Table {
     );
     let mut notes = Vec::new();
     if let (Some((d0, _)), Some((d1, _))) = (s.followers_start, s.followers_end) {
+        let window = s
+            .window
+            .as_ref()
+            .filter(|w| w.from != d0 || w.to != d1)
+            .map(|w| format!(", not the whole window {} to {}", w.from, w.to))
+            .unwrap_or_default();
         notes.push(format!(
-            "Follower growth is recomputed from daily totals ({d0} to {d1}); TikTok's own difference column is not used."
+            "Follower growth is recomputed from daily totals ({d0} to {d1}{window}); TikTok's own difference column is not used."
         ));
     }
     if s.missing_days.is_empty() {
@@ -105,7 +117,7 @@ pub fn account_summary_table(s: &AccountSummary) -> Table {
     notes.push("Days are calendar days as TikTok reports them; the time zone of the day boundary is not documented.".into());
     Table {
         columns: vec![
-            Column::text("Metric", "label", 40),
+            Column::text("Metric", "label", 52),
             Column::text("Key", "metric", 24),
             Column::number("Value", "value"),
         ],
