@@ -250,7 +250,18 @@ fn summary_sentences(inputs: &ReportInputs) -> Vec<String> {
         out.push(format!("They were saved {} times per 100 views (save rate {}), a sign people wanted to come back to them.", format_args!("{:.1}", s * 100.0), pct(s)));
     }
     if let Some(f) = get("for_you_share") {
-        out.push(format!("{} of views came from TikTok's For You feed, that is, from people who did not already follow the account.", pct(f)));
+        // The For You feed serves followers too: the share says how views
+        // arrived, not who the viewers were (black-box review).
+        let n = inputs
+            .indicators
+            .iter()
+            .find(|i| i.name == "for_you_share")
+            .map_or(0, |i| i.n);
+        out.push(format!(
+            "{} of views came through TikTok's For You feed, its recommendations, which reach followers and non-followers alike (weighted by views, over the {} with a traffic-source breakdown).",
+            pct(f),
+            if n == 1 { "1 video".to_string() } else { format!("{n} videos") }
+        ));
     }
     if let Some(t) = get("intended_territory_share") {
         out.push(format!(
@@ -625,6 +636,40 @@ mod tests {
                 .starts_with("4.5% of the 200 comments analysed for safety were flagged"),
             "{:?}",
             data.summary
+        );
+    }
+
+    /// Review: "from people who did not already follow the account" read
+    /// the For You share as new viewers; the feed serves followers too.
+    #[test]
+    fn for_you_sentence_says_how_views_arrived_not_who_watched() {
+        let videos = vec![video("a")];
+        let indicators = vec![Indicator {
+            stage: "Reach",
+            name: "for_you_share",
+            value: Some(0.838),
+            unit: Unit::Fraction,
+            n: 12,
+            formula: "",
+            meaning: "",
+            needs: "",
+        }];
+        let data = build_report(&ReportInputs {
+            videos: &videos,
+            indicators: &indicators,
+            ..ReportInputs::default()
+        });
+        let sentence = data
+            .summary
+            .iter()
+            .find(|s| s.contains("For You"))
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            sentence.starts_with("83.8% of views came through TikTok's For You feed")
+                && sentence.contains("followers and non-followers alike")
+                && sentence.contains("over the 12 videos with a traffic-source breakdown"),
+            "{sentence}"
         );
     }
 }

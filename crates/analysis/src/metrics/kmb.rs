@@ -231,7 +231,7 @@ pub fn kmb_indicators(videos: &[(Video, Metrics)], inputs: &KmbInputs) -> Vec<In
             needs: "intended territories in uptake.toml ([audience] territories = [\"CA\"]) and per-video audience territories (Business API or the manual template)" },
         Indicator { stage: "Reach", name: "for_you_share", value: fy, unit: Unit::Fraction, n: n_fy,
             formula: "Σ (views × For You share) / Σ views",
-            meaning: "How much reach came through TikTok's recommendations rather than followers or search: reach beyond the existing audience, outside the team's control.",
+            meaning: "How much reach came through TikTok's recommendations rather than the Following feed, profile visits or search: reach the team does not control. Recommendations reach followers too, so it is not the share of new viewers.",
             needs: "per-video traffic sources (Business API impression_sources or the manual template)" },
         Indicator { stage: "Engagement", name: "avg_watch_ratio", value: watch_ratio, unit: Unit::Fraction, n: n_wr,
             formula: "Σ (views × avg_watch_s / duration_s) / Σ views",
