@@ -83,11 +83,13 @@ pub fn read(r: &Reading, rows: Rows<'_>, sink: &mut dyn Sink) -> Result<(), Inge
             ..Video::with_id(id.clone())
         };
         let metrics = Metrics {
-            views: r.count(&row, Field::VideoViews)?,
-            likes: r.count(&row, Field::Likes)?,
-            comments: r.count(&row, Field::Comments)?,
-            shares: r.count(&row, Field::Shares)?,
-            saves: r.count(&row, Field::Saves)?,
+            // Lifetime totals of a video: never below zero (the daily
+            // changes of the account series may be).
+            views: r.total(&row, Field::VideoViews)?,
+            likes: r.total(&row, Field::Likes)?,
+            comments: r.total(&row, Field::Comments)?,
+            shares: r.total(&row, Field::Shares)?,
+            saves: r.total(&row, Field::Saves)?,
             avg_watch_s: r.duration(&row, Field::AvgWatchTime)?,
             total_watch_s: r.duration(&row, Field::TotalPlayTime)?,
             full_watch_rate: r.fraction(&row, Field::FullWatchRate)?,

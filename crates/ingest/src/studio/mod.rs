@@ -497,6 +497,15 @@ impl Reading<'_> {
         }
     }
 
+    /// A total that cannot go below zero (a video's views, likes, ...):
+    /// `-5` is refused, naming the line and column.
+    pub fn total(&self, row: &Row, field: Field) -> Result<Option<Count>, IngestError> {
+        match self.cell(row, field) {
+            Some(text) => number::parse_total(text).map_err(|e| self.value_error(row, field, e)),
+            None => Ok(None),
+        }
+    }
+
     /// A count column as a plain number (daily series keep no approximate flag).
     pub fn int(&self, row: &Row, field: Field) -> Result<Option<i64>, IngestError> {
         Ok(self.count(row, field)?.map(|c| c.value))

@@ -291,6 +291,19 @@ fn spreadsheet_mangled_id_is_refused() -> TestResult {
     Ok(())
 }
 
+/// A video's lifetime total below zero is refused, naming line and column
+/// (only the account's daily changes may be negative; review 2026-11-28).
+#[test]
+fn negative_video_total_is_refused() -> TestResult {
+    let msg = error_of(read_fixture("Content_negative.csv", &exported(2026, 8, 19)));
+    assert!(msg.contains("line 2, field `Total likes`"), "{msg}");
+    assert!(
+        msg.contains("expected a count of 0 or more, found `-5`"),
+        "{msg}"
+    );
+    Ok(())
+}
+
 #[test]
 fn forced_format_must_match_the_headers() -> TestResult {
     let options = Options {
