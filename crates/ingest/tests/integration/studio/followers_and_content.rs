@@ -216,7 +216,7 @@ fn content_csv_videos_and_observations() -> TestResult {
     assert_eq!(Some(obs[0].observed_at), snapshot);
     assert_eq!(obs[0].source, SourceFormat::StudioContent);
     assert_eq!(obs[0].metrics.views.map(|c| c.value), Some(1204));
-    assert_eq!(obs[0].metrics.comments.map(|c| c.value), Some(-1));
+    assert_eq!(obs[0].metrics.comments.map(|c| c.value), Some(1));
     assert_eq!(obs[1].metrics.likes, None, "`undefined` likes are missing");
     assert_eq!(obs[1].metrics.shares.map(|c| c.value), Some(0));
     Ok(())
