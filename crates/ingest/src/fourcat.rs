@@ -123,8 +123,10 @@ pub fn parse<R: Read>(
             message: format!(
                 "{naive} comment{} no `unix_timestamp`, so {} dated by `timestamp`, a time \
                  without a zone, read as UTC. 4CAT writes comment times in its server's time \
-                 zone (Zeeschuimer's CSV in UTC): if that server was not on UTC, import again \
-                 with `--tz-offset`, e.g. `--tz-offset +01:00`",
+                 zone (Zeeschuimer's CSV in UTC): if that server was not on UTC, these times \
+                 are off by its offset. Give it with `--tz-offset` (e.g. `--tz-offset +01:00`) \
+                 the first time a file is imported: a file already imported is not read again, \
+                 and a comment keeps the time it was first stored with",
                 if naive == 1 { " has" } else { "s have" },
                 if naive == 1 { "it was" } else { "they were" },
             ),

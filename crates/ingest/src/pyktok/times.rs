@@ -73,8 +73,10 @@ impl State<'_> {
                                 message: format!(
                                     "`{field}` holds local times without a time zone (pyktok \
                                      writes the collecting computer's clock); they were read as \
-                                     UTC (offset +00:00). If that computer was elsewhere, import \
-                                     again with `--tz-offset`, e.g. `--tz-offset -05:00`"
+                                     UTC (offset +00:00). If that computer was elsewhere, give \
+                                     its offset with `--tz-offset` (e.g. `--tz-offset -05:00`) \
+                                     the first time a file is imported: a file already imported \
+                                     is not read again"
                                 ),
                             });
                         }
