@@ -270,6 +270,17 @@ fn read_zip<R: Read + Seek>(
                 location: entry_ctx.whole(),
                 source,
             })?;
+        // A `.txt` beside the data (a note, a README) is skipped unless it
+        // is a format uptake reads: Studio's tables are `.csv`, so a text
+        // file is not read as one (which failed the whole archive).
+        if lower.ends_with(".txt") && ctx.options.format.is_none() && !known_text(&head) {
+            sink.warn(Warning {
+                location: entry_ctx.whole(),
+                message: "skipped: a text file in no format uptake reads (a note or a README?)"
+                    .into(),
+            });
+            continue;
+        }
         read_stream(
             Cursor::new(head.clone()).chain(&mut entry),
             &head,
@@ -285,6 +296,16 @@ fn read_zip<R: Read + Seek>(
         ));
     }
     Ok(())
+}
+
+/// Whether `head` starts a JSON response or a table uptake recognises by
+/// its header (the manual template, 4CAT, Zeeschuimer or pyktok CSV).
+fn known_text(head: &[u8]) -> bool {
+    match sniff(head, false) {
+        Sniffed::Json(_) => true,
+        Sniffed::Table => template::detect(head) || crate::sniff::sniff_table(head).is_some(),
+        _ => false,
+    }
 }
 
 /// Reads a non-archive input: JSON or a text table.

@@ -238,6 +238,32 @@ fn content_in_its_zip_without_export_date_uses_the_entry_time() -> TestResult {
     Ok(())
 }
 
+/// A note beside the data in a ZIP is skipped with a warning; it failed
+/// the whole archive as an unknown Studio table (review, 2026-11-28).
+#[test]
+fn a_text_note_in_a_zip_is_skipped() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let zip = make_zip(
+        dir.path(),
+        "Content_kmb_lab.zip",
+        &[
+            ("Content.csv", fixture_bytes("Content.csv")?),
+            ("notes.txt", b"hello\nwhat we did on the 19th\n".to_vec()),
+        ],
+        Some((2026, 8, 19)),
+    )?;
+    let (sink, _) = read(&zip, &Options::default())?;
+    assert_eq!(sink.videos().len(), 2);
+    assert!(
+        sink.warnings.iter().any(|w| w
+            .message
+            .starts_with("skipped: a text file in no format uptake reads")),
+        "{:?}",
+        sink.warnings
+    );
+    Ok(())
+}
+
 #[test]
 fn content_old_header_set_is_observed_at_the_export_date() -> TestResult {
     let (sink, _) = read_fixture("Content_old.csv", &exported(2026, 8, 19))?;
