@@ -552,6 +552,48 @@ mod tests {
         assert!(!daily.contains("_approximate"), "{daily}");
     }
 
+    /// Review (2026-11-28): the median of a column holding an approximate
+    /// count was `~` in CSV's flag column but plain in text and JSON.
+    #[test]
+    fn a_median_resting_on_an_approximate_count_is_marked_in_every_format() {
+        use crate::tables::videos::{video_table, VideoTableOptions};
+        use uptake_model::{Count, Metrics, Video};
+        let pair = |id: &str, views: Count| {
+            (
+                Video::with_id(id.to_string()),
+                Metrics {
+                    views: Some(views),
+                    ..Metrics::default()
+                },
+            )
+        };
+        let pairs = vec![
+            pair("1", Count::exact(1000)),
+            pair(
+                "2",
+                Count {
+                    value: 1700,
+                    approximate: true,
+                },
+            ),
+            pair("3", Count::exact(3000)),
+        ];
+        for machine in [false, true] {
+            let t = video_table(&pairs, VideoTableOptions { machine });
+            let views = t.columns.iter().position(|c| c.key == "views").unwrap_or(0);
+            assert_eq!(
+                t.summary[1][views],
+                Cell::ApproxCount(1700),
+                "machine {machine}"
+            );
+        }
+        let t = video_table(&pairs, VideoTableOptions { machine: false });
+        assert!(render_text(&t).contains("~1,700"));
+        let j: serde_json::Value =
+            serde_json::from_str(&render_json(&t).unwrap_or_default()).unwrap_or_default();
+        assert_eq!(j["summary"][1]["views"]["approximate"], true, "{j}");
+    }
+
     #[test]
     fn json_keeps_types() {
         let j = render_json(&sample()).unwrap_or_default();

@@ -265,14 +265,15 @@ pub fn video_table(videos: &[(Video, Metrics)], options: VideoTableOptions) -> T
             ),
         };
         let is_count = matches!(c.total, Total::Sum);
-        let stat = |v: Option<f64>| {
-            if is_count {
-                count_stat(v)
-            } else {
-                (c.cell)(v, false)
-            }
-        };
         let column_approx = computed.iter().any(|(_, m)| (c.approx)(m));
+        // A median or quartile of a column with an approximate count may
+        // be that count, or rest on it: marked `~` like the total, in every
+        // format (CSV's flag column said so, the text did not).
+        let stat = |v: Option<f64>| match v {
+            Some(v) if is_count && column_approx => Cell::ApproxCount(v.round() as i64),
+            v if is_count => count_stat(v),
+            v => (c.cell)(v, false),
+        };
         total.push(if is_count {
             Cell::count(total_value.map(|v| v as i64), column_approx)
         } else {
@@ -284,7 +285,15 @@ pub fn video_table(videos: &[(Video, Metrics)], options: VideoTableOptions) -> T
         iqr.push(match (s.q1, s.q3) {
             (Some(a), Some(b)) => {
                 let show = |v: f64| crate::render::shown_plain(&stat(Some(v)));
-                Cell::Text(format!("{}–{}", show(a), show(b)))
+                match (stat(Some(a)), stat(Some(b))) {
+                    // One `~` for the range.
+                    (Cell::ApproxCount(a), Cell::ApproxCount(b)) => Cell::Text(format!(
+                        "~{}–{}",
+                        crate::cell::group_thousands(a),
+                        crate::cell::group_thousands(b)
+                    )),
+                    _ => Cell::Text(format!("{}–{}", show(a), show(b))),
+                }
             }
             _ => Cell::Missing,
         });
