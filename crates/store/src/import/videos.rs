@@ -72,7 +72,8 @@ impl ImportTx<'_> {
     /// Inserts a video or merges what this record knows into the stored one;
     /// returns the video's row id. A known value is never replaced by an
     /// unknown one; a posting date derived from an exact `created_at` wins
-    /// over a date-only one.
+    /// over a date-only one; a duration rounded to the second does not
+    /// replace a precise one it rounds.
     pub fn video(&mut self, v: &Video) -> Result<i64, StoreError> {
         // Repeated captures of one video are common (Zeeschuimer, pyktok
         // reruns): its row id is remembered for the import, with a
@@ -109,7 +110,16 @@ impl ImportTx<'_> {
                                                 ELSE COALESCE(?5, posted_on) END,
                            title         = COALESCE(?6, title),
                            caption       = COALESCE(?7, caption),
-                           duration_s    = COALESCE(?8, duration_s),
+                           duration_s    = CASE
+                                 -- A whole-second duration within a second of a
+                                 -- stored fractional one is the same length
+                                 -- rounded (Zeeschuimer, yt-dlp): it does not
+                                 -- replace the precise one (Business API).
+                                 WHEN ?8 IS NULL THEN duration_s
+                                 WHEN duration_s IS NOT NULL AND ?8 = round(?8)
+                                      AND duration_s <> round(duration_s)
+                                      AND abs(?8 - duration_s) < 1 THEN duration_s
+                                 ELSE ?8 END,
                            url           = COALESCE(?9, url)
                          WHERE id = ?1",
                     |st| {

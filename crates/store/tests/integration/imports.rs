@@ -343,3 +343,29 @@ fn repeated_video_records_merge_in_order() {
     assert_eq!(videos.len(), 1);
     assert_eq!(videos[0].1.title.as_deref(), Some("one"));
 }
+
+/// A duration rounded to the second (Zeeschuimer) does not replace the
+/// precise one it rounds (Business API: 38.7 s), which the watch ratio
+/// divides by; a real change of length still does (review, 2026-11-28).
+#[test]
+fn a_rounded_duration_keeps_the_precise_one() {
+    let (_dir, _path, mut store) = super::fresh();
+    let id = "7500000000000000001";
+    let lasting = |s: f64| Video {
+        duration_s: Some(s),
+        ..Video::with_id(id)
+    };
+    let mut tx = store
+        .begin_import(&super::new_import("a.json"), "tiktok")
+        .unwrap();
+    tx.video(&lasting(38.7)).unwrap();
+    tx.video(&lasting(39.0)).unwrap();
+    tx.commit(&[]).unwrap();
+    assert_eq!(store.videos().unwrap()[0].1.duration_s, Some(38.7));
+    let mut tx = store
+        .begin_import(&super::new_import("bb.json"), "tiktok")
+        .unwrap();
+    tx.video(&lasting(41.0)).unwrap();
+    tx.commit(&[]).unwrap();
+    assert_eq!(store.videos().unwrap()[0].1.duration_s, Some(41.0));
+}
