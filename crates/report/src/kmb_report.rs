@@ -277,11 +277,18 @@ fn summary_sentences(inputs: &ReportInputs) -> Vec<String> {
     if let (Some(a), Some(b)) = (followers.first(), followers.last()) {
         if a.0 != b.0 {
             out.push(format!(
-                "The account went from {} to {} followers between {} and {}.",
+                "The account went from {} to {} followers between {} and {}{}.",
                 crate::cell::group_thousands(a.1),
                 crate::cell::group_thousands(b.1),
                 a.0,
-                b.0
+                b.0,
+                // Followers are the account's: a campaign report must not
+                // credit them to the campaign (black-box review).
+                if inputs.campaign.is_some() {
+                    " (the whole account's followers, not this campaign's alone)"
+                } else {
+                    ""
+                }
             ));
         }
     }
