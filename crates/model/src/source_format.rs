@@ -135,6 +135,14 @@ impl SourceFormat {
         )
     }
 
+    /// True when the format's video rows carry no capture time, so the
+    /// file's modification time stands in for it: pyktok appends each run's
+    /// rows to the same CSV, so a row with the values already stored for its
+    /// video is that row again, not a new observation.
+    pub fn rows_undated(self) -> bool {
+        matches!(self, SourceFormat::PyktokVideos)
+    }
+
     /// True for the TikTok Studio "Download data" files, whose dates carry no year.
     pub fn is_studio(self) -> bool {
         matches!(

@@ -29,7 +29,9 @@ fn shares_key(shares: &[Share]) -> impl Iterator<Item = (&str, u64)> + '_ {
         .map(|s| (s.label.as_str(), s.fraction.to_bits()))
 }
 
-/// Hashes everything an observation stores but its import and raw record.
+/// Hashes everything an observation stores but its import and raw record
+/// (and its time, for a format whose rows carry none:
+/// [`SourceFormat::rows_undated`](uptake_model::SourceFormat::rows_undated)).
 #[derive(Clone, Copy)]
 struct ObservationKey<'o>(&'o Observation);
 
@@ -37,7 +39,12 @@ impl Hash for ObservationKey<'_> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         let o = self.0;
         let m: &Metrics = &o.metrics;
-        (&o.video_id, o.observed_at, o.source.name()).hash(h);
+        let at = if o.source.rows_undated() {
+            0
+        } else {
+            o.observed_at
+        };
+        (&o.video_id, at, o.source.name()).hash(h);
         for c in counts_of(m) {
             c.map(|c| (c.value, c.approximate)).hash(h);
         }
@@ -85,8 +92,8 @@ impl ImportTx<'_> {
         let c = counts_of(m).map(|c| c.map(|c| c.value));
         self.run(
             Stmt::ObservationSeen,
-            "SELECT EXISTS (SELECT 1 FROM observations WHERE video_id = ?1 AND observed_at = ?2
-                AND source = ?3 AND views IS ?4 AND reach IS ?5 AND likes IS ?6
+            "SELECT EXISTS (SELECT 1 FROM observations WHERE video_id = ?1
+                AND (observed_at = ?2 OR ?19) AND source = ?3 AND views IS ?4 AND reach IS ?5 AND likes IS ?6
                 AND comments IS ?7 AND shares IS ?8 AND saves IS ?9 AND new_followers IS ?10
                 AND profile_views IS ?11 AND approx_mask = ?12 AND avg_watch_s IS ?13
                 AND total_watch_s IS ?14 AND full_watch_rate IS ?15 AND traffic_sources IS ?16
@@ -111,7 +118,8 @@ impl ImportTx<'_> {
                         m.full_watch_rate,
                         shares_json(&m.traffic_sources),
                         shares_json(&m.territories),
-                        shares_json(&m.genders)
+                        shares_json(&m.genders),
+                        o.source.rows_undated()
                     ],
                     |r| r.get(0),
                 )

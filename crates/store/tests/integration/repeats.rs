@@ -126,3 +126,37 @@ fn repeats_inside_a_first_import_and_of_earlier_imports_are_left_out() {
         .unwrap();
     assert_eq!(snapshots, 2);
 }
+
+/// pyktok rows carry no capture time (the file's modification time stands
+/// in) and pyktok appends each run to the same CSV: a row with the values
+/// already stored for its video is that row again, whatever the file's
+/// time; a Zeeschuimer capture at another time is a new observation
+/// (review, 2026-11-28).
+#[test]
+fn an_undated_row_seen_again_later_is_a_repeat() {
+    let (_dir, _path, mut store) = super::fresh();
+    let at = |source: SourceFormat, t: i64, views: i64| Observation {
+        observed_at: t,
+        source,
+        ..observation(views)
+    };
+    for (name, week) in [("week 1", 0), ("the week 2", 7 * 86_400)] {
+        let mut tx = store
+            .begin_import(&super::new_import(name), "tiktok")
+            .unwrap();
+        tx.video(&Video::with_id(VIDEO)).unwrap();
+        let mut offered = vec![at(SourceFormat::PyktokVideos, 1_800_000_000 + week, 10)];
+        if week > 0 {
+            offered.push(at(SourceFormat::PyktokVideos, 1_800_000_000 + week, 12));
+        }
+        offered.push(at(SourceFormat::Zeeschuimer, 1_800_000_000 + week, 10));
+        for o in offered {
+            if !tx.is_repeat_observation(&o).unwrap() {
+                tx.observation(&o, None).unwrap();
+            }
+        }
+        tx.commit(&[]).unwrap();
+    }
+    // pyktok 10 (week 1), pyktok 12 (week 2), Zeeschuimer 10 twice.
+    assert_eq!(rows(&store).0, 4);
+}
