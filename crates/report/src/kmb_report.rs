@@ -14,6 +14,11 @@ use uptake_model::{AccountDay, Metrics, Video};
 pub const INTERPOLATED_NOTE: &str =
     "* = interpolated linearly between two real observations no further apart than the age.";
 
+/// The note under the table of views at fixed ages when a value rests on an
+/// approximate count.
+const APPROXIMATE_AT_AGE_NOTE: &str =
+    "~ = rests on a count read from an abbreviated display (such as 47.6K), so approximate.";
+
 /// What the report is made from.
 #[derive(Debug, Clone, Default)]
 pub struct ReportInputs<'a> {
@@ -31,6 +36,9 @@ pub struct ReportInputs<'a> {
     pub videos: &'a [(Video, Metrics)],
     /// Views over time per video id.
     pub views_series: Option<&'a HashMap<String, Vec<(i64, i64)>>>,
+    /// `(video id, observed_at)` of the observations whose view count is
+    /// approximate: a value at an age resting on one is marked `~`.
+    pub approximate_views: Option<&'a std::collections::HashSet<(String, i64)>>,
     /// The own account's daily series.
     pub account_days: &'a [AccountDay],
     /// The KMb indicator panel.
@@ -125,6 +133,7 @@ pub fn build_report(inputs: &ReportInputs) -> ReportData {
     let growth_curves = growth_curves(&curve_inputs);
     let mut growth_rows = Vec::new();
     let mut any_interpolated = false;
+    let mut any_approximate = false;
     for (v, _) in videos {
         let obs = series_map
             .get(&v.platform_id)
@@ -136,14 +145,29 @@ pub fn build_report(inputs: &ReportInputs) -> ReportData {
         ];
         for (_, age) in STANDARD_AGES_H {
             row.push(match views_at_age(v.created_at, obs, age) {
-                Some(a) if a.interpolated => {
-                    any_interpolated = true;
-                    Cell::Text(format!(
-                        "{}*",
-                        crate::cell::group_thousands(a.views.round() as i64)
-                    ))
+                Some(a) => {
+                    // Resting on an abbreviated count (`47.6K`): `~`, as in
+                    // every other table (docs/metrics.md).
+                    let approximate = inputs.approximate_views.is_some_and(|set| {
+                        a.from
+                            .iter()
+                            .any(|t| set.contains(&(v.platform_id.clone(), *t)))
+                    });
+                    let views = a.views.round() as i64;
+                    any_approximate |= approximate;
+                    match (a.interpolated, approximate) {
+                        (true, _) => {
+                            any_interpolated = true;
+                            Cell::Text(format!(
+                                "{}{}*",
+                                if approximate { "~" } else { "" },
+                                crate::cell::group_thousands(views)
+                            ))
+                        }
+                        (false, true) => Cell::ApproxCount(views),
+                        (false, false) => Cell::Count(views),
+                    }
                 }
-                Some(a) => Cell::Count(a.views.round() as i64),
                 None => Cell::Missing,
             });
         }
@@ -152,6 +176,9 @@ pub fn build_report(inputs: &ReportInputs) -> ReportData {
     let mut growth_notes = vec![AT_AGE_RULE.to_string()];
     if any_interpolated {
         growth_notes.push(INTERPOLATED_NOTE.into());
+    }
+    if any_approximate {
+        growth_notes.push(APPROXIMATE_AT_AGE_NOTE.into());
     }
     let growth_table = Table {
         columns: vec![
@@ -537,6 +564,36 @@ mod tests {
             data.growth_table.notes,
             vec![AT_AGE_RULE.to_string(), INTERPOLATED_NOTE.to_string()]
         );
+
+        // Review (2026-11-28): a value resting on an abbreviated count
+        // (`47.6K`) lost its `~` in this table.
+        let approximate: std::collections::HashSet<(String, i64)> =
+            [("close".to_string(), POSTED + 20 * H)].into();
+        let data = build_report(&ReportInputs {
+            videos: &videos,
+            views_series: Some(&series),
+            approximate_views: Some(&approximate),
+            ..ReportInputs::default()
+        });
+        assert_eq!(
+            growth_row(&data, "close")[2..],
+            [Cell::Text("~1,000*".into()), Cell::Missing, Cell::Missing]
+        );
+        let exact: HashMap<String, Vec<(i64, i64)>> =
+            [("close".to_string(), vec![(POSTED + 24 * H, 1000)])].into();
+        let approximate = [("close".to_string(), POSTED + 24 * H)].into();
+        let data = build_report(&ReportInputs {
+            videos: &videos,
+            views_series: Some(&exact),
+            approximate_views: Some(&approximate),
+            ..ReportInputs::default()
+        });
+        assert_eq!(growth_row(&data, "close")[2], Cell::ApproxCount(1000));
+        assert!(data
+            .growth_table
+            .notes
+            .iter()
+            .any(|n| n == APPROXIMATE_AT_AGE_NOTE));
     }
 
     #[test]

@@ -362,6 +362,28 @@ impl Store {
         Ok(out)
     }
 
+    /// The `(platform id, observed_at)` of every observation whose view
+    /// count is approximate (read from an abbreviated display such as
+    /// `47.6K`): a value at a fixed age that rests on one is approximate too.
+    pub fn approximate_view_observations(
+        &self,
+    ) -> Result<std::collections::HashSet<(String, i64)>, StoreError> {
+        let views_bit = APPROX_BITS[0].1;
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT v.platform_id, o.observed_at FROM observations o
+                 JOIN videos v ON v.id = o.video_id
+                 WHERE o.views IS NOT NULL AND (o.approx_mask & ?1) != 0",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = st
+            .query_map([views_bit], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<Result<_, _>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
     /// Accounts that have a daily series.
     pub fn accounts(&self) -> Result<Vec<String>, StoreError> {
         let mut st = self

@@ -34,6 +34,10 @@ pub struct AtAge {
     pub views: f64,
     /// True when interpolated between two real observations.
     pub interpolated: bool,
+    /// When the observations it comes from were made (UTC seconds): the
+    /// one used, twice, or the two it is interpolated between; so that a
+    /// caller can tell whether it rests on an approximate count.
+    pub from: [i64; 2],
 }
 
 /// `views_at_age`: views `age_h` hours after `posted_at` (exact posting
@@ -59,7 +63,7 @@ pub fn views_at_age(
         .map(|(t, v)| (*t as f64, *v as f64))
         .collect();
     points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    if let Some((_, v)) = points
+    if let Some((t, v)) = points
         .iter()
         .filter(|(t, _)| (t - target).abs() <= AT_AGE_TOLERANCE_H * 3600.0)
         .min_by(|a, b| (a.0 - target).abs().total_cmp(&(b.0 - target).abs()))
@@ -67,6 +71,7 @@ pub fn views_at_age(
         return Some(AtAge {
             views: *v,
             interpolated: false,
+            from: [*t as i64; 2],
         });
     }
     // No observation at the age: every point is clearly before or after it.
@@ -81,6 +86,7 @@ pub fn views_at_age(
     Some(AtAge {
         views: v0 + (v1 - v0) * (target - t0) / (t1 - t0),
         interpolated: true,
+        from: [t0 as i64, t1 as i64],
     })
 }
 
@@ -109,7 +115,8 @@ mod tests {
             v,
             AtAge {
                 views: 500.0,
-                interpolated: false
+                interpolated: false,
+                from: [100 + 24 * H; 2]
             }
         );
     }
@@ -117,6 +124,11 @@ mod tests {
     #[test]
     fn between_observations_is_interpolated_and_marked() {
         let obs = [(100 + 24 * H, 500), (100 + 48 * H, 700)];
+        assert_eq!(
+            views_at_age(Some(100), &obs, 36.0).map(|v| v.from),
+            Some([100 + 24 * H, 100 + 48 * H]),
+            "the two observations it rests on"
+        );
         let v = views_at_age(Some(100), &obs, 36.0).unwrap();
         assert!((v.views - 600.0).abs() < 1e-9 && v.interpolated);
     }
@@ -164,7 +176,8 @@ mod tests {
             v,
             AtAge {
                 views: 480.0,
-                interpolated: false
+                interpolated: false,
+                from: [100 + 23 * H + 1800; 2]
             }
         );
         assert!(AT_AGE_RULE.contains(&format!("within {AT_AGE_TOLERANCE_H} hour ")));

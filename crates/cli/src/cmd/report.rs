@@ -55,6 +55,7 @@ pub fn report_data(project: &Project, store: &Store, campaign: Option<&str>) -> 
         .map(|t| super::format_minute(t).chars().take(10).collect::<String>());
     let videos: Vec<(Video, Metrics)> = rows.into_iter().map(|r| (r.video, r.metrics)).collect();
     let views_series = store.views_series()?;
+    let approximate_views = store.approximate_view_observations()?;
     let accounts = store.accounts()?;
     let account = project
         .account_handle()
@@ -203,6 +204,7 @@ pub fn report_data(project: &Project, store: &Store, campaign: Option<&str>) -> 
         campaign: campaign_info,
         videos: &videos,
         views_series: Some(&views_series),
+        approximate_views: Some(&approximate_views),
         account_days: &account_days,
         indicators: &indicators,
         caveats,

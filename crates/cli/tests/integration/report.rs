@@ -406,6 +406,7 @@ fn html_rows(html: &str, caption: &str) -> Vec<Vec<String>> {
 
 fn number(text: &str) -> f64 {
     text.trim_end_matches('*')
+        .trim_start_matches('~')
         .replace(',', "")
         .parse()
         .unwrap_or(f64::NAN)
