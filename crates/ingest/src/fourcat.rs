@@ -105,14 +105,15 @@ pub fn parse<R: Read>(
         sink.warn(Warning {
             location: ctx.whole(),
             message: format!(
-                "{} {} end in zeros and come from TikTok's page `stats`, which rounds large \
+                "{} {} in zeros and {} from TikTok's page `stats`, which rounds large \
                  numbers to about 3 significant digits: flagged approximate",
                 state.rounded,
                 if state.rounded == 1 {
-                    "count"
+                    "count ends"
                 } else {
-                    "counts"
-                }
+                    "counts end"
+                },
+                if state.rounded == 1 { "comes" } else { "come" }
             ),
         });
     }
