@@ -466,3 +466,44 @@ fn a_score_with_no_variation_keeps_its_units_and_says_why() {
     assert!(score.alpha_undefined.is_some(), "{score:?}");
     assert_eq!(r.items[0].units, 6);
 }
+
+/// Review (2026-11-28): a mean score over quality 1-5 and evidence 0-2 (or
+/// N/A) said "range 0-5"; an N/A item is left out of the mean, so it can
+/// take 0.5 to 5, and 0.5 to 3.5 when both items are required.
+#[test]
+fn a_mean_score_range_is_the_values_it_can_take() {
+    let toml = |na: bool| {
+        format!(
+            r#"name = "m"
+version = "1.0"
+title = "t"
+citations = []
+applies_to = ["video"]
+
+[[items]]
+id = "quality"
+prompt = "Quality"
+type = "ordinal"
+min = 1
+max = 5
+
+[[items]]
+id = "evidence"
+prompt = "Evidence"
+type = "ordinal"
+min = 0
+max = 2
+na_allowed = {na}
+
+[[scores]]
+id = "qm"
+label = "mean"
+rule = "mean"
+items = ["quality", "evidence"]
+"#
+        )
+    };
+    let range = |na: bool| Codebook::parse(&toml(na), "m.toml").unwrap().scores[0].range;
+    assert_eq!(range(true), Some((0.5, 5.0)));
+    assert_eq!(range(false), Some((0.5, 3.5)));
+}

@@ -294,6 +294,7 @@ impl Codebook {
                 return Err(bad("`items`: expected at least one item".into()));
             }
             let mut ranges = Vec::new();
+            let mut optional = Vec::new();
             for id in &r.items {
                 let Some(item) = items.iter().find(|i| &i.id == id) else {
                     return Err(bad(format!("`items`: no item `{id}` in this codebook")));
@@ -318,6 +319,7 @@ impl Codebook {
                     }
                 }
                 ranges.push(item.code_range());
+                optional.push(item.na_allowed);
             }
             let range = match rule {
                 ScoreRule::Percent => Some((0.0, 100.0)),
@@ -326,9 +328,10 @@ impl Codebook {
                     .try_fold((0.0, 0.0), |acc, r| r.map(|(a, b)| (acc.0 + a, acc.1 + b))),
                 ScoreRule::Mean => ranges
                     .iter()
-                    .try_fold((f64::INFINITY, f64::NEG_INFINITY), |acc, r| {
-                        r.map(|(a, b)| (acc.0.min(a), acc.1.max(b)))
-                    }),
+                    .zip(&optional)
+                    .map(|(r, o)| r.map(|r| (r, *o)))
+                    .collect::<Option<Vec<_>>>()
+                    .and_then(|items| mean_range(&items)),
             };
             scores.push(Score {
                 id: r.id.clone(),
@@ -366,4 +369,53 @@ impl Item {
             _ => None,
         }
     }
+}
+
+/// The values a mean score can take: an item that may be N/A is left out of
+/// the mean when it is, so the range is not that of the mean of every item
+/// (quality 1-5 with evidence 0-2 or N/A: 0.5 to 5, neither 0 to 5 nor 0.5
+/// to 3.5). `items` are each item's (min, max) and whether it may be N/A.
+fn mean_range(items: &[((f64, f64), bool)]) -> Option<(f64, f64)> {
+    let high = extreme_mean(items, |r| r.1, |a, b| a > b)?;
+    let low = extreme_mean(items, |r| r.0, |a, b| a < b)?;
+    Some((low, high))
+}
+
+/// The most extreme mean `beyond` allows: every item that must be coded at
+/// its `bound`, with each optional item whose bound pulls the mean further,
+/// most extreme first (with no required item, the most extreme alone).
+fn extreme_mean(
+    items: &[((f64, f64), bool)],
+    bound: fn(&(f64, f64)) -> f64,
+    beyond: fn(f64, f64) -> bool,
+) -> Option<f64> {
+    let mut sum = 0.0;
+    let mut n = 0usize;
+    for (r, optional) in items {
+        if !optional {
+            sum += bound(r);
+            n += 1;
+        }
+    }
+    let mut optional: Vec<f64> = items
+        .iter()
+        .filter(|(_, o)| *o)
+        .map(|(r, _)| bound(r))
+        .collect();
+    optional.sort_by(|a, b| {
+        if beyond(*a, *b) {
+            std::cmp::Ordering::Less
+        } else if beyond(*b, *a) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    });
+    for v in optional {
+        if n == 0 || beyond(v, sum / n as f64) {
+            sum += v;
+            n += 1;
+        }
+    }
+    (n > 0).then(|| sum / n as f64)
 }
