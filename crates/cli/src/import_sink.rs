@@ -100,7 +100,14 @@ impl Sink for StoreSink<'_, '_> {
         for record in &item.records {
             let repeat = match record {
                 Record::Video(v) => {
-                    self.tx.video(v)?;
+                    // When this capture describes it: its observation's time.
+                    let seen = item.records.iter().find_map(|r| match r {
+                        Record::Observation(o) if o.video_id == v.platform_id => {
+                            Some(o.observed_at)
+                        }
+                        _ => None,
+                    });
+                    self.tx.video_seen(v, seen)?;
                     continue;
                 }
                 Record::Observation(o) => self.tx.is_repeat_observation(o)?,

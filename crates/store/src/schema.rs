@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/005_team.sql"),
     include_str!("../migrations/006_web_indexes.sql"),
     include_str!("../migrations/007_bulk_fts.sql"),
+    include_str!("../migrations/008_video_meta_at.sql"),
 ];
 
 /// The schema version this build writes.

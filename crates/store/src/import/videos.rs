@@ -69,12 +69,20 @@ fn value(c: Option<Count>) -> Option<i64> {
 }
 
 impl ImportTx<'_> {
+    /// [`ImportTx::video_seen`] for a record with no capture time.
+    pub fn video(&mut self, v: &Video) -> Result<i64, StoreError> {
+        self.video_seen(v, None)
+    }
+
     /// Inserts a video or merges what this record knows into the stored one;
     /// returns the video's row id. A known value is never replaced by an
     /// unknown one; a posting date derived from an exact `created_at` wins
     /// over a date-only one; a duration rounded to the second does not
-    /// replace a precise one it rounds.
-    pub fn video(&mut self, v: &Video) -> Result<i64, StoreError> {
+    /// replace a precise one it rounds. `seen` is when the capture that
+    /// describes the video was made: the title, caption, link and duration
+    /// of a capture older than the one stored only fill in what is unknown
+    /// (the newest capture wins, as for counts).
+    pub fn video_seen(&mut self, v: &Video, seen: Option<i64>) -> Result<i64, StoreError> {
         // Repeated captures of one video are common (Zeeschuimer, pyktok
         // reruns): its row id is remembered for the import, with a
         // fingerprint of the values last merged into it, so that merging the
@@ -108,19 +116,25 @@ impl ImportTx<'_> {
                            posted_on     = CASE WHEN COALESCE(?4, created_at) IS NOT NULL
                                                 THEN date(COALESCE(?4, created_at), 'unixepoch')
                                                 ELSE COALESCE(?5, posted_on) END,
-                           title         = COALESCE(?6, title),
-                           caption       = COALESCE(?7, caption),
+                           -- ?10 older than the stored description: fill in only.
+                           title         = CASE WHEN ?10 < meta_at THEN COALESCE(title, ?6)
+                                                ELSE COALESCE(?6, title) END,
+                           caption       = CASE WHEN ?10 < meta_at THEN COALESCE(caption, ?7)
+                                                ELSE COALESCE(?7, caption) END,
                            duration_s    = CASE
+                                 WHEN ?8 IS NULL THEN duration_s
+                                 WHEN ?10 < meta_at THEN COALESCE(duration_s, ?8)
                                  -- A whole-second duration within a second of a
                                  -- stored fractional one is the same length
                                  -- rounded (Zeeschuimer, yt-dlp): it does not
                                  -- replace the precise one (Business API).
-                                 WHEN ?8 IS NULL THEN duration_s
                                  WHEN duration_s IS NOT NULL AND ?8 = round(?8)
                                       AND duration_s <> round(duration_s)
                                       AND abs(?8 - duration_s) < 1 THEN duration_s
                                  ELSE ?8 END,
-                           url           = COALESCE(?9, url)
+                           url           = CASE WHEN ?10 < meta_at THEN COALESCE(url, ?9)
+                                                ELSE COALESCE(?9, url) END,
+                           meta_at       = max(COALESCE(meta_at, ?10), COALESCE(?10, meta_at))
                          WHERE id = ?1",
                     |st| {
                         st.execute(params![
@@ -132,7 +146,8 @@ impl ImportTx<'_> {
                             v.title,
                             v.caption,
                             v.duration_s,
-                            v.url
+                            v.url,
+                            seen
                         ])
                     },
                 )?;
@@ -142,10 +157,11 @@ impl ImportTx<'_> {
                 self.run(
                     Stmt::VideoInsert,
                     "INSERT INTO videos (platform, platform_id, author_handle, author_key,
-                           created_at, posted_on, title, caption, duration_s, url, first_import_id)
+                           created_at, posted_on, title, caption, duration_s, url, first_import_id,
+                           meta_at)
                          VALUES (?1, ?2, ?3, ?4, ?5,
                            CASE WHEN ?5 IS NOT NULL THEN date(?5, 'unixepoch') ELSE ?6 END,
-                           ?7, ?8, ?9, ?10, ?11)",
+                           ?7, ?8, ?9, ?10, ?11, ?12)",
                     |st| {
                         st.execute(params![
                             self.platform,
@@ -158,7 +174,8 @@ impl ImportTx<'_> {
                             v.caption,
                             v.duration_s,
                             v.url,
-                            self.import_id
+                            self.import_id,
+                            seen
                         ])
                     },
                 )?;

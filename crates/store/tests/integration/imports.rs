@@ -369,3 +369,42 @@ fn a_rounded_duration_keeps_the_precise_one() {
     tx.commit(&[]).unwrap();
     assert_eq!(store.videos().unwrap()[0].1.duration_s, Some(41.0));
 }
+
+/// A capture older than the one that described a video, imported later,
+/// only fills in what is unknown: the newest capture wins for the caption
+/// as for the counts (review, 2026-11-28: an older Zeeschuimer capture
+/// brought back an old caption).
+#[test]
+fn an_older_capture_does_not_replace_a_newer_description() {
+    let (_dir, _path, mut store) = super::fresh();
+    let id = "7500000000000000001";
+    let described = |caption: &str, title: Option<&str>| Video {
+        caption: Some(caption.into()),
+        title: title.map(str::to_string),
+        ..Video::with_id(id)
+    };
+    for (name, caption, title, seen) in [
+        ("n1.json", "new caption", None, Some(200)),
+        (
+            "n22.json",
+            "OLD CAPTION",
+            Some("a title only the old one has"),
+            Some(100),
+        ),
+        ("n333.json", "newest caption", None, Some(300)),
+    ] {
+        let mut tx = store
+            .begin_import(&super::new_import(name), "tiktok")
+            .unwrap();
+        tx.video_seen(&described(caption, title), seen).unwrap();
+        tx.commit(&[]).unwrap();
+        let v = &store.videos().unwrap()[0].1;
+        match seen {
+            Some(100) => {
+                assert_eq!(v.caption.as_deref(), Some("new caption"));
+                assert_eq!(v.title.as_deref(), Some("a title only the old one has"));
+            }
+            _ => assert_eq!(v.caption.as_deref(), Some(caption)),
+        }
+    }
+}
