@@ -353,22 +353,30 @@ pub(super) fn classify_with(
         let end = primary
             .take_while(|h| h.start == first.start)
             .fold(first.end, |e, h| e.max(h.end));
-        let span = normalized.original_span(first.start..end);
-        flags.push(Flag {
-            rule_id: rule.id.clone(),
-            scheme: rule.scheme,
-            label: rule.label.clone(),
-            severity: rule.severity,
-            matched: text.get(span.clone()).unwrap_or("").to_string(),
-            span,
-            version: rule.version.clone(),
-        });
+        flags.push(rule_flag(
+            rule,
+            text,
+            normalized.original_span(first.start..end),
+        ));
     }
     flags.sort_by(in_text_order);
     if let Some(out) = spared {
         out.sort_by(|a, b| in_text_order(&a.flag, &b.flag));
     }
     flags
+}
+
+/// The flag `rule` raises at `span` of the original `text`.
+fn rule_flag(rule: &Rule, text: &str, span: Range<usize>) -> Flag {
+    Flag {
+        rule_id: rule.id.clone(),
+        scheme: rule.scheme,
+        label: rule.label.clone(),
+        severity: rule.severity,
+        matched: text.get(span.clone()).unwrap_or("").to_string(),
+        span,
+        version: rule.version.clone(),
+    }
 }
 
 /// The match `hit` of `rule` that raised no flag because of the cue at
@@ -381,18 +389,9 @@ fn spared_match(
     frame: FrameKind,
     cue: Range<usize>,
 ) -> Spared {
-    let span = normalized.original_span(hit.start..hit.end);
     let cue_span = normalized.original_span(cue);
     Spared {
-        flag: Flag {
-            rule_id: rule.id.clone(),
-            scheme: rule.scheme,
-            label: rule.label.clone(),
-            severity: rule.severity,
-            matched: text.get(span.clone()).unwrap_or("").to_string(),
-            span,
-            version: rule.version.clone(),
-        },
+        flag: rule_flag(rule, text, normalized.original_span(hit.start..hit.end)),
         frame,
         cue: text.get(cue_span.clone()).unwrap_or("").to_string(),
         cue_span,
