@@ -54,28 +54,19 @@ impl fmt::Debug for PseudonymSecret {
 /// 48 bits keep collisions negligible for the millions of commenters a
 /// project may hold while staying short enough to read aloud in a meeting.
 pub fn author_key(secret: &PseudonymSecret, platform: &str, user_id: &str) -> String {
-    keyed(
-        "u_",
-        secret,
-        &[platform.as_bytes(), &[0x1f], user_id.as_bytes()],
-    )
-}
-
-/// `prefix` and the first 12 hex digits of HMAC-SHA256(secret, parts…).
-fn keyed(prefix: &str, secret: &PseudonymSecret, parts: &[&[u8]]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     // Should keying ever fail, an all-zero tag rather than a panic.
     let tag = match secret.keyed.clone() {
         Some(mut mac) => {
-            for part in parts {
-                mac.update(part);
-            }
+            mac.update(platform.as_bytes());
+            mac.update(&[0x1f]);
+            mac.update(user_id.as_bytes());
             mac.finalize().into_bytes().into()
         }
         None => [0u8; 32],
     };
-    let mut out = String::with_capacity(prefix.len() + 12);
-    out.push_str(prefix);
+    let mut out = String::with_capacity(14);
+    out.push_str("u_");
     for b in &tag[..6] {
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0xf)]));
